@@ -1,0 +1,79 @@
+//! The closed sets of the service catalogue: what kind of service, and what
+//! kind of organisation provides it.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! db_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $db:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vmeta])* $variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The value stored in the database (and checked there).
+            pub fn as_db(self) -> &'static str {
+                match self { $($name::$variant => $db,)* }
+            }
+
+            pub fn from_db(s: &str) -> Option<Self> {
+                match s { $($db => Some($name::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+db_enum! {
+    /// What a catalogue service is, as oversight counts it.
+    ServiceCategory {
+        /// Omavalmennus / egencoachning.
+        PersonalCoaching => "personal_coaching",
+        /// Työpaja / verkstad.
+        Workshop => "workshop",
+        Training => "training",
+        /// Kuntouttava työtoiminta / arbetsverksamhet i rehabiliteringssyfte.
+        RehabilitativeWork => "rehabilitative_work",
+        /// Työkokeilu / arbetsprövning.
+        WorkTrial => "work_trial",
+        /// Palkkatuettu työ / lönesubventionerat arbete.
+        PaySubsidisedEmployment => "pay_subsidised_employment",
+        /// Oppisopimus / läroavtal.
+        Apprenticeship => "apprenticeship",
+        /// Näyttötutkinto, osaamisen tunnistaminen.
+        SkillsDemonstration => "skills_demonstration",
+        /// Työllisyysavustus / sysselsättningsbidrag.
+        EmploymentGrant => "employment_grant",
+        Other => "other",
+    }
+}
+
+db_enum! {
+    /// What kind of organisation a partner is.
+    PartnerKind {
+        /// Ammatillinen oppilaitos (Careeria, Prakticum).
+        VocationalSchool => "vocational_school",
+        /// Kehitysyhtiö (Posintra).
+        DevelopmentCompany => "development_company",
+        /// Kolmas sektori (Stiftelsen Sotek, Samaria rf).
+        ThirdSector => "third_sector",
+        Company => "company",
+        MunicipalUnit => "municipal_unit",
+        Other => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_values_round_trip() {
+        for c in ServiceCategory::ALL {
+            assert_eq!(ServiceCategory::from_db(c.as_db()), Some(*c));
+        }
+        for k in PartnerKind::ALL {
+            assert_eq!(PartnerKind::from_db(k.as_db()), Some(*k));
+        }
+    }
+}

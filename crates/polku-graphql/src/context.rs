@@ -1,0 +1,113 @@
+//! What a resolver knows about its request: the session (actor and its
+//! transaction), the negotiated language, and the limits in force.
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::Context;
+use polku_domain::{DomainError, ErrorCode, Lang, Role};
+use polku_i18n::Localizer;
+use polku_store::{Actor, StoreError, TenantInfo, Tx};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+
+use crate::loaders::PartnerLoader;
+use crate::ApiError;
+
+/// Sizes the schema enforces.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_page_size: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // Depth 16 and complexity 2000 let GraphiQL's introspection query through.
+        Limits { max_depth: 16, max_complexity: 2000, max_page_size: 100 }
+    }
+}
+
+/// An authenticated caller and the one transaction their request runs in.
+/// Resolvers take turns on it; it is committed once, after execution.
+pub struct Session {
+    pub actor: Actor,
+    pub tenant: Option<TenantInfo>,
+    tx: Mutex<Option<Tx>>,
+}
+
+impl Session {
+    pub fn new(tx: Tx) -> Session {
+        Session { actor: tx.actor().clone(), tenant: tx.tenant().cloned(), tx: Mutex::new(Some(tx)) }
+    }
+
+    /// Exclusive use of the transaction. Never hold it across a DataLoader
+    /// call: the loader needs it too.
+    pub async fn tx(&self) -> Result<MappedMutexGuard<'_, Tx>, ApiError> {
+        MutexGuard::try_map(self.tx.lock().await, Option::as_mut)
+            .map_err(|_| ApiError::Internal("transaction already finished".into()))
+    }
+
+    pub(crate) async fn commit(&self) -> Result<(), StoreError> {
+        match self.tx.lock().await.take() {
+            Some(tx) => tx.commit().await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// Per-request data, attached with `Request::data`.
+pub struct RequestContext {
+    pub session: Option<Arc<Session>>,
+    pub lang: Lang,
+    pub localizer: Arc<Localizer>,
+    pub request_id: String,
+    pub trace_id: String,
+    pub limits: Limits,
+}
+
+impl RequestContext {
+    /// Attaches this context and its per-request loaders to a request. The
+    /// loaders are made here, per request, so a batch can never mix tenants.
+    pub fn attach(self: Arc<Self>, request: async_graphql::Request) -> async_graphql::Request {
+        let mut request = request.data(self.clone());
+        if let Some(session) = &self.session {
+            request = request.data(DataLoader::new(PartnerLoader::new(session.clone()), tokio::spawn));
+        }
+        request
+    }
+
+    /// The language data falls back to when a translation is missing.
+    pub fn fallback_lang(&self) -> Lang {
+        self.session
+            .as_ref()
+            .and_then(|s| s.tenant.as_ref())
+            .map(|t| t.default_language)
+            .unwrap_or(self.lang)
+    }
+}
+
+pub(crate) fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
+    // The server attaches a RequestContext to every request it executes; its
+    // absence is a wiring bug that every test would catch.
+    ctx.data::<Arc<RequestContext>>().map(Arc::as_ref).expect("RequestContext attached")
+}
+
+/// The session, or UNAUTHENTICATED.
+pub(crate) fn session<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Session>, ApiError> {
+    request(ctx).session.as_ref().ok_or(ApiError::Domain(DomainError::new(ErrorCode::Unauthenticated)))
+}
+
+/// The session of a caller holding one of `roles`, or FORBIDDEN.
+pub(crate) fn require<'a>(ctx: &Context<'a>, roles: &[Role]) -> Result<&'a Arc<Session>, ApiError> {
+    let session = session(ctx)?;
+    if roles.iter().any(|r| session.actor.has(*r)) {
+        Ok(session)
+    } else {
+        Err(ApiError::Domain(DomainError::new(ErrorCode::Forbidden)))
+    }
+}
+
+/// Staff of an area who may read its catalogue and partners.
+pub(crate) const AREA_STAFF: &[Role] =
+    &[Role::TenantAdmin, Role::Manager, Role::Coach, Role::Partner, Role::PlatformAdmin];

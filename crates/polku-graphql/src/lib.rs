@@ -1,0 +1,61 @@
+//! The GraphQL schema of Polku, with no HTTP in it. The server builds a
+//! [`RequestContext`] per request (who is asking, in which language, inside
+//! which transaction), executes, and hands the response to [`finish`], which
+//! commits and localises the errors. Root objects merge one object per
+//! domain area.
+
+mod catalogue;
+mod context;
+mod error;
+mod loaders;
+mod pagination;
+mod reference;
+mod savepoint;
+mod tenants;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+pub use context::{Limits, RequestContext, Session};
+pub use error::{localize_response, ApiError};
+
+#[derive(MergedObject, Default)]
+pub struct Query(tenants::TenantQuery, catalogue::CatalogueQuery, reference::ReferenceQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(tenants::TenantMutation, catalogue::CatalogueMutation);
+
+pub type PolkuSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema. Limits come from configuration; the sizes that let
+/// GraphiQL's own introspection query through are tested.
+pub fn build_schema(limits: Limits) -> PolkuSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .extension(savepoint::MutationSavepoints)
+        .data(limits)
+        .finish()
+}
+
+/// The schema in SDL, as committed in `docs/schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(Limits::default()).sdl()
+}
+
+/// Ends a request: commits its transaction (a failed commit turns the whole
+/// response into an error, so nothing reported as done was lost), then puts
+/// every error into the caller's language.
+pub async fn finish(
+    ctx: &RequestContext,
+    mut response: async_graphql::Response,
+) -> async_graphql::Response {
+    if let Some(session) = &ctx.session {
+        if let Err(e) = session.commit().await {
+            let error = ApiError::from(e);
+            response = async_graphql::Response::from_errors(vec![error
+                .into_graphql()
+                .into_server_error(async_graphql::Pos::default())]);
+        }
+    }
+    localize_response(response, ctx)
+}

@@ -1,0 +1,72 @@
+//! Relay cursor connections. Cursors are opaque to clients (base64 of the
+//! row's id), and page sizes are capped by configuration.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, OutputType, SimpleObject};
+use polku_domain::{DomainError, ErrorCode};
+use polku_store::{Page, PageRequest};
+use uuid::Uuid;
+
+use crate::{ApiError, Limits};
+
+const DEFAULT_PAGE_SIZE: u32 = 50;
+
+#[derive(SimpleObject)]
+pub(crate) struct ConnectionFields {
+    /// How many items match, over all pages.
+    pub total_count: i64,
+}
+
+pub(crate) type PolkuConnection<T> = Connection<String, T, ConnectionFields, EmptyFields>;
+
+fn encode(id: Uuid) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+fn decode(cursor: &str) -> Option<Uuid> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    Uuid::from_slice(&bytes).ok()
+}
+
+/// Parses `first` and `after`, refusing page sizes over the cap by name.
+pub(crate) fn page_request(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<PageRequest, ApiError> {
+    let max = ctx.data::<Limits>().map(|l| l.max_page_size).unwrap_or(100);
+    let first = match first {
+        None => DEFAULT_PAGE_SIZE.min(max),
+        Some(n) if n < 0 => {
+            return Err(DomainError::field(ErrorCode::OutOfRange, "first")
+                .with_arg("min", 0)
+                .with_arg("max", max)
+                .into())
+        }
+        Some(n) if n as u32 > max => {
+            return Err(DomainError::field(ErrorCode::PageSizeTooLarge, "first").with_arg("max", max).into())
+        }
+        Some(n) => n as u32,
+    };
+    let after = match after {
+        None => None,
+        Some(c) => Some(decode(&c).ok_or(DomainError::field(ErrorCode::InvalidCursor, "after"))?),
+    };
+    Ok(PageRequest { first, after })
+}
+
+pub(crate) fn connection<S, T: OutputType>(
+    page: Page<S>,
+    id: impl Fn(&S) -> Uuid,
+    wrap: impl Fn(S) -> T,
+) -> PolkuConnection<T> {
+    let mut connection = Connection::with_additional_fields(
+        page.has_previous_page,
+        page.has_next_page,
+        ConnectionFields { total_count: page.total_count },
+    );
+    connection.edges.extend(page.items.into_iter().map(|item| Edge::new(encode(id(&item)), wrap(item))));
+    connection
+}

@@ -1,0 +1,114 @@
+//! Configuration: one typed struct per command, read from flags or the
+//! environment, secrets kept in `secrecy` types. Start-up fails fast on
+//! anything missing or malformed.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use secrecy::{ExposeSecret, SecretString};
+
+/// Settings of the GraphQL gateway.
+#[derive(Args, Debug, Clone)]
+pub struct ServeConfig {
+    /// Connection URL of the application role (owns nothing, no BYPASSRLS).
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: SecretString,
+
+    /// Address to listen on.
+    #[arg(long, env = "POLKU_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    #[command(flatten)]
+    pub auth: AuthConfig,
+
+    #[command(flatten)]
+    pub limits: LimitsConfig,
+
+    /// Largest number of database connections this instance holds.
+    #[arg(long, env = "POLKU_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Seconds a request waits for a database connection before failing with UNAVAILABLE.
+    #[arg(long, env = "POLKU_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
+    pub db_acquire_timeout_secs: u64,
+}
+
+/// How bearer tokens are verified.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AuthConfig {
+    /// JWKS file with the identity provider's RS256 public keys.
+    #[arg(long, env = "POLKU_JWKS_FILE")]
+    pub jwks_file: Option<PathBuf>,
+
+    /// JWKS URL with the identity provider's RS256 public keys, fetched at start-up.
+    #[arg(long, env = "POLKU_JWKS_URL")]
+    pub jwks_url: Option<String>,
+
+    /// Development only: HS256 secret for tokens minted with `polku token`.
+    #[arg(long, env = "POLKU_DEV_JWT_SECRET")]
+    pub dev_jwt_secret: Option<SecretString>,
+
+    /// Required `iss` claim, if set.
+    #[arg(long, env = "POLKU_JWT_ISSUER")]
+    pub issuer: Option<String>,
+
+    /// Required `aud` claim, if set.
+    #[arg(long, env = "POLKU_JWT_AUDIENCE")]
+    pub audience: Option<String>,
+}
+
+/// Query limits.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct LimitsConfig {
+    /// Deepest nesting a query may have.
+    #[arg(long, env = "POLKU_MAX_QUERY_DEPTH", default_value_t = 16)]
+    pub max_query_depth: usize,
+
+    /// Highest complexity score a query may have.
+    #[arg(long, env = "POLKU_MAX_QUERY_COMPLEXITY", default_value_t = 2000)]
+    pub max_query_complexity: usize,
+
+    /// Largest `first` a list accepts.
+    #[arg(long, env = "POLKU_MAX_PAGE_SIZE", default_value_t = 100)]
+    pub max_page_size: u32,
+}
+
+impl From<LimitsConfig> for polku_graphql::Limits {
+    fn from(c: LimitsConfig) -> Self {
+        polku_graphql::Limits {
+            max_depth: c.max_query_depth,
+            max_complexity: c.max_query_complexity,
+            max_page_size: c.max_page_size,
+        }
+    }
+}
+
+impl AuthConfig {
+    /// Builds the verifier, reading or fetching the JWKS.
+    pub async fn verifier(&self) -> anyhow::Result<crate::auth::Verifier> {
+        use anyhow::Context;
+        let jwks = match (&self.jwks_file, &self.jwks_url) {
+            (Some(path), _) => Some(
+                serde_json::from_slice(&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
+                    .with_context(|| format!("parsing JWKS {}", path.display()))?,
+            ),
+            (None, Some(url)) => Some(
+                reqwest::get(url)
+                    .await
+                    .and_then(|r| r.error_for_status())
+                    .with_context(|| format!("fetching JWKS from {url}"))?
+                    .json()
+                    .await
+                    .with_context(|| format!("parsing JWKS from {url}"))?,
+            ),
+            (None, None) => None,
+        };
+        crate::auth::Verifier::new(
+            self.dev_jwt_secret.as_ref().map(|s| s.expose_secret().as_bytes()),
+            jwks,
+            self.issuer.clone(),
+            self.audience.clone(),
+        )
+    }
+}

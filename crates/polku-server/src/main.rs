@@ -1,0 +1,208 @@
+//! `polku`: the GraphQL gateway and its operator commands.
+
+use std::path::PathBuf;
+
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use polku_domain::{Lang, Role};
+use polku_server::auth::{dev_claims, mint_hs256};
+use polku_server::config::{AuthConfig, LimitsConfig, ServeConfig};
+use polku_server::{dev, router, seed, telemetry, AppState};
+use polku_store::{PoolConfig, Store};
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "polku", version, about = "Polku: municipal employment services, one GraphQL gateway for every area")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the GraphQL gateway (connects as the application role).
+    Serve(ServeConfig),
+    /// Run everything locally: private PostgreSQL, migrations, demo data, gateway.
+    Dev(DevArgs),
+    /// Run database migrations (connects as the owner role).
+    Migrate {
+        /// Owner's connection URL.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: SecretString,
+    },
+    /// Load data.
+    Seed {
+        #[command(subcommand)]
+        what: SeedWhat,
+    },
+    /// Mint a development token (HS256).
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum SeedWhat {
+    /// The demo employment areas (Porvoo, Jakobstad, Lahti, Hämeenlinna).
+    Demo {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: SecretString,
+    },
+}
+
+#[derive(clap::Args)]
+struct DevArgs {
+    /// Owner's URL of an existing server; without it a private cluster is started.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<SecretString>,
+    /// Port to serve on (the next free one if taken).
+    #[arg(long, env = "POLKU_PORT", default_value_t = 8080)]
+    port: u16,
+    /// Folder for the private cluster and development secrets.
+    #[arg(long, env = "POLKU_STATE_DIR", default_value = ".polku")]
+    state_dir: PathBuf,
+    #[command(flatten)]
+    limits: LimitsConfig,
+}
+
+#[derive(clap::Args)]
+struct TokenArgs {
+    /// The employment area's slug (e.g. porvoo).
+    #[arg(long)]
+    tenant: Option<String>,
+    /// Roles, comma separated: platform_admin, tenant_admin, manager, coach, partner, oversight.
+    #[arg(long, value_delimiter = ',', required = true)]
+    role: Vec<String>,
+    /// Subject (user id at the identity provider).
+    #[arg(long, default_value = "dev-user")]
+    sub: String,
+    /// Partner organisation id, for the partner role.
+    #[arg(long)]
+    partner: Option<Uuid>,
+    /// Oversight region, or `all`, for the oversight role.
+    #[arg(long)]
+    region: Option<String>,
+    /// Preferred language: fi, sv or en.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Validity in hours.
+    #[arg(long, default_value_t = 12)]
+    hours: i64,
+    /// HS256 secret; defaults to the one `polku dev` keeps in its state folder.
+    #[arg(long, env = "POLKU_DEV_JWT_SECRET")]
+    secret: Option<SecretString>,
+    #[arg(long, env = "POLKU_STATE_DIR", default_value = ".polku")]
+    state_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Schema => {
+            print!("{}", polku_graphql::sdl());
+            Ok(())
+        }
+        Command::Token(args) => token(args),
+        Command::Migrate { database_url } => {
+            let _telemetry = telemetry::init()?;
+            polku_store::admin::migrate(database_url.expose_secret()).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { what: SeedWhat::Demo { database_url } } => {
+            let _telemetry = telemetry::init()?;
+            let store = Store::connect_lazy(database_url.expose_secret(), &PoolConfig::default())?;
+            seed::seed_demo(&store).await?;
+            tracing::info!("demo data loaded");
+            Ok(())
+        }
+        Command::Serve(config) => serve(config).await,
+        Command::Dev(args) => run_dev(args).await,
+    }
+}
+
+fn token(args: TokenArgs) -> Result<()> {
+    let secret = match args.secret {
+        Some(s) => s.expose_secret().to_string(),
+        None => std::fs::read_to_string(args.state_dir.join("dev-jwt-secret"))
+            .context("no --secret given and no development secret found; run `polku dev` first")?
+            .trim()
+            .to_string(),
+    };
+    let roles = args
+        .role
+        .iter()
+        .map(|r| r.parse::<Role>().map_err(|_| anyhow::anyhow!("unknown role {r}")))
+        .collect::<Result<Vec<_>>>()?;
+    let lang = args.lang.as_deref().map(Lang::parse).transpose().map_err(|_| anyhow::anyhow!("--lang must be fi, sv or en"))?;
+    let claims = dev_claims(&args.sub, args.tenant.as_deref(), &roles, args.partner, args.region.as_deref(), lang, args.hours);
+    println!("{}", mint_hs256(secret.as_bytes(), &claims)?);
+    Ok(())
+}
+
+async fn serve(config: ServeConfig) -> Result<()> {
+    let _telemetry = telemetry::init()?;
+    let pool = PoolConfig {
+        max_connections: config.db_max_connections,
+        acquire_timeout: std::time::Duration::from_secs(config.db_acquire_timeout_secs),
+        ..PoolConfig::default()
+    };
+    let store = Store::connect_lazy(config.database_url.expose_secret(), &pool)?;
+    let state = AppState::new(store, config.auth.verifier().await?, config.limits.into());
+    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    tracing::info!(server.address = %config.listen, "polku listening");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn run_dev(args: DevArgs) -> Result<()> {
+    let _telemetry = telemetry::init()?;
+    let db = dev::prepare(args.database_url.map(|s| s.expose_secret().to_string()), &args.state_dir).await?;
+    let store = Store::connect_lazy(&db.app_url, &PoolConfig::default())?;
+    let partners = seed::seed_demo(&store).await.context("loading demo data")?;
+    let secret = dev::dev_secret(&args.state_dir)?;
+    let auth = AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
+    let state = AppState::new(store, auth.verifier().await?, args.limits.into());
+
+    let port = polku_devenv::free_port(Some(args.port))?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let url = format!("http://127.0.0.1:{port}/graphql");
+    let mint = |sub: &str, tenant: Option<&str>, roles: &[Role], partner: Option<Uuid>, region: Option<&str>| {
+        mint_hs256(secret.as_bytes(), &dev_claims(sub, tenant, roles, partner, region, None, 24 * 7))
+    };
+    let careeria = partners.iter().find(|(slug, _)| *slug == "porvoo").map(|(_, id)| *id);
+    println!("\nPolku is running: open {url}\n");
+    println!("Paste one of these into GraphiQL's headers as {{\"Authorization\": \"Bearer <token>\"}}:\n");
+    for (label, token) in [
+        ("coach, Porvoo", mint("coach-porvoo", Some("porvoo"), &[Role::Coach], None, None)?),
+        ("tenant admin, Porvoo", mint("admin-porvoo", Some("porvoo"), &[Role::TenantAdmin, Role::Manager], None, None)?),
+        ("partner (Careeria), Porvoo", mint("partner-careeria", Some("porvoo"), &[Role::Partner], careeria, None)?),
+        ("oversight, Uusimaa", mint("ely-uusimaa", None, &[Role::Oversight], None, Some("uusimaa"))?),
+        ("platform admin", mint("platform-admin", None, &[Role::PlatformAdmin], None, None)?),
+    ] {
+        println!("  {label}:\n    {token}\n");
+    }
+    println!("More: cargo run -- token --tenant jakobstad --role coach --lang sv\nStop with Ctrl-C.");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    if let Some(cluster) = &db.cluster {
+        cluster.stop().ok();
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+

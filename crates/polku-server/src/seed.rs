@@ -1,0 +1,199 @@
+//! Demo data for real employment areas: Porvoo/Borgå, Jakobstadsnejden,
+//! Lahden seutu and Hämeenlinnan seutu, with their municipalities, partners
+//! and workshops. Loaded through the same store functions the API uses, as
+//! the platform and each area's administrator, so it passes the same row
+//! policies as any user's data. Loading twice changes nothing.
+
+use chrono::NaiveDate;
+use polku_domain::{
+    DomainError, ErrorCode, Euros, Lang, LocalizedText, MunicipalityCode, PartnerKind, RegionCode, Role, ServiceCategory, Slug,
+};
+use polku_store::partners::PartnerInput;
+use polku_store::services::ServiceInput;
+use polku_store::tenants::NewTenant;
+use polku_store::{Actor, PageRequest, Store, StoreError};
+use uuid::Uuid;
+
+struct Area {
+    slug: &'static str,
+    names: &'static [(Lang, &'static str)],
+    region: &'static str,
+    languages: &'static [Lang],
+    municipalities: &'static [&'static str],
+    partners: &'static [(&'static str, PartnerKind, &'static [Lang])],
+    /// (names fi/sv/en, category, provider index into `partners`, capacity, euros per place-month)
+    services: &'static [([&'static str; 3], ServiceCategory, Option<usize>, Option<u32>, &'static str)],
+}
+
+const AREAS: &[Area] = &[
+    Area {
+        slug: "porvoo",
+        names: &[
+            (Lang::Fi, "Porvoon työllisyysalue"),
+            (Lang::Sv, "Borgå sysselsättningsområde"),
+            (Lang::En, "Porvoo employment area"),
+        ],
+        region: "uusimaa",
+        languages: &[Lang::Fi, Lang::Sv, Lang::En],
+        municipalities: &["638"],
+        partners: &[
+            ("Careeria", PartnerKind::VocationalSchool, &[Lang::Fi, Lang::Sv]),
+            ("Prakticum", PartnerKind::VocationalSchool, &[Lang::Sv]),
+            ("Posintra", PartnerKind::DevelopmentCompany, &[Lang::Fi, Lang::Sv, Lang::En]),
+            ("Stiftelsen Sotek", PartnerKind::ThirdSector, &[Lang::Sv, Lang::Fi]),
+            ("Samaria rf", PartnerKind::ThirdSector, &[Lang::Fi, Lang::Sv]),
+        ],
+        services: &[
+            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
+            (["Autopaja", "Bilverkstad", "Car workshop"], ServiceCategory::Workshop, Some(3), Some(8), "1150.00"),
+            (["Metallipaja", "Metallverkstad", "Metal workshop"], ServiceCategory::Workshop, Some(3), Some(8), "1150.00"),
+            (["Taidepaja", "Konstverkstad", "Art workshop"], ServiceCategory::Workshop, Some(4), Some(10), "980.00"),
+            (["Käsityöpaja", "Hantverksverkstad", "Crafts workshop"], ServiceCategory::Workshop, Some(4), Some(10), "980.00"),
+            (["Puusepänpaja", "Snickeriverkstad", "Carpentry workshop"], ServiceCategory::Workshop, Some(3), Some(8), "1150.00"),
+            (["Kuntouttava työtoiminta", "Arbetsverksamhet i rehabiliteringssyfte", "Rehabilitative work activity"], ServiceCategory::RehabilitativeWork, Some(4), Some(20), "540.00"),
+            (["Työkokeilu", "Arbetsprövning", "Work trial"], ServiceCategory::WorkTrial, None, None, "0"),
+            (["Logistiikan koulutus", "Utbildning i logistik", "Logistics training"], ServiceCategory::Training, Some(0), Some(16), "1420.50"),
+            (["Työllisyysavustus", "Sysselsättningsbidrag", "Employment grant"], ServiceCategory::EmploymentGrant, None, None, "400.00"),
+        ],
+    },
+    Area {
+        slug: "jakobstad",
+        names: &[
+            (Lang::Sv, "Jakobstadsnejdens sysselsättningsområde"),
+            (Lang::Fi, "Pietarsaaren seudun työllisyysalue"),
+            (Lang::En, "Jakobstad region employment area"),
+        ],
+        region: "pohjanmaa",
+        languages: &[Lang::Sv, Lang::Fi, Lang::En],
+        municipalities: &["598", "599", "893", "440", "288"],
+        partners: &[
+            ("Optima", PartnerKind::VocationalSchool, &[Lang::Sv]),
+            ("Concordia", PartnerKind::DevelopmentCompany, &[Lang::Sv, Lang::Fi]),
+        ],
+        services: &[
+            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
+            (["Verstas", "Verkstad", "Workshop"], ServiceCategory::Workshop, None, Some(12), "1050.00"),
+            (["Oppisopimus", "Läroavtal", "Apprenticeship"], ServiceCategory::Apprenticeship, Some(0), None, "0"),
+        ],
+    },
+    Area {
+        slug: "lahti",
+        names: &[(Lang::Fi, "Lahden seudun työllisyysalue"), (Lang::En, "Lahti region employment area")],
+        region: "hame",
+        languages: &[Lang::Fi, Lang::En],
+        municipalities: &["398", "098", "560", "111", "016", "081", "576", "781", "316"],
+        partners: &[
+            ("Salpaus", PartnerKind::VocationalSchool, &[Lang::Fi]),
+            ("Lahden Diakonialaitos", PartnerKind::ThirdSector, &[Lang::Fi]),
+        ],
+        services: &[
+            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
+            (["Kierrätyspaja", "Återvinningsverkstad", "Recycling workshop"], ServiceCategory::Workshop, Some(1), Some(15), "900.00"),
+            (["Palkkatuettu työ", "Lönesubventionerat arbete", "Pay-subsidised work"], ServiceCategory::PaySubsidisedEmployment, None, None, "0"),
+        ],
+    },
+    Area {
+        slug: "hameenlinna",
+        names: &[(Lang::Fi, "Hämeenlinnan seudun työllisyysalue"), (Lang::En, "Hämeenlinna region employment area")],
+        region: "hame",
+        languages: &[Lang::Fi, Lang::En],
+        municipalities: &["109", "082", "165"],
+        partners: &[("HAMK", PartnerKind::VocationalSchool, &[Lang::Fi, Lang::En])],
+        services: &[
+            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
+            (["Työkokeilu", "Arbetsprövning", "Work trial"], ServiceCategory::WorkTrial, None, None, "0"),
+        ],
+    },
+];
+
+/// Slugs of the demo areas.
+pub fn demo_slugs() -> impl Iterator<Item = &'static str> {
+    AREAS.iter().map(|a| a.slug)
+}
+
+/// Loads the demo areas that are not there yet. Returns the first partner
+/// of each area (for ready-made partner tokens).
+pub async fn seed_demo(store: &Store) -> Result<Vec<(&'static str, Uuid)>, StoreError> {
+    let platform = Actor::system(None, vec![Role::PlatformAdmin]);
+    let mut out = Vec::new();
+    for area in AREAS {
+        let slug = Slug::parse(area.slug)?;
+        let mut tx = store.begin(&platform).await?;
+        let existing = polku_store::tenants::list(&mut tx, PageRequest { first: 1000, after: None }).await?;
+        if !existing.items.iter().any(|t| t.slug == slug) {
+            let names = LocalizedText(area.names.iter().map(|(l, n)| (*l, n.to_string())).collect());
+            polku_store::tenants::create(
+                &mut tx,
+                NewTenant {
+                    slug: slug.clone(),
+                    names,
+                    region: RegionCode::parse(area.region)?,
+                    enabled_languages: area.languages.to_vec(),
+                    default_language: area.languages[0],
+                    caseload_limit: 60,
+                    municipalities: area
+                        .municipalities
+                        .iter()
+                        .map(|c| MunicipalityCode::parse(c).map(|c| (c, None)))
+                        .collect::<Result<_, _>>()?,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+
+        let admin = Actor::system(Some(slug), vec![Role::TenantAdmin]);
+        let mut tx = store.begin(&admin).await?;
+        let mut partners = polku_store::partners::list(&mut tx, PageRequest { first: 1000, after: None }).await?.items;
+        if partners.is_empty() {
+            for (name, kind, languages) in area.partners {
+                let partner = polku_store::partners::create(
+                    &mut tx,
+                    PartnerInput {
+                        name: name.to_string(),
+                        kind: *kind,
+                        business_id: None,
+                        languages: languages.to_vec(),
+                        contact_name: None,
+                        contact_email: None,
+                        contact_phone: None,
+                        website: None,
+                    },
+                )
+                .await?;
+                partners.push(partner);
+            }
+            let enabled = area.languages;
+            for ([fi, sv, en], category, provider, capacity, cost) in area.services {
+                let names = LocalizedText(
+                    [(Lang::Fi, fi), (Lang::Sv, sv), (Lang::En, en)]
+                        .into_iter()
+                        .filter(|(l, _)| enabled.contains(l))
+                        .map(|(l, n)| (l, n.to_string()))
+                        .collect(),
+                );
+                polku_store::services::create(
+                    &mut tx,
+                    ServiceInput {
+                        names,
+                        descriptions: LocalizedText::default(),
+                        eligibility: LocalizedText::default(),
+                        category: *category,
+                        provider_id: provider.map(|i| partners[i].id),
+                        languages: enabled.to_vec(),
+                        capacity: *capacity,
+                        cost_per_place_month: Euros::parse(cost).map_err(|_| DomainError::new(ErrorCode::InvalidAmount))?,
+                        active_from: NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date"),
+                        active_until: None,
+                    },
+                )
+                .await?;
+            }
+        }
+        if let Some(first) = partners.first() {
+            out.push((area.slug, first.id));
+        }
+        tx.commit().await?;
+    }
+    Ok(out)
+}

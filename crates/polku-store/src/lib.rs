@@ -1,0 +1,93 @@
+//! Postgres access for Polku. All SQL lives in this crate. Every query runs in
+//! a [`Tx`], a transaction that has first told the database who is asking
+//! (tenant, user, roles) through transaction-local settings; row-level
+//! security does the filtering, so a query here that forgets its tenant
+//! still sees only its own tenant's rows.
+
+pub mod admin;
+pub mod error;
+pub mod page;
+pub mod partners;
+pub mod reference;
+pub mod services;
+pub mod tenants;
+pub mod tx;
+
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use tx::{Actor, TenantInfo, Tx};
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+
+/// The schema migrations, embedded. Run them as the owner role, never as the
+/// application role (which has no right to create anything).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// The gateway's handle on the database: a pool of connections made as the
+/// application role.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: PgPool,
+}
+
+/// Pool sizing and time limits. Timeouts are short on purpose: when the
+/// database is away, requests fail fast with UNAVAILABLE instead of queueing.
+#[derive(Clone, Debug)]
+pub struct PoolConfig {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Store {
+    /// Connects lazily: the gateway starts even while the database is down and
+    /// reports not-ready until it answers.
+    pub fn connect_lazy(url: &str, config: &PoolConfig) -> Result<Store, StoreError> {
+        let options: PgConnectOptions = url.parse().map_err(StoreError::Database)?;
+        let options = options
+            .application_name("polku")
+            .options([("statement_timeout", config.statement_timeout.as_millis().to_string())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(config.max_connections)
+            .acquire_timeout(config.acquire_timeout)
+            .test_before_acquire(true)
+            .connect_lazy_with(options);
+        Ok(Store { pool })
+    }
+
+    pub fn from_pool(pool: PgPool) -> Store {
+        Store { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Whether the database answers; for `/readyz`.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Pool figures for metrics: (connections open, of which idle).
+    pub fn pool_usage(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    /// Begins a transaction on behalf of `actor`. See [`Tx`].
+    pub async fn begin(&self, actor: &Actor) -> Result<Tx, StoreError> {
+        Tx::begin(&self.pool, actor).await
+    }
+}

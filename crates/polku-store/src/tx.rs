@@ -1,0 +1,201 @@
+//! The tenant-scoped transaction: the only way into the database for request
+//! work. `begin` sets the request's user, roles and tenant with
+//! `set_config(..., true)`, which lasts only until the transaction ends, so a
+//! pooled connection never carries one request's identity into the next.
+
+use chrono::{DateTime, Utc};
+use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, RegionCode, Role, Slug};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// Who is asking, as the authentication layer established it.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// The identity provider's subject. Not personal data in itself, but
+    /// never joined to a name in logs either.
+    pub subject: String,
+    pub roles: Vec<Role>,
+    pub tenant: Option<Slug>,
+    pub partner_id: Option<Uuid>,
+    pub region: Option<RegionCode>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The platform's own bootstrap work (seeding, imports from the command
+    /// line) acts as a named system actor with explicit roles.
+    pub fn system(tenant: Option<Slug>, roles: Vec<Role>) -> Actor {
+        Actor { subject: "system".into(), roles, tenant, partner_id: None, region: None }
+    }
+}
+
+/// The employment area a transaction is scoped to.
+#[derive(Clone, Debug)]
+pub struct TenantInfo {
+    pub id: Uuid,
+    pub slug: Slug,
+    pub names: LocalizedText,
+    pub region: RegionCode,
+    pub enabled_languages: Vec<Lang>,
+    pub default_language: Lang,
+    pub caseload_limit: i32,
+    pub time_zone: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TenantRow {
+    tenant_id: Uuid,
+    slug: String,
+    names: Json<LocalizedText>,
+    region_code: String,
+    enabled_languages: Vec<String>,
+    default_language: String,
+    caseload_limit: i32,
+    time_zone: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+pub(crate) const TENANT_COLUMNS: &str = "tenant_id, slug, names, region_code, enabled_languages, \
+     default_language, caseload_limit, time_zone, created_at, updated_at";
+
+impl TryFrom<TenantRow> for TenantInfo {
+    type Error = StoreError;
+    fn try_from(r: TenantRow) -> Result<Self, StoreError> {
+        // The database's CHECK constraints admit only valid values, so a
+        // failure here means the schema and the code disagree.
+        let invalid = |what: &str| StoreError::Database(sqlx::Error::Decode(what.to_string().into()));
+        Ok(TenantInfo {
+            id: r.tenant_id,
+            slug: Slug::parse(&r.slug).map_err(|_| invalid("tenants.slug"))?,
+            names: r.names.0,
+            region: RegionCode::parse(&r.region_code).map_err(|_| invalid("tenants.region_code"))?,
+            enabled_languages: r
+                .enabled_languages
+                .iter()
+                .map(|l| Lang::parse(l))
+                .collect::<Result<_, _>>()
+                .map_err(|_| invalid("tenants.enabled_languages"))?,
+            default_language: Lang::parse(&r.default_language)
+                .map_err(|_| invalid("tenants.default_language"))?,
+            caseload_limit: r.caseload_limit,
+            time_zone: r.time_zone,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// A transaction acting for one [`Actor`]. Dropping it rolls back.
+pub struct Tx {
+    inner: Transaction<'static, Postgres>,
+    tenant: Option<TenantInfo>,
+    actor: Actor,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx").field("tenant", &self.tenant.as_ref().map(|t| &t.slug)).finish()
+    }
+}
+
+impl Tx {
+    pub(crate) async fn begin(pool: &PgPool, actor: &Actor) -> Result<Tx, StoreError> {
+        let mut inner = pool.begin().await?;
+        let roles = actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        sqlx::query(
+            "SELECT set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \
+                    set_config('polku.tenant_slug', $3, true), set_config('polku.partner_id', $4, true), \
+                    set_config('polku.region', $5, true), set_config('polku.tenant_id', '', true)",
+        )
+        .bind(&actor.subject)
+        .bind(roles)
+        .bind(actor.tenant.as_ref().map(Slug::as_str).unwrap_or_default())
+        .bind(actor.partner_id.map(|p| p.to_string()).unwrap_or_default())
+        .bind(actor.region.as_ref().map(RegionCode::as_str).unwrap_or_default())
+        .execute(&mut *inner)
+        .await?;
+
+        let tenant = match &actor.tenant {
+            None => None,
+            Some(slug) => {
+                // The tenants policy lets a transaction see the row its
+                // token's slug names; reading it also fixes the tenant id
+                // every other policy filters on.
+                let row: Option<TenantRow> = sqlx::query_as(&format!(
+                    "SELECT {TENANT_COLUMNS}, set_config('polku.tenant_id', tenant_id::text, true) \
+                     FROM tenants WHERE slug = $1"
+                ))
+                .bind(slug.as_str())
+                .fetch_optional(&mut *inner)
+                .await?;
+                let row = row.ok_or(DomainError::new(ErrorCode::UnknownTenant))?;
+                Some(TenantInfo::try_from(row)?)
+            }
+        };
+        Ok(Tx { inner, tenant, actor: actor.clone() })
+    }
+
+    pub fn tenant(&self) -> Option<&TenantInfo> {
+        self.tenant.as_ref()
+    }
+
+    /// The tenant, for work that only makes sense inside one.
+    pub fn require_tenant(&self) -> Result<&TenantInfo, StoreError> {
+        self.tenant.as_ref().ok_or(StoreError::Domain(DomainError::new(ErrorCode::Forbidden)))
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.inner
+    }
+
+    /// Re-points the transaction at another tenant: used only by a platform
+    /// administrator creating a tenant, whose child rows must pass the same
+    /// policies as everyone else's.
+    pub(crate) async fn switch_tenant(&mut self, tenant_id: Option<Uuid>) -> Result<(), StoreError> {
+        sqlx::query("SELECT set_config('polku.tenant_id', $1, true)")
+            .bind(tenant_id.map(|t| t.to_string()).unwrap_or_default())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a point to return to if the next piece of work fails, so one
+    /// failed mutation leaves nothing half-written while earlier ones stand.
+    pub async fn savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("SAVEPOINT polku_step").execute(&mut *self.inner).await?;
+        Ok(())
+    }
+
+    pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("RELEASE SAVEPOINT polku_step").execute(&mut *self.inner).await?;
+        Ok(())
+    }
+
+    pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("ROLLBACK TO SAVEPOINT polku_step").execute(&mut *self.inner).await?;
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.inner.rollback().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,41 @@
+# Polku messages, English. Every key here must exist in fi/ and sv/ too
+# (the i18n crate's tests fail otherwise).
+
+field-label = field
+
+## Errors: one message per ErrorCode, id = "error-" + code in kebab-case.
+
+error-unauthenticated = Sign in first: the request carried no access token.
+error-invalid-token = The access token is not valid.
+error-token-expired = The access token has expired. Sign in again.
+error-forbidden = You are not allowed to do this.
+error-not-found = Not found.
+error-unknown-tenant = The employment area named in the token does not exist.
+error-validation = The value of { $field } is not valid.
+error-required = { $field } is required.
+error-too-long = { $field } is too long (at most { $max } characters).
+error-invalid-slug = { $field }: "{ $value }" is not a valid identifier. Use lower-case letters a–z, digits and hyphens, starting with a letter.
+error-slug-taken = { $field }: that identifier is already in use.
+error-invalid-municipality-code = { $field }: "{ $value }" is not a municipality code. Use Statistics Finland's three-digit code, e.g. 638.
+error-unknown-municipality = { $field }: there is no municipality with code { $value }.
+error-municipality-taken = { $field }: municipality { $value } already belongs to another employment area.
+error-unknown-region = { $field }: there is no region "{ $value }".
+error-invalid-business-id = { $field }: "{ $value }" is not a valid business ID (Y-tunnus). The form is 1234567-8 and the check digit must match.
+error-business-id-taken = { $field }: a partner with this business ID already exists.
+error-invalid-language = { $field }: "{ $value }" is not a supported language. Use fi, sv or en.
+error-language-not-enabled = { $field }: the language { $lang } is not enabled for this employment area.
+error-default-language-not-enabled = { $field }: the default language must be one of the enabled languages.
+error-negative-capacity = { $field }: capacity cannot be negative.
+error-invalid-amount = { $field }: "{ $value }" is not a valid amount in euros (at most two decimals, e.g. 1250.50).
+error-invalid-date-range = { $field }: the end date is before the start date.
+error-out-of-range = { $field } is out of range (allowed { $min }–{ $max }).
+error-invalid-email = { $field } is not a valid e-mail address.
+error-unknown-partner = { $field }: no such partner organisation in this employment area.
+error-already-retired = The service has already been retired.
+error-invalid-cursor = { $field }: the cursor is not valid. Start again from the first page.
+error-page-size-too-large = { $field }: at most { $max } items per page.
+error-query-too-deep = The query is nested too deeply (at most { $max } levels).
+error-query-too-complex = The query is too complex (at most { $max }).
+error-bad-request = The request is not valid: { $value }
+error-unavailable = The service is temporarily unavailable. Try again shortly.
+error-internal = Something went wrong on our side. Quote this trace id when you contact support: { $trace }

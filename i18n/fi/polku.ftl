@@ -1,0 +1,40 @@
+# Polun viestit suomeksi. Jokaisen avaimen on löydyttävä myös sv/- ja en/-kansioista.
+
+field-label = kenttä
+
+## Virheet: yksi viesti kutakin ErrorCodea kohden.
+
+error-unauthenticated = Kirjaudu ensin sisään: pyynnössä ei ollut käyttöoikeustunnistetta.
+error-invalid-token = Käyttöoikeustunniste ei kelpaa.
+error-token-expired = Käyttöoikeustunniste on vanhentunut. Kirjaudu uudelleen.
+error-forbidden = Sinulla ei ole oikeutta tähän toimintoon.
+error-not-found = Ei löytynyt.
+error-unknown-tenant = Tunnisteessa nimettyä työllisyysaluetta ei ole olemassa.
+error-validation = Kentän { $field } arvo ei kelpaa.
+error-required = { $field } on pakollinen.
+error-too-long = { $field } on liian pitkä (enintään { $max } merkkiä).
+error-invalid-slug = { $field }: "{ $value }" ei kelpaa tunnisteeksi. Käytä pieniä kirjaimia a–z, numeroita ja yhdysmerkkejä, ja aloita kirjaimella.
+error-slug-taken = { $field }: tunniste on jo käytössä.
+error-invalid-municipality-code = { $field }: "{ $value }" ei ole kuntanumero. Käytä Tilastokeskuksen kolminumeroista koodia, esim. 638.
+error-unknown-municipality = { $field }: kuntaa numerolla { $value } ei ole.
+error-municipality-taken = { $field }: kunta { $value } kuuluu jo toiseen työllisyysalueeseen.
+error-unknown-region = { $field }: aluetta "{ $value }" ei ole.
+error-invalid-business-id = { $field }: "{ $value }" ei ole kelvollinen Y-tunnus. Muoto on 1234567-8, ja tarkistusnumeron on täsmättävä.
+error-business-id-taken = { $field }: kumppani tällä Y-tunnuksella on jo olemassa.
+error-invalid-language = { $field }: "{ $value }" ei ole tuettu kieli. Käytä koodia fi, sv tai en.
+error-language-not-enabled = { $field }: kieli { $lang } ei ole käytössä tällä työllisyysalueella.
+error-default-language-not-enabled = { $field }: oletuskielen on oltava yksi käytössä olevista kielistä.
+error-negative-capacity = { $field }: kapasiteetti ei voi olla negatiivinen.
+error-invalid-amount = { $field }: "{ $value }" ei ole kelvollinen euromäärä (enintään kaksi desimaalia, esim. 1250,50).
+error-invalid-date-range = { $field }: päättymispäivä on ennen alkamispäivää.
+error-out-of-range = { $field } on sallitun alueen ulkopuolella (sallittu { $min }–{ $max }).
+error-invalid-email = { $field } ei ole kelvollinen sähköpostiosoite.
+error-unknown-partner = { $field }: tällä työllisyysalueella ei ole tällaista kumppaniorganisaatiota.
+error-already-retired = Palvelu on jo poistettu käytöstä.
+error-invalid-cursor = { $field }: sivutuskohdistin ei kelpaa. Aloita ensimmäiseltä sivulta.
+error-page-size-too-large = { $field }: enintään { $max } kohdetta sivulla.
+error-query-too-deep = Kysely on liian syvä (enintään { $max } tasoa).
+error-query-too-complex = Kysely on liian monimutkainen (enintään { $max }).
+error-bad-request = Pyyntö ei kelpaa: { $value }
+error-unavailable = Palvelu ei ole tilapäisesti käytettävissä. Yritä hetken kuluttua uudelleen.
+error-internal = Meillä tapahtui virhe. Mainitse tämä jäljitystunnus ottaessasi yhteyttä tukeen: { $trace }

@@ -1,0 +1,40 @@
+# Polkus meddelanden på svenska. Varje nyckel måste finnas även i fi/ och en/.
+
+field-label = fält
+
+## Fel: ett meddelande per ErrorCode.
+
+error-unauthenticated = Logga in först: begäran innehöll ingen åtkomsttoken.
+error-invalid-token = Åtkomsttoken är inte giltig.
+error-token-expired = Åtkomsttoken har gått ut. Logga in på nytt.
+error-forbidden = Du har inte behörighet att göra detta.
+error-not-found = Hittades inte.
+error-unknown-tenant = Sysselsättningsområdet som nämns i token finns inte.
+error-validation = Värdet i { $field } är inte giltigt.
+error-required = { $field } är obligatoriskt.
+error-too-long = { $field } är för långt (högst { $max } tecken).
+error-invalid-slug = { $field }: "{ $value }" är ingen giltig identifierare. Använd små bokstäver a–z, siffror och bindestreck, och börja med en bokstav.
+error-slug-taken = { $field }: identifieraren används redan.
+error-invalid-municipality-code = { $field }: "{ $value }" är ingen kommunkod. Använd Statistikcentralens tresiffriga kod, t.ex. 638.
+error-unknown-municipality = { $field }: det finns ingen kommun med koden { $value }.
+error-municipality-taken = { $field }: kommun { $value } hör redan till ett annat sysselsättningsområde.
+error-unknown-region = { $field }: det finns ingen region "{ $value }".
+error-invalid-business-id = { $field }: "{ $value }" är inte ett giltigt FO-nummer. Formen är 1234567-8 och kontrollsiffran måste stämma.
+error-business-id-taken = { $field }: en partner med detta FO-nummer finns redan.
+error-invalid-language = { $field }: "{ $value }" är inget språk som stöds. Använd fi, sv eller en.
+error-language-not-enabled = { $field }: språket { $lang } används inte i detta sysselsättningsområde.
+error-default-language-not-enabled = { $field }: standardspråket måste vara ett av de använda språken.
+error-negative-capacity = { $field }: kapaciteten kan inte vara negativ.
+error-invalid-amount = { $field }: "{ $value }" är inget giltigt belopp i euro (högst två decimaler, t.ex. 1250,50).
+error-invalid-date-range = { $field }: slutdatumet är före startdatumet.
+error-out-of-range = { $field } ligger utanför det tillåtna intervallet ({ $min }–{ $max }).
+error-invalid-email = { $field } är ingen giltig e-postadress.
+error-unknown-partner = { $field }: det finns ingen sådan partnerorganisation i detta sysselsättningsområde.
+error-already-retired = Tjänsten har redan tagits ur bruk.
+error-invalid-cursor = { $field }: markören är inte giltig. Börja om från första sidan.
+error-page-size-too-large = { $field }: högst { $max } poster per sida.
+error-query-too-deep = Frågan är för djupt nästlad (högst { $max } nivåer).
+error-query-too-complex = Frågan är för komplex (högst { $max }).
+error-bad-request = Begäran är inte giltig: { $value }
+error-unavailable = Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.
+error-internal = Något gick fel hos oss. Ange detta spårnings-id när du kontaktar supporten: { $trace }
