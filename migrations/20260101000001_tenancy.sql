@@ -165,6 +165,11 @@ BEGIN
 END
 $$;
 
+-- Which municipalities form which area is public knowledge; the platform
+-- administrator who creates areas reads it for all of them.
+CREATE POLICY platform_read ON tenant_municipalities FOR SELECT
+    USING ((SELECT app_has_role('platform_admin')));
+
 GRANT USAGE ON SCHEMA public TO polku_app;
 GRANT SELECT ON regions, municipalities TO polku_app;
 GRANT SELECT, INSERT, UPDATE ON tenants TO polku_app;

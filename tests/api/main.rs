@@ -1,1 +1,9 @@
+//! End-to-end tests of the gateway: the real router driven in process,
+//! against real PostgreSQL connecting as the non-owner application role,
+//! one throwaway database per test copied from a migrated, seeded template.
+//! Run them with `cargo xtask test`, which provides the servers.
 
+mod catalogue;
+mod harness;
+mod schema;
+mod tenancy;

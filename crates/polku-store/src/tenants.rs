@@ -61,9 +61,10 @@ pub async fn create(tx: &mut Tx, new: NewTenant) -> Result<TenantInfo, StoreErro
     .await?;
     let previous = tx.tenant().map(|t| t.id);
     tx.switch_tenant(Some(id)).await?;
-    let result = replace_municipalities(tx, id, &new.municipalities).await;
+    // On failure the transaction is aborted; the caller's savepoint rollback
+    // also undoes the setting, so only success needs to switch back.
+    replace_municipalities(tx, id, &new.municipalities).await?;
     tx.switch_tenant(previous).await?;
-    result?;
     TenantInfo::try_from(row)
 }
 

@@ -1,0 +1,128 @@
+//! The test application: a fresh database per test and helpers to call the
+//! GraphQL endpoint as a given user.
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::Router;
+use http_body_util::BodyExt;
+use polku_domain::{Lang, Role};
+use polku_server::auth::{dev_claims, mint_hs256, Verifier};
+use polku_server::AppState;
+use polku_store::{admin, PoolConfig, Store};
+use serde_json::{json, Value};
+use tokio::sync::OnceCell;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const OWNER_PASSWORD: &str = "polku-test-owner";
+const APP_PASSWORD: &str = "polku-test-app";
+const SECRET: &[u8] = b"polku-test-secret";
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+fn admin_url() -> String {
+    std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL (a superuser URL) is not set: run the tests with `cargo xtask test`")
+}
+
+/// The migrated, seeded template database, made once per test process.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("polku_tpl_{}", std::process::id());
+            let admin = admin_url();
+            admin::drop_database(&admin, &name).await.expect("drop old template");
+            admin::bootstrap_owner(&admin, &name, OWNER_PASSWORD).await.expect("owner and template database");
+            let owner = admin::with_user(&admin::with_database(&admin, &name).unwrap(), admin::DEV_OWNER_ROLE, OWNER_PASSWORD)
+                .unwrap();
+            admin::migrate(&owner).await.expect("migrations");
+            admin::enable_app_login(&owner, APP_PASSWORD).await.expect("app login");
+            let store = Store::connect_lazy(&admin::app_url(&owner, APP_PASSWORD).unwrap(), &PoolConfig::default())
+                .unwrap();
+            polku_server::seed::seed_demo(&store).await.expect("demo data");
+            store.pool().close().await;
+            name
+        })
+        .await
+}
+
+pub struct TestApp {
+    router: Router,
+    /// The application role's URL for this test's database.
+    pub app_url: String,
+    /// A superuser URL for this test's database: for checking what is
+    /// really stored, past row security.
+    pub superuser_url: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let template = template().await;
+        let admin = admin_url();
+        let db = format!("polku_t_{}", Uuid::new_v4().simple());
+        admin::create_database_from_template(&admin, &db, template).await.expect("test database");
+        let superuser_url = admin::with_database(&admin, &db).unwrap();
+        let owner = admin::with_user(&superuser_url, admin::DEV_OWNER_ROLE, OWNER_PASSWORD).unwrap();
+        let app_url = admin::app_url(&owner, APP_PASSWORD).unwrap();
+        let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
+        let store = Store::connect_lazy(&app_url, &pool).unwrap();
+        let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
+        let state = AppState::new(store, verifier, polku_graphql::Limits::default());
+        TestApp { router: polku_server::router(state), app_url, superuser_url }
+    }
+
+    pub fn token(&self, tenant: Option<&str>, roles: &[Role]) -> String {
+        self.token_with(tenant, roles, None, None)
+    }
+
+    pub fn token_with(&self, tenant: Option<&str>, roles: &[Role], partner: Option<Uuid>, lang: Option<Lang>) -> String {
+        let region = roles.contains(&Role::Oversight).then_some("uusimaa");
+        mint_hs256(SECRET, &dev_claims("test-user", tenant, roles, partner, region, lang, 1)).unwrap()
+    }
+
+    /// POSTs a GraphQL request and returns the JSON response.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.gql_lang(token, None, query, variables).await
+    }
+
+    pub async fn gql_lang(&self, token: Option<&str>, lang: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = Request::post("/graphql").header("content-type", "application/json");
+        if let Some(t) = token {
+            request = request.header("authorization", format!("Bearer {t}"));
+        }
+        if let Some(l) = lang {
+            request = request.header("accept-language", l);
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+}
+
+/// The first error's code, or None when the response has no errors.
+pub fn error_code(response: &Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["code"].as_str()
+}
+
+pub fn error_field(response: &Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["field"].as_str()
+}
+
+pub fn error_message(response: &Value) -> &str {
+    response["errors"][0]["message"].as_str().unwrap_or_default()
+}
+
+/// Asserts the response has no errors and returns its data.
+#[track_caller]
+pub fn data(response: &Value) -> &Value {
+    assert!(response.get("errors").is_none_or(Value::is_null), "unexpected errors: {response:#}");
+    &response["data"]
+}
