@@ -8,7 +8,8 @@ use crate::harness::{data, error_code, error_field, error_message, TestApp};
 
 const CREATE_PARTNER: &str =
     "mutation($input: PartnerInput!) { createPartner(input: $input) { partner { id name kind businessId languages } } }";
-const CREATE_SERVICE: &str = "mutation($input: ServiceInput!) { createService(input: $input) { service { id name \
+const CREATE_SERVICE: &str =
+    "mutation($input: ServiceInput!) { createService(input: $input) { service { id name \
      capacity costPerPlaceMonth languages retired provider { name } } } }";
 
 fn service_input() -> serde_json::Value {
@@ -57,15 +58,29 @@ async fn administrators_manage_the_catalogue_and_everyone_else_reads_it() {
     assert_eq!(error_code(&forbidden), Some("FORBIDDEN"));
 
     let before = count_services(&app, &coach).await;
-    let retired = app.gql(Some(&admin), "mutation($id: ID!) { retireService(id: $id) { service { retired activeUntil } } }", json!({ "id": id })).await;
+    let retired = app
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!) { retireService(id: $id) { service { retired activeUntil } } }",
+            json!({ "id": id }),
+        )
+        .await;
     assert_eq!(data(&retired)["retireService"]["service"]["retired"], true);
-    let again = app.gql(Some(&admin), "mutation($id: ID!) { retireService(id: $id) { service { retired } } }", json!({ "id": id })).await;
+    let again = app
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!) { retireService(id: $id) { service { retired } } }",
+            json!({ "id": id }),
+        )
+        .await;
     assert_eq!(error_code(&again), Some("ALREADY_RETIRED"));
     // Retired services leave the default list but stay for history.
     assert_eq!(count_services(&app, &coach).await, before);
     let active = app.gql(Some(&coach), "{ services { totalCount } }", json!({})).await;
     assert_eq!(data(&active)["services"]["totalCount"].as_i64().unwrap(), before - 1);
-    let read = app.gql(Some(&coach), "query($id: ID!) { service(id: $id) { retired name } }", json!({ "id": id })).await;
+    let read = app
+        .gql(Some(&coach), "query($id: ID!) { service(id: $id) { retired name } }", json!({ "id": id }))
+        .await;
     assert_eq!(data(&read)["service"]["retired"], true);
 }
 
@@ -124,7 +139,9 @@ async fn tenants_are_created_by_platform_admins_and_configured_by_their_own() {
                  "region": "uusimaa", "enabledLanguages": ["FI", "SV"], "defaultLanguage": "FI",
                  "municipalities": [{ "code": code }] } })
     };
-    for (code, expected) in [("63", "INVALID_MUNICIPALITY_CODE"), ("999", "UNKNOWN_MUNICIPALITY"), ("638", "MUNICIPALITY_TAKEN")] {
+    for (code, expected) in
+        [("63", "INVALID_MUNICIPALITY_CODE"), ("999", "UNKNOWN_MUNICIPALITY"), ("638", "MUNICIPALITY_TAKEN")]
+    {
         let r = app.gql(Some(&platform), create, input(code)).await;
         assert_eq!(error_code(&r), Some(expected), "{code}: {r:#}");
         assert!(error_field(&r).unwrap().starts_with("input.municipalities"), "{r:#}");
@@ -141,7 +158,13 @@ async fn tenants_are_created_by_platform_admins_and_configured_by_their_own() {
 
     let admin = app.token(Some("loviisa"), &[Role::TenantAdmin]);
     let configure = "mutation($input: ConfigureTenantInput!) { configureTenant(input: $input) { tenant { enabledLanguages defaultLanguage caseloadLimit } } }";
-    let r = app.gql(Some(&admin), configure, json!({ "input": { "enabledLanguages": ["FI"], "defaultLanguage": "SV" } })).await;
+    let r = app
+        .gql(
+            Some(&admin),
+            configure,
+            json!({ "input": { "enabledLanguages": ["FI"], "defaultLanguage": "SV" } }),
+        )
+        .await;
     assert_eq!(error_code(&r), Some("DEFAULT_LANGUAGE_NOT_ENABLED"));
     let r = app.gql(Some(&admin), configure, json!({ "input": { "caseloadLimit": 0 } })).await;
     assert_eq!(error_code(&r), Some("OUT_OF_RANGE"));
@@ -172,8 +195,15 @@ async fn language_follows_preference_then_accept_language_then_tenant_default() 
     let mut input = service_input();
     input["names"] = json!([{ "lang": "FI", "text": "Vain suomeksi" }]);
     data(&app.gql(Some(&admin), CREATE_SERVICE, json!({ "input": input })).await);
-    let r = app.gql_lang(Some(&plain), Some("sv"), "{ services(first: 100) { edges { node { name } } } }", json!({})).await;
-    let names: Vec<&str> = data(&r)["services"]["edges"].as_array().unwrap().iter().filter_map(|e| e["node"]["name"].as_str()).collect();
+    let r = app
+        .gql_lang(Some(&plain), Some("sv"), "{ services(first: 100) { edges { node { name } } } }", json!({}))
+        .await;
+    let names: Vec<&str> = data(&r)["services"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["node"]["name"].as_str())
+        .collect();
     assert!(names.contains(&"Vain suomeksi") && names.contains(&"Bilverkstad"), "{names:?}");
 }
 
@@ -181,7 +211,10 @@ async fn language_follows_preference_then_accept_language_then_tenant_default() 
 async fn authentication_and_limits_have_codes() {
     let app = TestApp::spawn().await;
     assert_eq!(error_code(&app.gql(None, "{ tenant { slug } }", json!({})).await), Some("UNAUTHENTICATED"));
-    assert_eq!(error_code(&app.gql(Some("not-a-jwt"), "{ tenant { slug } }", json!({})).await), Some("INVALID_TOKEN"));
+    assert_eq!(
+        error_code(&app.gql(Some("not-a-jwt"), "{ tenant { slug } }", json!({})).await),
+        Some("INVALID_TOKEN")
+    );
     let coach = app.token(Some("porvoo"), &[Role::Coach]);
     let r = app.gql(Some(&coach), "{ services(first: 101) { totalCount } }", json!({})).await;
     assert_eq!(error_code(&r), Some("PAGE_SIZE_TOO_LARGE"));
@@ -189,7 +222,11 @@ async fn authentication_and_limits_have_codes() {
     let r = app.gql(Some(&coach), "{ services(after: \"garbage\") { totalCount } }", json!({})).await;
     assert_eq!(error_code(&r), Some("INVALID_CURSOR"));
 
-    let deep = format!("{{ __schema {{ types {{ fields {{ type {}name{} }} }} }} }}", "{ ofType ".repeat(16), " }".repeat(16));
+    let deep = format!(
+        "{{ __schema {{ types {{ fields {{ type {}name{} }} }} }} }}",
+        "{ ofType ".repeat(16),
+        " }".repeat(16)
+    );
     let r = app.gql_lang(Some(&coach), Some("sv"), &deep, json!({})).await;
     assert_eq!(error_code(&r), Some("QUERY_TOO_DEEP"), "{r:#}");
     assert!(error_message(&r).contains("16"), "{}", error_message(&r));
@@ -199,7 +236,13 @@ async fn authentication_and_limits_have_codes() {
     assert!(data(&r)["__schema"]["types"].as_array().unwrap().len() > 20);
 
     // Pages chain through cursors.
-    let first = app.gql(Some(&coach), "{ services(first: 4) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }", json!({})).await;
+    let first = app
+        .gql(
+            Some(&coach),
+            "{ services(first: 4) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }",
+            json!({}),
+        )
+        .await;
     let page = &data(&first)["services"];
     assert_eq!(page["pageInfo"]["hasNextPage"], true);
     let next = app
@@ -207,7 +250,11 @@ async fn authentication_and_limits_have_codes() {
         .await;
     let rest = data(&next)["services"]["edges"].as_array().unwrap();
     assert_eq!(rest.len(), 6, "Porvoo's demo catalogue has 10 services");
-    assert!(rest.iter().all(|e| page["edges"].as_array().unwrap().iter().all(|f| f["node"]["id"] != e["node"]["id"])));
+    assert!(rest.iter().all(|e| page["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["node"]["id"] != e["node"]["id"])));
 
     let (status, body) = app.get("/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));

@@ -33,12 +33,17 @@ async fn template() -> &'static str {
             let admin = admin_url();
             admin::drop_database(&admin, &name).await.expect("drop old template");
             admin::bootstrap_owner(&admin, &name, OWNER_PASSWORD).await.expect("owner and template database");
-            let owner = admin::with_user(&admin::with_database(&admin, &name).unwrap(), admin::DEV_OWNER_ROLE, OWNER_PASSWORD)
-                .unwrap();
+            let owner = admin::with_user(
+                &admin::with_database(&admin, &name).unwrap(),
+                admin::DEV_OWNER_ROLE,
+                OWNER_PASSWORD,
+            )
+            .unwrap();
             admin::migrate(&owner).await.expect("migrations");
             admin::enable_app_login(&owner, APP_PASSWORD).await.expect("app login");
-            let store = Store::connect_lazy(&admin::app_url(&owner, APP_PASSWORD).unwrap(), &PoolConfig::default())
-                .unwrap();
+            let store =
+                Store::connect_lazy(&admin::app_url(&owner, APP_PASSWORD).unwrap(), &PoolConfig::default())
+                    .unwrap();
             polku_server::seed::seed_demo(&store).await.expect("demo data");
             store.pool().close().await;
             name
@@ -75,7 +80,13 @@ impl TestApp {
         self.token_with(tenant, roles, None, None)
     }
 
-    pub fn token_with(&self, tenant: Option<&str>, roles: &[Role], partner: Option<Uuid>, lang: Option<Lang>) -> String {
+    pub fn token_with(
+        &self,
+        tenant: Option<&str>,
+        roles: &[Role],
+        partner: Option<Uuid>,
+        lang: Option<Lang>,
+    ) -> String {
         let region = roles.contains(&Role::Oversight).then_some("uusimaa");
         mint_hs256(SECRET, &dev_claims("test-user", tenant, roles, partner, region, lang, 1)).unwrap()
     }
@@ -85,7 +96,13 @@ impl TestApp {
         self.gql_lang(token, None, query, variables).await
     }
 
-    pub async fn gql_lang(&self, token: Option<&str>, lang: Option<&str>, query: &str, variables: Value) -> Value {
+    pub async fn gql_lang(
+        &self,
+        token: Option<&str>,
+        lang: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
         let mut request = Request::post("/graphql").header("content-type", "application/json");
         if let Some(t) = token {
             request = request.header("authorization", format!("Bearer {t}"));
@@ -96,11 +113,13 @@ impl TestApp {
         let body = json!({ "query": query, "variables": variables }).to_string();
         let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self.router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let response =
+            self.router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
         let status = response.status().as_u16();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         (status, String::from_utf8_lossy(&bytes).to_string())

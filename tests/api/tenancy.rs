@@ -11,10 +11,12 @@ use crate::harness::{data, error_code, TestApp};
 async fn application_role_is_no_superuser_and_cannot_bypass_rls() {
     let app = TestApp::spawn().await;
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
-    let row = sqlx::query("SELECT current_user::text, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let row = sqlx::query(
+        "SELECT current_user::text, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
     assert_eq!(row.get::<String, _>(0), "polku_app");
     assert!(!row.get::<bool, _>(1), "application role is a superuser");
     assert!(!row.get::<bool, _>(2), "application role bypasses RLS");
@@ -60,10 +62,13 @@ async fn outside_a_tenant_transaction_nothing_is_visible() {
     let mut superuser = PgConnection::connect(&app.superuser_url).await.unwrap();
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
     for table in ["tenants", "tenant_municipalities", "partners", "services"] {
-        let stored: i64 =
-            sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut superuser).await.unwrap();
+        let stored: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut superuser)
+            .await
+            .unwrap();
         assert!(stored > 0, "{table}: the demo data should have rows");
-        let seen: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut conn).await.unwrap();
+        let seen: i64 =
+            sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut conn).await.unwrap();
         assert_eq!(seen, 0, "{table}: rows visible without a tenant");
     }
     // A setting left in a committed transaction does not survive it.
@@ -85,12 +90,15 @@ async fn application_role_cannot_write_across_tenants_even_with_raw_sql() {
         .execute(&mut *tx)
         .await
         .unwrap();
-    sqlx::query("SELECT set_config('polku.tenant_id', tenant_id::text, true) FROM tenants WHERE slug = 'porvoo'")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::query(
+        "SELECT set_config('polku.tenant_id', tenant_id::text, true) FROM tenants WHERE slug = 'porvoo'",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     // Updates of other tenants' rows silently match nothing...
-    let changed = sqlx::query("UPDATE services SET cost_cents = 1").execute(&mut *tx).await.unwrap().rows_affected();
+    let changed =
+        sqlx::query("UPDATE services SET cost_cents = 1").execute(&mut *tx).await.unwrap().rows_affected();
     let own: i64 = sqlx::query_scalar("SELECT count(*) FROM services").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(changed as i64, own);
     // ...and inserting a row for another tenant is refused outright.
@@ -101,7 +109,10 @@ async fn application_role_cannot_write_across_tenants_even_with_raw_sql() {
     .execute(&mut *tx)
     .await
     .unwrap_err();
-    assert!(err.to_string().contains("row-level security") || err.to_string().contains("foreign key"), "{err}");
+    assert!(
+        err.to_string().contains("row-level security") || err.to_string().contains("foreign key"),
+        "{err}"
+    );
 }
 
 /// The operations that take an id, with the error a stranger must get.
@@ -143,9 +154,16 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         assert!(BY_ID.iter().any(|(n, _)| n == name), "{name} takes an id but is not covered");
     }
 
-    let services = app.gql(Some(&porvoo_admin), "{ services(first: 1) { edges { node { id provider { id } } } } }", json!({})).await;
+    let services = app
+        .gql(
+            Some(&porvoo_admin),
+            "{ services(first: 1) { edges { node { id provider { id } } } } }",
+            json!({}),
+        )
+        .await;
     let service_id = data(&services)["services"]["edges"][0]["node"]["id"].as_str().unwrap().to_string();
-    let partners = app.gql(Some(&porvoo_admin), "{ partners(first: 1) { edges { node { id } } } }", json!({})).await;
+    let partners =
+        app.gql(Some(&porvoo_admin), "{ partners(first: 1) { edges { node { id } } } }", json!({})).await;
     let partner_id = data(&partners)["partners"]["edges"][0]["node"]["id"].as_str().unwrap().to_string();
 
     for (name, query) in BY_ID {
@@ -153,15 +171,23 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         let response = app.gql(Some(&lahti_admin), query, json!({ "id": id })).await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{name}: {response:#}");
         let random = app.gql(Some(&lahti_admin), query, json!({ "id": uuid::Uuid::now_v7() })).await;
-        assert_eq!(response["errors"][0]["message"], random["errors"][0]["message"], "{name} tells existing from missing");
+        assert_eq!(
+            response["errors"][0]["message"], random["errors"][0]["message"],
+            "{name} tells existing from missing"
+        );
     }
 
     // Lists and references: another tenant's partner is as unknown as a made-up one.
     let filtered = app
-        .gql(Some(&lahti_admin), "query($p: ID) { services(providerId: $p) { totalCount } }", json!({ "p": partner_id }))
+        .gql(
+            Some(&lahti_admin),
+            "query($p: ID) { services(providerId: $p) { totalCount } }",
+            json!({ "p": partner_id }),
+        )
         .await;
     assert_eq!(data(&filtered)["services"]["totalCount"], 0);
-    let create = "mutation($p: ID) { createService(input: { names: [{lang: FI, text: \"x\"}], category: OTHER, \
+    let create =
+        "mutation($p: ID) { createService(input: { names: [{lang: FI, text: \"x\"}], category: OTHER, \
                   languages: [FI], activeFrom: \"2026-01-01\", providerId: $p }) { service { id } } }";
     let foreign = app.gql(Some(&lahti_admin), create, json!({ "p": partner_id })).await;
     assert_eq!(error_code(&foreign), Some("UNKNOWN_PARTNER"), "{foreign:#}");
@@ -169,7 +195,13 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
     assert_eq!(foreign["errors"][0]["message"], made_up["errors"][0]["message"]);
 
     // And Porvoo's data is untouched.
-    let after = app.gql(Some(&porvoo_admin), "query($id: ID!) { service(id: $id) { retired } }", json!({ "id": service_id })).await;
+    let after = app
+        .gql(
+            Some(&porvoo_admin),
+            "query($id: ID!) { service(id: $id) { retired } }",
+            json!({ "id": service_id }),
+        )
+        .await;
     assert_eq!(data(&after)["service"]["retired"], Value::Bool(false));
 }
 

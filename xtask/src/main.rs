@@ -12,9 +12,16 @@ use polku_devenv::{PgCluster, RedisServer};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("test") => test(&args[1..]),
+        Some("test") => with_servers(|root, db, redis| run_suite(root, db, redis, is_ci(), &args[1..])),
+        Some("bench") => with_servers(|root, db, redis| {
+            let mut bench = vec!["bench", "-p", "polku-tests"];
+            bench.extend(args[1..].iter().map(String::as_str));
+            cargo(root, db, redis, &bench)
+        }),
         _ => {
-            eprintln!("usage: cargo xtask test [-- <cargo test args>]");
+            eprintln!(
+                "usage: cargo xtask test [-- <cargo test args>] | cargo xtask bench [-- <cargo bench args>]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -31,10 +38,16 @@ fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
-fn test(extra: &[String]) -> Result<()> {
+fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Runs `work` with PostgreSQL and Redis available, starting private ones
+/// unless `DATABASE_URL` / `REDIS_URL` are set, and stopping what it started
+/// whatever `work` returns.
+fn with_servers(work: impl FnOnce(&PathBuf, &str, &str) -> Result<()>) -> Result<()> {
     let root = workspace_root();
     let state = root.join("target").join("polku-test");
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
 
     let mut cluster = None;
     let database_url = match std::env::var("DATABASE_URL") {
@@ -65,7 +78,7 @@ fn test(extra: &[String]) -> Result<()> {
         }
     };
 
-    let result = run_suite(&root, &database_url, &redis_url, ci, extra);
+    let result = work(&root, &database_url, &redis_url);
     if let Some(c) = &cluster {
         c.stop().ok();
     }
@@ -75,22 +88,23 @@ fn test(extra: &[String]) -> Result<()> {
     result
 }
 
-fn run_suite(root: &PathBuf, database_url: &str, redis_url: &str, ci: bool, extra: &[String]) -> Result<()> {
+fn cargo(root: &PathBuf, database_url: &str, redis_url: &str, args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run = |args: &[&str]| -> Result<()> {
-        eprintln!("xtask: cargo {}", args.join(" "));
-        let status = Command::new(&cargo)
-            .args(args)
-            .current_dir(root)
-            .env("DATABASE_URL", database_url)
-            .env("REDIS_URL", redis_url)
-            .env("POLKU_TEST_STATE", root.join("target").join("polku-test"))
-            .status()?;
-        if !status.success() {
-            bail!("cargo {} failed ({status})", args.join(" "));
-        }
-        Ok(())
-    };
+    eprintln!("xtask: cargo {}", args.join(" "));
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(root)
+        .env("DATABASE_URL", database_url)
+        .env("REDIS_URL", redis_url)
+        .status()?;
+    if !status.success() {
+        bail!("cargo {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn run_suite(root: &PathBuf, database_url: &str, redis_url: &str, ci: bool, extra: &[String]) -> Result<()> {
+    let run = |args: &[&str]| cargo(root, database_url, redis_url, args);
     if ci {
         run(&["fmt", "--all", "--check"])?;
         run(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;

@@ -114,7 +114,9 @@ impl PgCluster {
         let dir = dir.canonicalize()?;
         let data_dir = dir.join("data");
         let run_as = is_root().then(|| "postgres".to_string());
-        if run_as.is_some() && Command::new("id").arg("postgres").output().map(|o| !o.status.success()).unwrap_or(true) {
+        if run_as.is_some()
+            && Command::new("id").arg("postgres").output().map(|o| !o.status.success()).unwrap_or(true)
+        {
             bail!("running as root needs the `postgres` system user (from the postgresql package)");
         }
         let mut cluster = PgCluster { data_dir: data_dir.clone(), port: 0, bin, run_as };
@@ -149,9 +151,10 @@ impl PgCluster {
             cluster.port = port;
             return Ok(cluster);
         }
-        let port = free_port(preferred_port.or_else(|| {
-            fs::read_to_string(&port_file).ok().and_then(|p| p.trim().parse().ok())
-        }))?;
+        let port = free_port(
+            preferred_port
+                .or_else(|| fs::read_to_string(&port_file).ok().and_then(|p| p.trim().parse().ok())),
+        )?;
         let opts = format!(
             "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
              -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB",
@@ -206,7 +209,13 @@ impl PgCluster {
     }
 
     fn output(&self, program: &str, args: &[&str]) -> Result<bool> {
-        Ok(self.command(program, args).current_dir("/").stdout(Stdio::null()).stderr(Stdio::null()).status()?.success())
+        Ok(self
+            .command(program, args)
+            .current_dir("/")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?
+            .success())
     }
 
     fn chown(&self, path: &Path) -> Result<()> {
@@ -238,7 +247,10 @@ impl PgCluster {
             path_str(dir)?
         );
         let log = dir.join("postgres.log");
-        self.run("pg_ctl", &["-D", path_str(&self.data_dir)?, "-l", path_str(&log)?, "-o", &opts, "-w", "start"])
+        self.run(
+            "pg_ctl",
+            &["-D", path_str(&self.data_dir)?, "-l", path_str(&log)?, "-o", &opts, "-w", "start"],
+        )
     }
 }
 

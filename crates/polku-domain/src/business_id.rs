@@ -38,9 +38,7 @@ impl BusinessId {
         }
         let body = format!("{body:0>7}");
         match check_digit(&body) {
-            Some(expected) if expected == check.as_bytes()[0] => {
-                Ok(BusinessId(format!("{body}-{check}")))
-            }
+            Some(expected) if expected == check.as_bytes()[0] => Ok(BusinessId(format!("{body}-{check}"))),
             _ => Err(BusinessIdError::Checksum),
         }
     }
@@ -54,11 +52,7 @@ impl BusinessId {
 /// weighted sum leaves remainder 1: no check digit makes them valid, so the
 /// registry never issues them.
 fn check_digit(body: &str) -> Option<u8> {
-    let sum: u32 = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(digit, weight)| u32::from(digit - b'0') * weight)
-        .sum();
+    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(digit, weight)| u32::from(digit - b'0') * weight).sum();
     match sum % 11 {
         0 => Some(b'0'),
         1 => None,
@@ -113,14 +107,8 @@ mod tests {
     #[test]
     fn pads_six_digit_bodies_and_trims() {
         assert_eq!(BusinessId::parse("112038-9").unwrap().as_str(), "0112038-9");
-        assert_eq!(
-            BusinessId::parse(" 0112038-9\t").unwrap().as_str(),
-            "0112038-9"
-        );
-        assert_eq!(
-            "201256-6".parse::<BusinessId>().unwrap(),
-            BusinessId::parse("0201256-6").unwrap()
-        );
+        assert_eq!(BusinessId::parse(" 0112038-9\t").unwrap().as_str(), "0112038-9");
+        assert_eq!("201256-6".parse::<BusinessId>().unwrap(), BusinessId::parse("0201256-6").unwrap());
     }
 
     #[test]
@@ -140,28 +128,14 @@ mod tests {
             "-0112038-9",
             "０１１２０３８-９",
         ] {
-            assert_eq!(
-                BusinessId::parse(bad),
-                Err(BusinessIdError::Format),
-                "{bad:?}"
-            );
+            assert_eq!(BusinessId::parse(bad), Err(BusinessIdError::Format), "{bad:?}");
         }
     }
 
     #[test]
     fn refuses_wrong_check_digits() {
-        for bad in [
-            "0112038-8",
-            "1572860-1",
-            "0201256-5",
-            "2617416-7",
-            "112038-0",
-        ] {
-            assert_eq!(
-                BusinessId::parse(bad),
-                Err(BusinessIdError::Checksum),
-                "{bad}"
-            );
+        for bad in ["0112038-8", "1572860-1", "0201256-5", "2617416-7", "112038-0"] {
+            assert_eq!(BusinessId::parse(bad), Err(BusinessIdError::Checksum), "{bad}");
         }
     }
 
@@ -170,11 +144,7 @@ mod tests {
         // 3 * 4 = 12, which leaves 1 when divided by 11.
         for check in 0..=9 {
             let id = format!("0000030-{check}");
-            assert_eq!(
-                BusinessId::parse(&id),
-                Err(BusinessIdError::Checksum),
-                "{id}"
-            );
+            assert_eq!(BusinessId::parse(&id), Err(BusinessIdError::Checksum), "{id}");
         }
     }
 

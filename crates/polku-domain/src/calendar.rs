@@ -81,10 +81,7 @@ pub fn holiday_on(date: NaiveDate) -> Option<Holiday> {
     if date.month() == 6 && (19..=25).contains(&date.day()) && date.weekday() == Weekday::Fri {
         return Some(Holiday::MidsummerEve);
     }
-    match date
-        .signed_duration_since(easter_sunday(date.year()))
-        .num_days()
-    {
+    match date.signed_duration_since(easter_sunday(date.year())).num_days() {
         -2 => Some(Holiday::GoodFriday),
         1 => Some(Holiday::EasterMonday),
         39 => Some(Holiday::Ascension),
@@ -160,20 +157,17 @@ fn weekdays_through(date: NaiveDate) -> i64 {
 }
 
 fn next_day(date: NaiveDate) -> NaiveDate {
-    date.succ_opt()
-        .expect("working days are counted within NaiveDate's range")
+    date.succ_opt().expect("working days are counted within NaiveDate's range")
 }
 
 /// The holidays of `year`, sorted, without allocating.
 fn holiday_dates(year: i32) -> [(NaiveDate, Holiday); 11] {
-    let on = |month, day| {
-        NaiveDate::from_ymd_opt(year, month, day).expect("fixed holidays exist in every year")
-    };
+    let on =
+        |month, day| NaiveDate::from_ymd_opt(year, month, day).expect("fixed holidays exist in every year");
     let easter = easter_sunday(year);
     let from_easter = |days: i64| easter + chrono::Duration::days(days);
     let june_19 = on(6, 19);
-    let to_friday =
-        (Weekday::Fri.num_days_from_monday() + 7 - june_19.weekday().num_days_from_monday()) % 7;
+    let to_friday = (Weekday::Fri.num_days_from_monday() + 7 - june_19.weekday().num_days_from_monday()) % 7;
     let mut dates = [
         (on(1, 1), Holiday::NewYear),
         (on(1, 6), Holiday::Epiphany),
@@ -181,10 +175,7 @@ fn holiday_dates(year: i32) -> [(NaiveDate, Holiday); 11] {
         (from_easter(1), Holiday::EasterMonday),
         (on(5, 1), Holiday::MayDay),
         (from_easter(39), Holiday::Ascension),
-        (
-            june_19 + chrono::Duration::days(i64::from(to_friday)),
-            Holiday::MidsummerEve,
-        ),
+        (june_19 + chrono::Duration::days(i64::from(to_friday)), Holiday::MidsummerEve),
         (on(12, 6), Holiday::IndependenceDay),
         (on(12, 24), Holiday::ChristmasEve),
         (on(12, 25), Holiday::ChristmasDay),
@@ -256,14 +247,8 @@ mod tests {
     #[test]
     fn ascension_on_may_day_counts_once() {
         let may_day = date(2008, 5, 1);
-        let both: Vec<_> = holidays(2008)
-            .into_iter()
-            .filter(|(d, _)| *d == may_day)
-            .collect();
-        assert_eq!(
-            both,
-            vec![(may_day, Holiday::MayDay), (may_day, Holiday::Ascension)]
-        );
+        let both: Vec<_> = holidays(2008).into_iter().filter(|(d, _)| *d == may_day).collect();
+        assert_eq!(both, vec![(may_day, Holiday::MayDay), (may_day, Holiday::Ascension)]);
         assert_eq!(holiday_on(may_day), Some(Holiday::MayDay));
         // Mon 28 April to Fri 2 May 2008: four working days.
         assert_eq!(working_days_between(date(2008, 4, 27), date(2008, 5, 2)), 4);
@@ -293,10 +278,7 @@ mod tests {
         assert_eq!(add_working_days(date(2025, 12, 22), 0), date(2025, 12, 22));
         assert_eq!(add_working_days(date(2025, 12, 24), 0), date(2025, 12, 29));
         assert_eq!(add_working_days(date(2025, 12, 24), 1), date(2025, 12, 29));
-        assert_eq!(
-            working_days_between(date(2025, 12, 22), date(2025, 12, 22)),
-            0
-        );
+        assert_eq!(working_days_between(date(2025, 12, 22), date(2025, 12, 22)), 0);
     }
 
     #[test]

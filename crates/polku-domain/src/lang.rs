@@ -102,8 +102,9 @@ impl LocalizedText {
             }
             let text = text.trim();
             if text.chars().count() > max_len {
-                return Err(DomainError::field(ErrorCode::TooLong, format!("[{i}].text"))
-                    .with_arg("max", max_len));
+                return Err(
+                    DomainError::field(ErrorCode::TooLong, format!("[{i}].text")).with_arg("max", max_len)
+                );
             }
             if !text.is_empty() {
                 map.insert(lang, text.to_string());
@@ -140,8 +141,7 @@ mod tests {
 
     #[test]
     fn localized_text_refuses_languages_not_enabled() {
-        let err = LocalizedText::parse([("en".to_string(), "x".to_string())], &[Lang::Fi], 10)
-            .unwrap_err();
+        let err = LocalizedText::parse([("en".to_string(), "x".to_string())], &[Lang::Fi], 10).unwrap_err();
         assert_eq!(err.code, ErrorCode::LanguageNotEnabled);
         assert_eq!(err.field.as_deref(), Some("[0].lang"));
     }

@@ -82,9 +82,7 @@ impl Euros {
         // Going through i128 lets the most negative amount, whose magnitude
         // does not fit in an i64, parse too.
         let signed = if negative { -cents } else { cents };
-        i64::try_from(signed)
-            .map(Euros::from_cents)
-            .map_err(|_| MoneyError::Overflow)
+        i64::try_from(signed).map(Euros::from_cents).map_err(|_| MoneyError::Overflow)
     }
 
     pub fn checked_add(self, other: Euros) -> Option<Euros> {
@@ -123,10 +121,7 @@ impl Euros {
         // i64 × i64 always fits in an i128, so nothing is lost before rounding.
         let product = i128::from(self.cents) * i128::from(numerator);
         let negative = (product < 0) != (denominator < 0);
-        let (magnitude, divisor) = (
-            product.unsigned_abs(),
-            u128::from(denominator.unsigned_abs()),
-        );
+        let (magnitude, divisor) = (product.unsigned_abs(), u128::from(denominator.unsigned_abs()));
         let mut quotient = magnitude / divisor;
         if 2 * (magnitude % divisor) >= divisor {
             quotient += 1;
@@ -151,10 +146,7 @@ fn whole_value(whole: &str) -> Result<i128, MoneyError> {
             return Err(MoneyError::Format);
         }
         let group = digits_value(group)?;
-        value = value
-            .checked_mul(1000)
-            .and_then(|v| v.checked_add(group))
-            .ok_or(MoneyError::Overflow)?;
+        value = value.checked_mul(1000).and_then(|v| v.checked_add(group)).ok_or(MoneyError::Overflow)?;
     }
     Ok(value)
 }
@@ -165,10 +157,7 @@ fn digits_value(digits: &str) -> Result<i128, MoneyError> {
         if !b.is_ascii_digit() {
             return Err(MoneyError::Format);
         }
-        value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i128::from(b - b'0')))
-            .ok_or(MoneyError::Overflow)
+        value.checked_mul(10).and_then(|v| v.checked_add(i128::from(b - b'0'))).ok_or(MoneyError::Overflow)
     })
 }
 
@@ -213,9 +202,7 @@ mod tests {
     use serde::de::IntoDeserializer;
 
     fn cents(s: &str) -> i64 {
-        Euros::parse(s)
-            .unwrap_or_else(|e| panic!("{s:?}: {e}"))
-            .cents()
+        Euros::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}")).cents()
     }
 
     #[test]
@@ -291,32 +278,17 @@ mod tests {
         assert_eq!(Euros::from_cents(5).to_string(), "0.05");
         assert_eq!(Euros::from_cents(-5).to_string(), "-0.05");
         assert_eq!(Euros::ZERO.to_string(), "0.00");
-        assert_eq!(
-            Euros::from_cents(i64::MIN).to_string(),
-            "-92233720368547758.08"
-        );
+        assert_eq!(Euros::from_cents(i64::MIN).to_string(), "-92233720368547758.08");
     }
 
     #[test]
     fn checked_arithmetic() {
         let a = Euros::from_cents(150);
-        assert_eq!(
-            a.checked_add(Euros::from_cents(1)),
-            Some(Euros::from_cents(151))
-        );
-        assert_eq!(
-            a.checked_sub(Euros::from_cents(200)),
-            Some(Euros::from_cents(-50))
-        );
+        assert_eq!(a.checked_add(Euros::from_cents(1)), Some(Euros::from_cents(151)));
+        assert_eq!(a.checked_sub(Euros::from_cents(200)), Some(Euros::from_cents(-50)));
         assert_eq!(a.checked_mul(-3), Some(Euros::from_cents(-450)));
-        assert_eq!(
-            Euros::from_cents(i64::MAX).checked_add(Euros::from_cents(1)),
-            None
-        );
-        assert_eq!(
-            Euros::from_cents(i64::MIN).checked_sub(Euros::from_cents(1)),
-            None
-        );
+        assert_eq!(Euros::from_cents(i64::MAX).checked_add(Euros::from_cents(1)), None);
+        assert_eq!(Euros::from_cents(i64::MIN).checked_sub(Euros::from_cents(1)), None);
         assert_eq!(Euros::from_cents(i64::MAX).checked_mul(2), None);
     }
 

@@ -26,14 +26,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::PlatformAdmin,
-        Role::TenantAdmin,
-        Role::Manager,
-        Role::Coach,
-        Role::Partner,
-        Role::Oversight,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::PlatformAdmin, Role::TenantAdmin, Role::Manager, Role::Coach, Role::Partner, Role::Oversight];
 
     pub fn as_str(self) -> &'static str {
         match self {

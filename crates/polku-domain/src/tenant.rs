@@ -60,8 +60,7 @@ impl RegionCode {
 
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         let s = s.trim();
-        let ok = (2..=40).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        let ok = (2..=40).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase() || c == '-');
         if ok {
             Ok(RegionCode(s.to_string()))
         } else {

@@ -267,7 +267,9 @@ impl ServiceInput {
                 .provider_id
                 .as_ref()
                 .map(|id| {
-                    parse_id(id).map_err(|_| ApiError::from(DomainError::field(ErrorCode::UnknownPartner, "input.providerId")))
+                    parse_id(id).map_err(|_| {
+                        ApiError::from(DomainError::field(ErrorCode::UnknownPartner, "input.providerId"))
+                    })
                 })
                 .transpose()?,
             languages: parse_languages("input.languages", &self.languages, enabled)?,
@@ -386,7 +388,11 @@ pub struct CatalogueMutation;
 
 #[Object]
 impl CatalogueMutation {
-    async fn create_service(&self, ctx: &Context<'_>, input: ServiceInput) -> async_graphql::Result<ServicePayload> {
+    async fn create_service(
+        &self,
+        ctx: &Context<'_>,
+        input: ServiceInput,
+    ) -> async_graphql::Result<ServicePayload> {
         let s = require(ctx, &[DomainRole::TenantAdmin]).api()?;
         let input = input.parse(&tenant_languages(ctx).api()?).api()?;
         let mut tx = s.tx().await.api()?;
@@ -416,7 +422,11 @@ impl CatalogueMutation {
         Ok(ServicePayload { service: Service(services::retire(&mut tx, id).await.api()?) })
     }
 
-    async fn create_partner(&self, ctx: &Context<'_>, input: PartnerInput) -> async_graphql::Result<PartnerPayload> {
+    async fn create_partner(
+        &self,
+        ctx: &Context<'_>,
+        input: PartnerInput,
+    ) -> async_graphql::Result<PartnerPayload> {
         let s = require(ctx, &[DomainRole::TenantAdmin]).api()?;
         let input = input.parse(&tenant_languages(ctx).api()?).api()?;
         let mut tx = s.tx().await.api()?;

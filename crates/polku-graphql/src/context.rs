@@ -79,11 +79,7 @@ impl RequestContext {
 
     /// The language data falls back to when a translation is missing.
     pub fn fallback_lang(&self) -> Lang {
-        self.session
-            .as_ref()
-            .and_then(|s| s.tenant.as_ref())
-            .map(|t| t.default_language)
-            .unwrap_or(self.lang)
+        self.session.as_ref().and_then(|s| s.tenant.as_ref()).map(|t| t.default_language).unwrap_or(self.lang)
     }
 }
 

@@ -137,9 +137,7 @@ pub fn localize_response(mut response: Response, ctx: &RequestContext) -> Respon
         match code {
             ErrorCode::Internal => domain.args.push(("trace", ctx.trace_id.clone())),
             ErrorCode::QueryTooDeep => domain.args.push(("max", ctx.limits.max_depth.to_string())),
-            ErrorCode::QueryTooComplex => {
-                domain.args.push(("max", ctx.limits.max_complexity.to_string()))
-            }
+            ErrorCode::QueryTooComplex => domain.args.push(("max", ctx.limits.max_complexity.to_string())),
             _ => {}
         }
         error.message = ctx.localizer.error(ctx.lang, &domain);

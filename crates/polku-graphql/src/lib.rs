@@ -45,10 +45,7 @@ pub fn sdl() -> String {
 /// Ends a request: commits its transaction (a failed commit turns the whole
 /// response into an error, so nothing reported as done was lost), then puts
 /// every error into the caller's language.
-pub async fn finish(
-    ctx: &RequestContext,
-    mut response: async_graphql::Response,
-) -> async_graphql::Response {
+pub async fn finish(ctx: &RequestContext, mut response: async_graphql::Response) -> async_graphql::Response {
     if let Some(session) = &ctx.session {
         if let Err(e) = session.commit().await {
             let error = ApiError::from(e);

@@ -33,7 +33,9 @@ impl Extension for MutationSavepoints {
         };
         let pos = info.field.name.pos;
         if let Ok(mut tx) = session.tx().await {
-            tx.savepoint().await.map_err(|e| crate::ApiError::from(e).into_graphql().into_server_error(pos))?;
+            tx.savepoint()
+                .await
+                .map_err(|e| crate::ApiError::from(e).into_graphql().into_server_error(pos))?;
         }
         let result = next.run(ctx, info).await;
         if let Ok(mut tx) = session.tx().await {

@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use polku_domain::{
-    DomainError, ErrorCode, Lang, LanguageStatus as DomainLanguageStatus, LocalizedText,
-    MunicipalityCode, RegionCode, Role as DomainRole, Slug,
+    DomainError, ErrorCode, Lang, LanguageStatus as DomainLanguageStatus, LocalizedText, MunicipalityCode,
+    RegionCode, Role as DomainRole, Slug,
 };
 use polku_store::tenants::{self, NewTenant, TenantSettings};
 use polku_store::TenantInfo;
@@ -187,10 +187,12 @@ fn parse_municipalities(
 
 fn parse_caseload(limit: Option<i32>) -> Result<Option<i32>, ApiError> {
     match limit {
-        Some(n) if !(1..=1000).contains(&n) => Err(DomainError::field(ErrorCode::OutOfRange, "input.caseloadLimit")
-            .with_arg("min", 1)
-            .with_arg("max", 1000)
-            .into()),
+        Some(n) if !(1..=1000).contains(&n) => {
+            Err(DomainError::field(ErrorCode::OutOfRange, "input.caseloadLimit")
+                .with_arg("min", 1)
+                .with_arg("max", 1000)
+                .into())
+        }
         other => Ok(other),
     }
 }

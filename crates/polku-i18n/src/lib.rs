@@ -83,8 +83,7 @@ impl Localizer {
 
     /// The sentence for a refusal, naming the field where there is one.
     pub fn error(&self, lang: Lang, error: &DomainError) -> String {
-        let mut args: Vec<(&str, String)> =
-            error.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let mut args: Vec<(&str, String)> = error.args.iter().map(|(k, v)| (*k, v.clone())).collect();
         if let Some(field) = &error.field {
             args.push(("field", field.clone()));
         }

@@ -82,7 +82,12 @@ impl Verifier {
         if hs256_secret.is_none() && rs256.is_empty() {
             anyhow::bail!("no way to verify tokens: configure JWKS (--jwks-file/--jwks-url) or a development HS256 secret");
         }
-        Ok(Verifier { hs256: hs256_secret.map(DecodingKey::from_secret), rs256: Arc::new(rs256), issuer, audience })
+        Ok(Verifier {
+            hs256: hs256_secret.map(DecodingKey::from_secret),
+            rs256: Arc::new(rs256),
+            issuer,
+            audience,
+        })
     }
 
     pub fn verify(&self, token: &str) -> Result<Identity, DomainError> {
@@ -132,7 +137,8 @@ fn identity(claims: Claims) -> Result<Identity, DomainError> {
     if roles.iter().any(|r| r.is_tenant_scoped()) && tenant.is_none() {
         return Err(bad("tenant"));
     }
-    let partner_id = claims.partner.as_deref().map(Uuid::parse_str).transpose().map_err(|_| bad("partner"))?;
+    let partner_id =
+        claims.partner.as_deref().map(Uuid::parse_str).transpose().map_err(|_| bad("partner"))?;
     if roles.contains(&Role::Partner) && partner_id.is_none() {
         return Err(bad("partner"));
     }
@@ -199,9 +205,12 @@ mod tests {
         let claims = dev_claims("u1", Some("porvoo"), &[Role::Coach], None, None, None, -2);
         let token = mint_hs256(b"secret", &claims).unwrap();
         assert_eq!(verifier().verify(&token).unwrap_err().code, ErrorCode::TokenExpired);
-        let other = mint_hs256(b"other", &dev_claims("u", Some("porvoo"), &[Role::Coach], None, None, None, 1)).unwrap();
+        let other =
+            mint_hs256(b"other", &dev_claims("u", Some("porvoo"), &[Role::Coach], None, None, None, 1))
+                .unwrap();
         assert_eq!(verifier().verify(&other).unwrap_err().code, ErrorCode::InvalidToken);
-        let no_tenant = mint_hs256(b"secret", &dev_claims("u", None, &[Role::Coach], None, None, None, 1)).unwrap();
+        let no_tenant =
+            mint_hs256(b"secret", &dev_claims("u", None, &[Role::Coach], None, None, None, 1)).unwrap();
         assert_eq!(verifier().verify(&no_tenant).unwrap_err().code, ErrorCode::InvalidToken);
     }
 }

@@ -90,8 +90,10 @@ impl AuthConfig {
         use anyhow::Context;
         let jwks = match (&self.jwks_file, &self.jwks_url) {
             (Some(path), _) => Some(
-                serde_json::from_slice(&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
-                    .with_context(|| format!("parsing JWKS {}", path.display()))?,
+                serde_json::from_slice(
+                    &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+                )
+                .with_context(|| format!("parsing JWKS {}", path.display()))?,
             ),
             (None, Some(url)) => Some(
                 reqwest::get(url)

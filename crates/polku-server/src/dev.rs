@@ -26,11 +26,16 @@ pub async fn prepare(database_url: Option<String>, state_dir: &Path) -> Result<D
         Some(url) => (url, None),
         None => {
             let cluster = PgCluster::start(&state_dir.join("pg"), Some(54329))?;
-            eprintln!("polku: private PostgreSQL cluster on 127.0.0.1:{} ({})", cluster.port, cluster.data_dir.display());
+            eprintln!(
+                "polku: private PostgreSQL cluster on 127.0.0.1:{} ({})",
+                cluster.port,
+                cluster.data_dir.display()
+            );
             admin::bootstrap_owner(&cluster.superuser_url("postgres"), "polku", DEV_OWNER_PASSWORD)
                 .await
                 .context("creating the owner role and database")?;
-            let owner = admin::with_user(&cluster.superuser_url("polku"), admin::DEV_OWNER_ROLE, DEV_OWNER_PASSWORD)?;
+            let owner =
+                admin::with_user(&cluster.superuser_url("polku"), admin::DEV_OWNER_ROLE, DEV_OWNER_PASSWORD)?;
             (owner, Some(cluster))
         }
     };

@@ -78,7 +78,11 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
     let request = request.into_inner();
     let trace_id = trace_id(&headers);
     let request_id = header(&headers, "x-request-id").map(str::to_string).unwrap_or_else(|| trace_id.clone());

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use polku_domain::{Lang, Role};
@@ -14,7 +13,11 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 #[derive(Parser)]
-#[command(name = "polku", version, about = "Polku: municipal employment services, one GraphQL gateway for every area")]
+#[command(
+    name = "polku",
+    version,
+    about = "Polku: municipal employment services, one GraphQL gateway for every area"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -137,8 +140,21 @@ fn token(args: TokenArgs) -> Result<()> {
         .iter()
         .map(|r| r.parse::<Role>().map_err(|_| anyhow::anyhow!("unknown role {r}")))
         .collect::<Result<Vec<_>>>()?;
-    let lang = args.lang.as_deref().map(Lang::parse).transpose().map_err(|_| anyhow::anyhow!("--lang must be fi, sv or en"))?;
-    let claims = dev_claims(&args.sub, args.tenant.as_deref(), &roles, args.partner, args.region.as_deref(), lang, args.hours);
+    let lang = args
+        .lang
+        .as_deref()
+        .map(Lang::parse)
+        .transpose()
+        .map_err(|_| anyhow::anyhow!("--lang must be fi, sv or en"))?;
+    let claims = dev_claims(
+        &args.sub,
+        args.tenant.as_deref(),
+        &roles,
+        args.partner,
+        args.region.as_deref(),
+        lang,
+        args.hours,
+    );
     println!("{}", mint_hs256(secret.as_bytes(), &claims)?);
     Ok(())
 }
@@ -152,7 +168,9 @@ async fn serve(config: ServeConfig) -> Result<()> {
     };
     let store = Store::connect_lazy(config.database_url.expose_secret(), &pool)?;
     let state = AppState::new(store, config.auth.verifier().await?, config.limits.into());
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(server.address = %config.listen, "polku listening");
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
@@ -164,22 +182,30 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let store = Store::connect_lazy(&db.app_url, &PoolConfig::default())?;
     let partners = seed::seed_demo(&store).await.context("loading demo data")?;
     let secret = dev::dev_secret(&args.state_dir)?;
-    let auth = AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
+    let auth =
+        AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
     let state = AppState::new(store, auth.verifier().await?, args.limits.into());
 
     let port = polku_devenv::free_port(Some(args.port))?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let url = format!("http://127.0.0.1:{port}/graphql");
-    let mint = |sub: &str, tenant: Option<&str>, roles: &[Role], partner: Option<Uuid>, region: Option<&str>| {
-        mint_hs256(secret.as_bytes(), &dev_claims(sub, tenant, roles, partner, region, None, 24 * 7))
-    };
+    let mint =
+        |sub: &str, tenant: Option<&str>, roles: &[Role], partner: Option<Uuid>, region: Option<&str>| {
+            mint_hs256(secret.as_bytes(), &dev_claims(sub, tenant, roles, partner, region, None, 24 * 7))
+        };
     let careeria = partners.iter().find(|(slug, _)| *slug == "porvoo").map(|(_, id)| *id);
     println!("\nPolku is running: open {url}\n");
     println!("Paste one of these into GraphiQL's headers as {{\"Authorization\": \"Bearer <token>\"}}:\n");
     for (label, token) in [
         ("coach, Porvoo", mint("coach-porvoo", Some("porvoo"), &[Role::Coach], None, None)?),
-        ("tenant admin, Porvoo", mint("admin-porvoo", Some("porvoo"), &[Role::TenantAdmin, Role::Manager], None, None)?),
-        ("partner (Careeria), Porvoo", mint("partner-careeria", Some("porvoo"), &[Role::Partner], careeria, None)?),
+        (
+            "tenant admin, Porvoo",
+            mint("admin-porvoo", Some("porvoo"), &[Role::TenantAdmin, Role::Manager], None, None)?,
+        ),
+        (
+            "partner (Careeria), Porvoo",
+            mint("partner-careeria", Some("porvoo"), &[Role::Partner], careeria, None)?,
+        ),
         ("oversight, Uusimaa", mint("ely-uusimaa", None, &[Role::Oversight], None, Some("uusimaa"))?),
         ("platform admin", mint("platform-admin", None, &[Role::PlatformAdmin], None, None)?),
     ] {
@@ -205,4 +231,3 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
 }
-

@@ -6,13 +6,18 @@
 
 use chrono::NaiveDate;
 use polku_domain::{
-    DomainError, ErrorCode, Euros, Lang, LocalizedText, MunicipalityCode, PartnerKind, RegionCode, Role, ServiceCategory, Slug,
+    DomainError, ErrorCode, Euros, Lang, LocalizedText, MunicipalityCode, PartnerKind, RegionCode, Role,
+    ServiceCategory, Slug,
 };
 use polku_store::partners::PartnerInput;
 use polku_store::services::ServiceInput;
 use polku_store::tenants::NewTenant;
 use polku_store::{Actor, PageRequest, Store, StoreError};
 use uuid::Uuid;
+
+/// (names fi/sv/en, category, provider index into the area's partners,
+/// capacity, euros per place-month)
+type DemoService = ([&'static str; 3], ServiceCategory, Option<usize>, Option<u32>, &'static str);
 
 struct Area {
     slug: &'static str,
@@ -21,8 +26,7 @@ struct Area {
     languages: &'static [Lang],
     municipalities: &'static [&'static str],
     partners: &'static [(&'static str, PartnerKind, &'static [Lang])],
-    /// (names fi/sv/en, category, provider index into `partners`, capacity, euros per place-month)
-    services: &'static [([&'static str; 3], ServiceCategory, Option<usize>, Option<u32>, &'static str)],
+    services: &'static [DemoService],
 }
 
 const AREAS: &[Area] = &[
@@ -44,16 +48,74 @@ const AREAS: &[Area] = &[
             ("Samaria rf", PartnerKind::ThirdSector, &[Lang::Fi, Lang::Sv]),
         ],
         services: &[
-            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
-            (["Autopaja", "Bilverkstad", "Car workshop"], ServiceCategory::Workshop, Some(3), Some(8), "1150.00"),
-            (["Metallipaja", "Metallverkstad", "Metal workshop"], ServiceCategory::Workshop, Some(3), Some(8), "1150.00"),
-            (["Taidepaja", "Konstverkstad", "Art workshop"], ServiceCategory::Workshop, Some(4), Some(10), "980.00"),
-            (["Käsityöpaja", "Hantverksverkstad", "Crafts workshop"], ServiceCategory::Workshop, Some(4), Some(10), "980.00"),
-            (["Puusepänpaja", "Snickeriverkstad", "Carpentry workshop"], ServiceCategory::Workshop, Some(3), Some(8), "1150.00"),
-            (["Kuntouttava työtoiminta", "Arbetsverksamhet i rehabiliteringssyfte", "Rehabilitative work activity"], ServiceCategory::RehabilitativeWork, Some(4), Some(20), "540.00"),
+            (
+                ["Omavalmennus", "Egencoachning", "Personal coaching"],
+                ServiceCategory::PersonalCoaching,
+                None,
+                None,
+                "0",
+            ),
+            (
+                ["Autopaja", "Bilverkstad", "Car workshop"],
+                ServiceCategory::Workshop,
+                Some(3),
+                Some(8),
+                "1150.00",
+            ),
+            (
+                ["Metallipaja", "Metallverkstad", "Metal workshop"],
+                ServiceCategory::Workshop,
+                Some(3),
+                Some(8),
+                "1150.00",
+            ),
+            (
+                ["Taidepaja", "Konstverkstad", "Art workshop"],
+                ServiceCategory::Workshop,
+                Some(4),
+                Some(10),
+                "980.00",
+            ),
+            (
+                ["Käsityöpaja", "Hantverksverkstad", "Crafts workshop"],
+                ServiceCategory::Workshop,
+                Some(4),
+                Some(10),
+                "980.00",
+            ),
+            (
+                ["Puusepänpaja", "Snickeriverkstad", "Carpentry workshop"],
+                ServiceCategory::Workshop,
+                Some(3),
+                Some(8),
+                "1150.00",
+            ),
+            (
+                [
+                    "Kuntouttava työtoiminta",
+                    "Arbetsverksamhet i rehabiliteringssyfte",
+                    "Rehabilitative work activity",
+                ],
+                ServiceCategory::RehabilitativeWork,
+                Some(4),
+                Some(20),
+                "540.00",
+            ),
             (["Työkokeilu", "Arbetsprövning", "Work trial"], ServiceCategory::WorkTrial, None, None, "0"),
-            (["Logistiikan koulutus", "Utbildning i logistik", "Logistics training"], ServiceCategory::Training, Some(0), Some(16), "1420.50"),
-            (["Työllisyysavustus", "Sysselsättningsbidrag", "Employment grant"], ServiceCategory::EmploymentGrant, None, None, "400.00"),
+            (
+                ["Logistiikan koulutus", "Utbildning i logistik", "Logistics training"],
+                ServiceCategory::Training,
+                Some(0),
+                Some(16),
+                "1420.50",
+            ),
+            (
+                ["Työllisyysavustus", "Sysselsättningsbidrag", "Employment grant"],
+                ServiceCategory::EmploymentGrant,
+                None,
+                None,
+                "400.00",
+            ),
         ],
     },
     Area {
@@ -71,9 +133,21 @@ const AREAS: &[Area] = &[
             ("Concordia", PartnerKind::DevelopmentCompany, &[Lang::Sv, Lang::Fi]),
         ],
         services: &[
-            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
+            (
+                ["Omavalmennus", "Egencoachning", "Personal coaching"],
+                ServiceCategory::PersonalCoaching,
+                None,
+                None,
+                "0",
+            ),
             (["Verstas", "Verkstad", "Workshop"], ServiceCategory::Workshop, None, Some(12), "1050.00"),
-            (["Oppisopimus", "Läroavtal", "Apprenticeship"], ServiceCategory::Apprenticeship, Some(0), None, "0"),
+            (
+                ["Oppisopimus", "Läroavtal", "Apprenticeship"],
+                ServiceCategory::Apprenticeship,
+                Some(0),
+                None,
+                "0",
+            ),
         ],
     },
     Area {
@@ -87,20 +161,47 @@ const AREAS: &[Area] = &[
             ("Lahden Diakonialaitos", PartnerKind::ThirdSector, &[Lang::Fi]),
         ],
         services: &[
-            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
-            (["Kierrätyspaja", "Återvinningsverkstad", "Recycling workshop"], ServiceCategory::Workshop, Some(1), Some(15), "900.00"),
-            (["Palkkatuettu työ", "Lönesubventionerat arbete", "Pay-subsidised work"], ServiceCategory::PaySubsidisedEmployment, None, None, "0"),
+            (
+                ["Omavalmennus", "Egencoachning", "Personal coaching"],
+                ServiceCategory::PersonalCoaching,
+                None,
+                None,
+                "0",
+            ),
+            (
+                ["Kierrätyspaja", "Återvinningsverkstad", "Recycling workshop"],
+                ServiceCategory::Workshop,
+                Some(1),
+                Some(15),
+                "900.00",
+            ),
+            (
+                ["Palkkatuettu työ", "Lönesubventionerat arbete", "Pay-subsidised work"],
+                ServiceCategory::PaySubsidisedEmployment,
+                None,
+                None,
+                "0",
+            ),
         ],
     },
     Area {
         slug: "hameenlinna",
-        names: &[(Lang::Fi, "Hämeenlinnan seudun työllisyysalue"), (Lang::En, "Hämeenlinna region employment area")],
+        names: &[
+            (Lang::Fi, "Hämeenlinnan seudun työllisyysalue"),
+            (Lang::En, "Hämeenlinna region employment area"),
+        ],
         region: "hame",
         languages: &[Lang::Fi, Lang::En],
         municipalities: &["109", "082", "165"],
         partners: &[("HAMK", PartnerKind::VocationalSchool, &[Lang::Fi, Lang::En])],
         services: &[
-            (["Omavalmennus", "Egencoachning", "Personal coaching"], ServiceCategory::PersonalCoaching, None, None, "0"),
+            (
+                ["Omavalmennus", "Egencoachning", "Personal coaching"],
+                ServiceCategory::PersonalCoaching,
+                None,
+                None,
+                "0",
+            ),
             (["Työkokeilu", "Arbetsprövning", "Work trial"], ServiceCategory::WorkTrial, None, None, "0"),
         ],
     },
@@ -144,7 +245,8 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<(&'static str, Uuid)>, Store
 
         let admin = Actor::system(Some(slug), vec![Role::TenantAdmin]);
         let mut tx = store.begin(&admin).await?;
-        let mut partners = polku_store::partners::list(&mut tx, PageRequest { first: 1000, after: None }).await?.items;
+        let mut partners =
+            polku_store::partners::list(&mut tx, PageRequest { first: 1000, after: None }).await?.items;
         if partners.is_empty() {
             for (name, kind, languages) in area.partners {
                 let partner = polku_store::partners::create(
@@ -182,7 +284,8 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<(&'static str, Uuid)>, Store
                         provider_id: provider.map(|i| partners[i].id),
                         languages: enabled.to_vec(),
                         capacity: *capacity,
-                        cost_per_place_month: Euros::parse(cost).map_err(|_| DomainError::new(ErrorCode::InvalidAmount))?,
+                        cost_per_place_month: Euros::parse(cost)
+                            .map_err(|_| DomainError::new(ErrorCode::InvalidAmount))?,
                         active_from: NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date"),
                         active_until: None,
                     },

@@ -23,13 +23,9 @@ pub async fn enable_app_login(owner_url: &str, password: &str) -> Result<(), Sto
     let mut conn = PgConnection::connect(owner_url).await?;
     // Role options cannot be bound as parameters; the password is quoted as a
     // literal by the server's own quote_literal.
-    let literal: String = sqlx::query_scalar("SELECT quote_literal($1)")
-        .bind(password)
-        .fetch_one(&mut conn)
-        .await?;
-    sqlx::query(&format!("ALTER ROLE {APP_ROLE} LOGIN PASSWORD {literal}"))
-        .execute(&mut conn)
-        .await?;
+    let literal: String =
+        sqlx::query_scalar("SELECT quote_literal($1)").bind(password).fetch_one(&mut conn).await?;
+    sqlx::query(&format!("ALTER ROLE {APP_ROLE} LOGIN PASSWORD {literal}")).execute(&mut conn).await?;
     conn.close().await?;
     Ok(())
 }
@@ -81,7 +77,11 @@ pub async fn bootstrap_owner(superuser_url: &str, db: &str, password: &str) -> R
 
 /// Creates database `name` as a copy of `template` (fast: a file copy), for
 /// one throwaway database per test.
-pub async fn create_database_from_template(admin_url: &str, name: &str, template: &str) -> Result<(), StoreError> {
+pub async fn create_database_from_template(
+    admin_url: &str,
+    name: &str,
+    template: &str,
+) -> Result<(), StoreError> {
     let mut conn = PgConnection::connect(admin_url).await?;
     let name = quote_ident(&mut conn, name).await?;
     let template = quote_ident(&mut conn, template).await?;

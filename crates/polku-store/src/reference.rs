@@ -50,10 +50,7 @@ pub async fn regions(tx: &mut Tx) -> Result<Vec<Region>, StoreError> {
         .await?)
 }
 
-pub async fn municipalities(
-    tx: &mut Tx,
-    region: Option<&str>,
-) -> Result<Vec<Municipality>, StoreError> {
+pub async fn municipalities(tx: &mut Tx, region: Option<&str>) -> Result<Vec<Municipality>, StoreError> {
     let rows: Vec<MunicipalityRow> = sqlx::query_as(
         "SELECT code::text AS code, name_fi, name_sv, language_status, region_code FROM municipalities \
          WHERE $1::text IS NULL OR region_code = $1 ORDER BY code",

@@ -153,10 +153,7 @@ pub async fn list(tx: &mut Tx, page: PageRequest) -> Result<Page<TenantInfo>, St
     Ok(Page::from_rows(rows, page, total))
 }
 
-pub async fn municipalities(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-) -> Result<Vec<TenantMunicipality>, StoreError> {
+pub async fn municipalities(tx: &mut Tx, tenant_id: Uuid) -> Result<Vec<TenantMunicipality>, StoreError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT code::text, language_status FROM tenant_municipalities WHERE tenant_id = $1 ORDER BY code",
     )
