@@ -283,3 +283,37 @@ fragment TypeRef on __Type {
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }
 "#;
+
+#[tokio::test]
+async fn listing_services_with_providers_is_a_constant_number_of_statements() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Some("lahti"), &[Role::TenantAdmin]);
+    let mut providers = Vec::new();
+    for i in 0..10 {
+        let r = app
+            .gql(Some(&admin), CREATE_PARTNER, json!({ "input": { "name": format!("Provider {i}"), "kind": "THIRD_SECTOR", "languages": ["FI"] } }))
+            .await;
+        providers.push(data(&r)["createPartner"]["partner"]["id"].clone());
+    }
+    let query = "query($n: Int) { services(first: $n) { edges { node { name provider { name kind } } } } }";
+    let statements = |n: usize| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let before = app.store.statement_count();
+            let r = app.gql(Some(&admin), query, json!({ "n": n })).await;
+            assert_eq!(data(&r)["services"]["edges"].as_array().unwrap().len(), n);
+            app.store.statement_count() - before
+        }
+    };
+    for i in 0..100 {
+        let mut input = service_input();
+        input["names"] = json!([{ "lang": "FI", "text": format!("Paja {i}") }]);
+        input["languages"] = json!(["FI"]);
+        input["providerId"] = providers[i % providers.len()].clone();
+        data(&app.gql(Some(&admin), CREATE_SERVICE, json!({ "input": input })).await);
+    }
+    let few = statements(5).await;
+    let many = statements(100).await;
+    assert_eq!(few, many, "statements grew with the page: {few} for 5 services, {many} for 100");
+}

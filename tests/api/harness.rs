@@ -53,6 +53,7 @@ async fn template() -> &'static str {
 
 pub struct TestApp {
     router: Router,
+    pub store: Store,
     /// The application role's URL for this test's database.
     pub app_url: String,
     /// A superuser URL for this test's database: for checking what is
@@ -72,8 +73,8 @@ impl TestApp {
         let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
         let store = Store::connect_lazy(&app_url, &pool).unwrap();
         let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
-        let state = AppState::new(store, verifier, polku_graphql::Limits::default());
-        TestApp { router: polku_server::router(state), app_url, superuser_url }
+        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default());
+        TestApp { router: polku_server::router(state), store, app_url, superuser_url }
     }
 
     pub fn token(&self, tenant: Option<&str>, roles: &[Role]) -> String {

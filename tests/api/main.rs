@@ -3,6 +3,7 @@
 //! one throwaway database per test copied from a migrated, seeded template.
 //! Run them with `cargo xtask test`, which provides the servers.
 
+mod architecture;
 mod catalogue;
 mod harness;
 mod schema;

@@ -111,5 +111,50 @@ fn run_suite(root: &PathBuf, database_url: &str, redis_url: &str, ci: bool, extr
     }
     let mut args = vec!["test", "--workspace", "--all-targets"];
     args.extend(extra.iter().map(String::as_str));
-    run(&args)
+    test_with_summary(root, database_url, redis_url, &args)
+}
+
+/// Runs `cargo test`, passing its output through, and closes with one line
+/// that totals every test binary's result, so the last word is the suite's
+/// and not that of whichever binary happened to run last.
+fn test_with_summary(root: &PathBuf, database_url: &str, redis_url: &str, args: &[&str]) -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("xtask: cargo {}", args.join(" "));
+    let mut child = Command::new(&cargo)
+        .args(args)
+        .current_dir(root)
+        .env("DATABASE_URL", database_url)
+        .env("REDIS_URL", redis_url)
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    for line in BufReader::new(child.stdout.take().context("cargo test stdout")?).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            for part in rest.split([';', '.']) {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(what)) =
+                    (words.next().and_then(|n| n.parse::<u64>().ok()), words.next())
+                {
+                    match what {
+                        "passed" => passed += n,
+                        "failed" => failed += n,
+                        "ignored" => ignored += n,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    println!("\ntests: {passed} passed, {failed} failed, {ignored} skipped");
+    if !status.success() {
+        bail!("cargo {} failed ({status})", args.join(" "));
+    }
+    if passed == 0 {
+        bail!("no test ran");
+    }
+    Ok(())
 }

@@ -1,7 +1,6 @@
 //! The service catalogue and partner organisations on the API. Everyone on
 //! the area's staff may read them; only its administrators change them.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::{BusinessId, DomainError, ErrorCode, Euros, Lang, Role as DomainRole};
@@ -10,7 +9,7 @@ use polku_store::services::{self, ServiceFilter, ServiceInput as StoreServiceInp
 
 use crate::context::{require, AREA_STAFF};
 use crate::error::ApiResult;
-use crate::loaders::PartnerLoader;
+use crate::loaders::Partners;
 use crate::pagination::{connection, page_request, PolkuConnection};
 use crate::reference::{all_texts, pick, Language, LocalizedString};
 use crate::tenants::{parse_id, parse_texts, LocalizedStringInput};
@@ -76,7 +75,7 @@ impl Service {
     /// municipality provides it itself.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Partner>> {
         let Some(id) = self.0.provider_id else { return Ok(None) };
-        let loader = ctx.data::<DataLoader<PartnerLoader>>()?;
+        let loader = ctx.data::<Partners>()?;
         let partner = loader.load_one(id).await.map_err(|e| ApiError::Internal(e.to_string())).api()?;
         Ok(partner.map(Partner))
     }
@@ -351,6 +350,16 @@ impl CatalogueQuery {
         };
         let mut tx = s.tx().await.api()?;
         let page = services::list(&mut tx, &filter, page).await.api()?;
+        // One query for every provider on the page, whatever its size: the
+        // loader's time-based batching alone could split a long page.
+        if ctx.look_ahead().field("edges").field("node").field("provider").exists() {
+            let mut ids: Vec<_> = page.items.iter().filter_map(|s| s.provider_id).collect();
+            ids.sort();
+            ids.dedup();
+            let found = partners::by_ids(&mut tx, &ids).await.api()?;
+            drop(tx);
+            ctx.data::<Partners>()?.feed_many(found.into_iter().map(|p| (p.id, p))).await;
+        }
         Ok(connection(page, |s| s.id, Service))
     }
 

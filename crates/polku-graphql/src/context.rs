@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::Context;
 use polku_domain::{DomainError, ErrorCode, Lang, Role};
 use polku_i18n::Localizer;
@@ -72,7 +72,11 @@ impl RequestContext {
     pub fn attach(self: Arc<Self>, request: async_graphql::Request) -> async_graphql::Request {
         let mut request = request.data(self.clone());
         if let Some(session) = &self.session {
-            request = request.data(DataLoader::new(PartnerLoader::new(session.clone()), tokio::spawn));
+            request = request.data(DataLoader::with_cache(
+                PartnerLoader::new(session.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ));
         }
         request
     }

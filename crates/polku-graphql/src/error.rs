@@ -78,6 +78,16 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// For refusals outside any field (bad token, failed commit): no
+    /// position in the query to point at.
+    pub fn into_request_error(self) -> async_graphql::ServerError {
+        let mut e = self.into_graphql().into_server_error(async_graphql::Pos::default());
+        e.locations.clear();
+        e
+    }
+}
+
 /// `result.api()?` in resolvers: converts any error the store or domain
 /// raises into a coded GraphQL error.
 pub(crate) trait ApiResult<T> {

@@ -49,9 +49,7 @@ pub async fn finish(ctx: &RequestContext, mut response: async_graphql::Response)
     if let Some(session) = &ctx.session {
         if let Err(e) = session.commit().await {
             let error = ApiError::from(e);
-            response = async_graphql::Response::from_errors(vec![error
-                .into_graphql()
-                .into_server_error(async_graphql::Pos::default())]);
+            response = async_graphql::Response::from_errors(vec![error.into_request_error()]);
         }
     }
     localize_response(response, ctx)

@@ -10,6 +10,11 @@ use uuid::Uuid;
 
 use crate::{ApiError, Session};
 
+/// The per-request partner loader. It caches, so a list resolver can prime it
+/// with one query for the whole page and the per-item resolvers issue none.
+pub(crate) type Partners =
+    async_graphql::dataloader::DataLoader<PartnerLoader, async_graphql::dataloader::HashMapCache>;
+
 pub(crate) struct PartnerLoader {
     session: Arc<Session>,
 }

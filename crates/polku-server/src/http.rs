@@ -140,7 +140,6 @@ async fn authenticate(state: &AppState, token: &str) -> Result<(Identity, Sessio
 }
 
 fn refuse(context: &RequestContext, error: ApiError) -> GraphQLResponse {
-    let error = error.into_graphql().into_server_error(async_graphql::Pos::default());
-    let response = async_graphql::Response::from_errors(vec![error]);
+    let response = async_graphql::Response::from_errors(vec![error.into_request_error()]);
     polku_graphql::localize_response(response, context).into()
 }

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod error;
 pub mod page;
 pub mod partners;
+pub mod pii;
 pub mod reference;
 pub mod services;
 pub mod tenants;
@@ -17,6 +18,8 @@ pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use tx::{Actor, TenantInfo, Tx};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -31,6 +34,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations"
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: PgPool,
+    /// Statements issued through request transactions: the figure behind
+    /// "no N+1" tests and a metric.
+    statements: Arc<AtomicU64>,
 }
 
 /// Pool sizing and time limits. Timeouts are short on purpose: when the
@@ -65,11 +71,11 @@ impl Store {
             .acquire_timeout(config.acquire_timeout)
             .test_before_acquire(true)
             .connect_lazy_with(options);
-        Ok(Store { pool })
+        Ok(Store { pool, statements: Arc::default() })
     }
 
     pub fn from_pool(pool: PgPool) -> Store {
-        Store { pool }
+        Store { pool, statements: Arc::default() }
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -88,6 +94,11 @@ impl Store {
 
     /// Begins a transaction on behalf of `actor`. See [`Tx`].
     pub async fn begin(&self, actor: &Actor) -> Result<Tx, StoreError> {
-        Tx::begin(&self.pool, actor).await
+        Tx::begin(&self.pool, actor, self.statements.clone()).await
+    }
+
+    /// How many statements request transactions have issued so far.
+    pub fn statement_count(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 }

@@ -3,6 +3,9 @@
 //! `set_config(..., true)`, which lasts only until the transaction ends, so a
 //! pooled connection never carries one request's identity into the next.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, RegionCode, Role, Slug};
 use sqlx::types::Json;
@@ -97,6 +100,7 @@ impl TryFrom<TenantRow> for TenantInfo {
 /// A transaction acting for one [`Actor`]. Dropping it rolls back.
 pub struct Tx {
     inner: Transaction<'static, Postgres>,
+    statements: Arc<AtomicU64>,
     tenant: Option<TenantInfo>,
     actor: Actor,
 }
@@ -108,7 +112,11 @@ impl std::fmt::Debug for Tx {
 }
 
 impl Tx {
-    pub(crate) async fn begin(pool: &PgPool, actor: &Actor) -> Result<Tx, StoreError> {
+    pub(crate) async fn begin(
+        pool: &PgPool,
+        actor: &Actor,
+        statements: Arc<AtomicU64>,
+    ) -> Result<Tx, StoreError> {
         let mut inner = pool.begin().await?;
         let roles = actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
         sqlx::query(
@@ -141,7 +149,7 @@ impl Tx {
                 Some(TenantInfo::try_from(row)?)
             }
         };
-        Ok(Tx { inner, tenant, actor: actor.clone() })
+        Ok(Tx { inner, statements, tenant, actor: actor.clone() })
     }
 
     pub fn tenant(&self) -> Option<&TenantInfo> {
@@ -157,7 +165,9 @@ impl Tx {
         &self.actor
     }
 
+    /// The connection, for one statement: every call counts as one.
     pub fn conn(&mut self) -> &mut PgConnection {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         &mut self.inner
     }
 
