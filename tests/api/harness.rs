@@ -17,6 +17,12 @@ use uuid::Uuid;
 const OWNER_PASSWORD: &str = "polku-test-owner";
 const APP_PASSWORD: &str = "polku-test-app";
 const SECRET: &[u8] = b"polku-test-secret";
+/// The tests' identity-code key (32 bytes of 0x2a, base64).
+pub const HETU_KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
+
+pub fn vault() -> polku_store::pii::HetuVault {
+    polku_store::pii::HetuVault::from_base64(HETU_KEY, 1).expect("test key")
+}
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
@@ -44,7 +50,9 @@ async fn template() -> &'static str {
             let store =
                 Store::connect_lazy(&admin::app_url(&owner, APP_PASSWORD).unwrap(), &PoolConfig::default())
                     .unwrap();
-            polku_server::seed::seed_demo(&store).await.expect("demo data");
+            polku_server::seed::seed_demo(&store, &vault(), &polku_i18n::Localizer::new())
+                .await
+                .expect("demo data");
             store.pool().close().await;
             name
         })
@@ -73,7 +81,7 @@ impl TestApp {
         let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
         let store = Store::connect_lazy(&app_url, &pool).unwrap();
         let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
-        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default());
+        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault());
         TestApp { router: polku_server::router(state), store, app_url, superuser_url }
     }
 

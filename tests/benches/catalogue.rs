@@ -35,11 +35,12 @@ async fn main() -> anyhow::Result<()> {
     admin::enable_app_login(&owner, "polku-bench-app").await?;
     let pool = PoolConfig { max_connections: 16, ..PoolConfig::default() };
     let store = Store::connect_lazy(&admin::app_url(&owner, "polku-bench-app")?, &pool)?;
-    polku_server::seed::seed_demo(&store).await?;
+    let vault = polku_store::pii::HetuVault::from_base64(&polku_store::pii::HetuVault::generate_key(), 1)?;
+    polku_server::seed::seed_demo(&store, &vault, &polku_i18n::Localizer::new()).await?;
     add_services(&store, 100).await?;
 
     let verifier = Verifier::new(Some(SECRET), None, None, None)?;
-    let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default());
+    let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, polku_server::router(state)).await });

@@ -61,6 +61,15 @@ error_codes! {
     BadRequest => "BAD_REQUEST",
     Unavailable => "UNAVAILABLE",
     Internal => "INTERNAL",
+    InvalidHetu => "INVALID_HETU",
+    CustomerExists => "CUSTOMER_EXISTS",
+    MunicipalityNotInArea => "MUNICIPALITY_NOT_IN_AREA",
+    MunicipalityInUse => "MUNICIPALITY_IN_USE",
+    UnknownCoach => "UNKNOWN_COACH",
+    CaseloadFull => "CASELOAD_FULL",
+    UnknownTask => "UNKNOWN_TASK",
+    StalePlanVersion => "STALE_PLAN_VERSION",
+    InvalidTransferFile => "INVALID_TRANSFER_FILE",
 }
 
 impl fmt::Display for ErrorCode {

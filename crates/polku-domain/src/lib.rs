@@ -5,6 +5,7 @@
 pub mod business_id;
 pub mod calendar;
 pub mod catalogue;
+pub mod customer;
 pub mod error;
 pub mod hetu;
 pub mod lang;

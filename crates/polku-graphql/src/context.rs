@@ -48,6 +48,11 @@ impl Session {
             .map_err(|_| ApiError::Internal("transaction already finished".into()))
     }
 
+    /// Commits now, for work outside GraphQL (a letter download).
+    pub async fn commit_now(&self) -> Result<(), ApiError> {
+        self.commit().await.map_err(ApiError::from)
+    }
+
     pub(crate) async fn commit(&self) -> Result<(), StoreError> {
         match self.tx.lock().await.take() {
             Some(tx) => tx.commit().await,

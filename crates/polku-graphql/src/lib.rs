@@ -4,6 +4,7 @@
 //! commits and localises the errors. Root objects merge one object per
 //! domain area.
 
+mod casework;
 mod catalogue;
 mod context;
 mod error;
@@ -19,17 +20,23 @@ pub use context::{Limits, RequestContext, Session};
 pub use error::{localize_response, ApiError};
 
 #[derive(MergedObject, Default)]
-pub struct Query(tenants::TenantQuery, catalogue::CatalogueQuery, reference::ReferenceQuery);
+pub struct Query(
+    tenants::TenantQuery,
+    catalogue::CatalogueQuery,
+    reference::ReferenceQuery,
+    casework::CaseworkQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(tenants::TenantMutation, catalogue::CatalogueMutation);
+pub struct Mutation(tenants::TenantMutation, catalogue::CatalogueMutation, casework::CaseworkMutation);
 
 pub type PolkuSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema. Limits come from configuration; the sizes that let
 /// GraphiQL's own introspection query through are tested.
-pub fn build_schema(limits: Limits) -> PolkuSchema {
+pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault) -> PolkuSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(vault)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(savepoint::MutationSavepoints)
@@ -39,7 +46,9 @@ pub fn build_schema(limits: Limits) -> PolkuSchema {
 
 /// The schema in SDL, as committed in `docs/schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(Limits::default()).sdl()
+    let vault = polku_store::pii::HetuVault::from_base64(&polku_store::pii::HetuVault::generate_key(), 1)
+        .expect("a generated key is valid");
+    build_schema(Limits::default(), vault).sdl()
 }
 
 /// Ends a request: commits its transaction (a failed commit turns the whole

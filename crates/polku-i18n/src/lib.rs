@@ -2,6 +2,8 @@
 //! from `i18n/<locale>/*.ftl`, the choice of a response language, and the one
 //! place where an `ErrorCode` becomes a sentence.
 
+pub mod letters;
+
 use std::collections::BTreeSet;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -15,6 +17,12 @@ const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::Fi, "polku.ftl", include_str!("../../../i18n/fi/polku.ftl")),
     (Lang::Sv, "polku.ftl", include_str!("../../../i18n/sv/polku.ftl")),
     (Lang::En, "polku.ftl", include_str!("../../../i18n/en/polku.ftl")),
+    (Lang::Fi, "letters.ftl", include_str!("../../../i18n/fi/letters.ftl")),
+    (Lang::Sv, "letters.ftl", include_str!("../../../i18n/sv/letters.ftl")),
+    (Lang::En, "letters.ftl", include_str!("../../../i18n/en/letters.ftl")),
+    (Lang::Fi, "transfer.ftl", include_str!("../../../i18n/fi/transfer.ftl")),
+    (Lang::Sv, "transfer.ftl", include_str!("../../../i18n/sv/transfer.ftl")),
+    (Lang::En, "transfer.ftl", include_str!("../../../i18n/en/transfer.ftl")),
 ];
 
 /// Message lookup in three languages. Cheap to share: build once, keep in an `Arc`.
@@ -193,7 +201,33 @@ mod tests {
                 if let Some(pattern) = msg.value() {
                     let mut errors = Vec::new();
                     let mut args = FluentArgs::new();
-                    for name in ["field", "value", "max", "min", "lang", "claim", "trace", "count", "name"] {
+                    for name in [
+                        "field",
+                        "value",
+                        "max",
+                        "min",
+                        "lang",
+                        "claim",
+                        "trace",
+                        "count",
+                        "name",
+                        "area",
+                        "date",
+                        "coach",
+                        "coachPhone",
+                        "coachEmail",
+                        "detail",
+                        "columns",
+                        "column",
+                        "lines",
+                        "imported",
+                        "updated",
+                        "notEligible",
+                        "rejected",
+                        "letters",
+                        "line",
+                        "message",
+                    ] {
                         args.set(name, FluentValue::from("x"));
                     }
                     bundle.format_pattern(pattern, Some(&args), &mut errors);

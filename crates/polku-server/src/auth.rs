@@ -147,7 +147,7 @@ fn identity(claims: Claims) -> Result<Identity, DomainError> {
         return Err(bad("region"));
     }
     Ok(Identity {
-        actor: Actor { subject: claims.sub, roles, tenant, partner_id, region },
+        actor: Actor { subject: claims.sub, roles, tenant, partner_id, region, request_id: None },
         lang: claims.lang.as_deref().and_then(|l| Lang::parse(l).ok()),
     })
 }

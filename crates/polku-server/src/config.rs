@@ -25,6 +25,9 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub limits: LimitsConfig,
 
+    #[command(flatten)]
+    pub hetu: HetuKeyConfig,
+
     /// Largest number of database connections this instance holds.
     #[arg(long, env = "POLKU_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -112,5 +115,24 @@ impl AuthConfig {
             self.issuer.clone(),
             self.audience.clone(),
         )
+    }
+}
+
+/// The identity-code encryption key.
+#[derive(Args, Debug, Clone)]
+pub struct HetuKeyConfig {
+    /// Master key for identity codes: 32 random bytes, base64. Encrypts the
+    /// codes (AES-256-GCM) and keys their lookup hash (HMAC-SHA-256).
+    #[arg(long = "hetu-key", env = "POLKU_HETU_KEY")]
+    pub key: SecretString,
+
+    /// Version number stored with each encrypted code, raised when the key is rotated.
+    #[arg(long = "hetu-key-version", env = "POLKU_HETU_KEY_VERSION", default_value_t = 1)]
+    pub version: i16,
+}
+
+impl HetuKeyConfig {
+    pub fn vault(&self) -> anyhow::Result<polku_store::pii::HetuVault> {
+        Ok(polku_store::pii::HetuVault::from_base64(self.key.expose_secret(), self.version)?)
     }
 }

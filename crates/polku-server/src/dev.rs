@@ -57,3 +57,16 @@ pub fn dev_secret(state_dir: &Path) -> Result<String> {
     std::fs::write(&path, &secret)?;
     Ok(secret)
 }
+
+/// The development identity-code key, kept beside the cluster so the
+/// encrypted codes stay readable across runs.
+pub fn hetu_key(state_dir: &Path) -> Result<String> {
+    let path = state_dir.join("hetu-key");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        return Ok(s.trim().to_string());
+    }
+    std::fs::create_dir_all(state_dir)?;
+    let key = polku_store::pii::HetuVault::generate_key();
+    std::fs::write(&path, &key)?;
+    Ok(key)
+}

@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use polku_domain::Lang;
+use polku_domain::{DomainError, ErrorCode, Lang, Role};
 use polku_graphql::{ApiError, Limits, PolkuSchema, RequestContext, Session};
 use polku_i18n::{negotiate, Localizer};
+use polku_store::pii::HetuVault;
 use polku_store::Store;
 use tracing::Instrument;
 
@@ -30,9 +31,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, verifier: Verifier, limits: Limits) -> AppState {
+    pub fn new(store: Store, verifier: Verifier, limits: Limits, vault: HetuVault) -> AppState {
         AppState {
-            schema: polku_graphql::build_schema(limits),
+            schema: polku_graphql::build_schema(limits, vault),
             store,
             verifier,
             localizer: Arc::new(Localizer::new()),
@@ -47,11 +48,67 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/letters/{id}", get(letter))
         .with_state(state)
 }
 
 async fn graphiql() -> Html<String> {
     Html(GraphiQLSource::build().endpoint("/graphql").title("Polku").finish())
+}
+
+/// A stored letter as printable HTML, for the same bearer token as the API.
+/// Refusals are plain text in the caller's language.
+async fn letter(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let lang = negotiate(None, header(&headers, "accept-language"), &Lang::ALL, Lang::Fi);
+    let refuse = |status: StatusCode, e: ApiError| {
+        let domain = match e {
+            ApiError::Domain(d) => d,
+            ApiError::Unavailable => DomainError::new(ErrorCode::Unavailable),
+            ApiError::Internal(_) => {
+                DomainError::new(ErrorCode::Internal).with_arg("trace", trace_id(&headers))
+            }
+        };
+        (status, state.localizer.error(lang, &domain)).into_response()
+    };
+    let Some(token) = bearer(&headers) else {
+        return refuse(StatusCode::UNAUTHORIZED, DomainError::new(ErrorCode::Unauthenticated).into());
+    };
+    let request_id = trace_id(&headers);
+    let (_, session) = match authenticate(&state, token, &request_id).await {
+        Ok(ok) => ok,
+        Err(e) => return refuse(StatusCode::UNAUTHORIZED, e),
+    };
+    let staff = [Role::Coach, Role::Manager, Role::TenantAdmin];
+    if !staff.iter().any(|r| session.actor.has(*r)) {
+        return refuse(StatusCode::FORBIDDEN, DomainError::new(ErrorCode::Forbidden).into());
+    }
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return refuse(StatusCode::NOT_FOUND, DomainError::new(ErrorCode::NotFound).into());
+    };
+    let result = async {
+        let mut tx = session.tx().await?;
+        let (_, html) = polku_store::letters::html(&mut tx, id).await?;
+        Ok::<_, ApiError>(html)
+    }
+    .await;
+    match result {
+        Ok(html) => match session.commit_now().await {
+            Ok(()) => Html(html).into_response(),
+            Err(e) => refuse(StatusCode::SERVICE_UNAVAILABLE, e),
+        },
+        Err(e) => {
+            let status = match e.code() {
+                ErrorCode::NotFound => StatusCode::NOT_FOUND,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            refuse(status, e)
+        }
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    header(headers, "authorization")
+        .map(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).unwrap_or(v).trim())
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -98,10 +155,9 @@ async fn graphql(
         limits: state.limits,
     };
 
-    let token = header(&headers, "authorization")
-        .map(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).unwrap_or(v).trim());
+    let token = bearer(&headers);
     if let Some(token) = token {
-        match authenticate(&state, token).await {
+        match authenticate(&state, token, &context.request_id).await {
             Ok((identity, session)) => {
                 let (enabled, default) = match &session.tenant {
                     Some(t) => (t.enabled_languages.clone(), t.default_language),
@@ -133,8 +189,13 @@ async fn graphql(
     polku_graphql::finish(&context, response).await.into()
 }
 
-async fn authenticate(state: &AppState, token: &str) -> Result<(Identity, Session), ApiError> {
-    let identity = state.verifier.verify(token)?;
+async fn authenticate(
+    state: &AppState,
+    token: &str,
+    request_id: &str,
+) -> Result<(Identity, Session), ApiError> {
+    let mut identity = state.verifier.verify(token)?;
+    identity.actor.request_id = Some(request_id.to_string());
     let tx = state.store.begin(&identity.actor).await?;
     Ok((identity, Session::new(tx)))
 }

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use polku_domain::{Lang, Role};
 use polku_server::auth::{dev_claims, mint_hs256};
-use polku_server::config::{AuthConfig, LimitsConfig, ServeConfig};
+use polku_server::config::{AuthConfig, HetuKeyConfig, LimitsConfig, ServeConfig};
 use polku_server::{dev, router, seed, telemetry, AppState};
 use polku_store::{PoolConfig, Store};
 use secrecy::{ExposeSecret, SecretString};
@@ -42,6 +42,11 @@ enum Command {
     },
     /// Mint a development token (HS256).
     Token(TokenArgs),
+    /// Import data into an employment area.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
 }
@@ -52,7 +57,41 @@ enum SeedWhat {
     Demo {
         #[arg(long, env = "DATABASE_URL")]
         database_url: SecretString,
+        #[command(flatten)]
+        hetu: HetuKeyConfig,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Customers from the TE office's transfer file (shared/specs/te-transfer-csv.md).
+    Customers(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The receiving employment area's slug.
+    #[arg(long)]
+    tenant: String,
+    /// The transfer file (CSV).
+    file: PathBuf,
+    /// Validate and report without writing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// The transfer date eligibility is judged on (default today), YYYY-MM-DD.
+    #[arg(long)]
+    transfer_date: Option<chrono::NaiveDate>,
+    /// Print the report as JSON for scripts.
+    #[arg(long)]
+    json: bool,
+    /// Language of the report: fi, sv or en.
+    #[arg(long, env = "POLKU_LANG", default_value = "fi")]
+    lang: String,
+    /// Application role's connection URL.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: SecretString,
+    #[command(flatten)]
+    hetu: HetuKeyConfig,
 }
 
 #[derive(clap::Args)]
@@ -115,14 +154,15 @@ async fn main() -> Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Seed { what: SeedWhat::Demo { database_url } } => {
+        Command::Seed { what: SeedWhat::Demo { database_url, hetu } } => {
             let _telemetry = telemetry::init()?;
             let store = Store::connect_lazy(database_url.expose_secret(), &PoolConfig::default())?;
-            seed::seed_demo(&store).await?;
+            seed::seed_demo(&store, &hetu.vault()?, &polku_i18n::Localizer::new()).await?;
             tracing::info!("demo data loaded");
             Ok(())
         }
         Command::Serve(config) => serve(config).await,
+        Command::Import { what: ImportWhat::Customers(args) } => import_customers(args).await,
         Command::Dev(args) => run_dev(args).await,
     }
 }
@@ -167,7 +207,8 @@ async fn serve(config: ServeConfig) -> Result<()> {
         ..PoolConfig::default()
     };
     let store = Store::connect_lazy(config.database_url.expose_secret(), &pool)?;
-    let state = AppState::new(store, config.auth.verifier().await?, config.limits.into());
+    let state =
+        AppState::new(store, config.auth.verifier().await?, config.limits.into(), config.hetu.vault()?);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
@@ -180,11 +221,13 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let _telemetry = telemetry::init()?;
     let db = dev::prepare(args.database_url.map(|s| s.expose_secret().to_string()), &args.state_dir).await?;
     let store = Store::connect_lazy(&db.app_url, &PoolConfig::default())?;
-    let partners = seed::seed_demo(&store).await.context("loading demo data")?;
+    let vault = polku_store::pii::HetuVault::from_base64(&dev::hetu_key(&args.state_dir)?, 1)?;
+    let partners =
+        seed::seed_demo(&store, &vault, &polku_i18n::Localizer::new()).await.context("loading demo data")?;
     let secret = dev::dev_secret(&args.state_dir)?;
     let auth =
         AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
-    let state = AppState::new(store, auth.verifier().await?, args.limits.into());
+    let state = AppState::new(store, auth.verifier().await?, args.limits.into(), vault);
 
     let port = polku_devenv::free_port(Some(args.port))?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
@@ -217,6 +260,122 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         cluster.stop().ok();
     }
     Ok(())
+}
+
+async fn import_customers(args: ImportArgs) -> Result<()> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    /// Counts bytes read, for the progress bar.
+    struct Counting<R> {
+        inner: R,
+        read: Arc<AtomicU64>,
+    }
+    impl<R: std::io::Read> std::io::Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read.fetch_add(n as u64, Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+
+    let lang = Lang::parse(&args.lang).map_err(|_| anyhow::anyhow!("--lang must be fi, sv or en"))?;
+    let tenant =
+        polku_domain::Slug::parse(&args.tenant).map_err(|_| anyhow::anyhow!("--tenant: not a valid slug"))?;
+    let vault = args.hetu.vault()?;
+    let localizer = polku_i18n::Localizer::new();
+    let file = std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
+    let size = file.metadata()?.len();
+    let read = Arc::new(AtomicU64::new(0));
+    let input = Counting { inner: std::io::BufReader::with_capacity(1 << 16, file), read: read.clone() };
+
+    let store = Store::connect_lazy(args.database_url.expose_secret(), &PoolConfig::default())?;
+    let mut actor = polku_store::Actor::system(Some(tenant), vec![Role::TenantAdmin, Role::Manager]);
+    actor.subject = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "operator".into()));
+    let mut tx = store.begin(&actor).await.map_err(|e| anyhow::anyhow!(localized(&localizer, lang, e)))?;
+
+    let bar = if args.json { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(size) };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg} ({eta})")
+            .expect("static template"),
+    );
+    let today = chrono::Utc::now().date_naive();
+    let options = polku_import::ImportOptions {
+        transfer_date: args.transfer_date.unwrap_or(today),
+        dry_run: args.dry_run,
+        operator_lang: lang,
+        file_name: args.file.file_name().map(|f| f.to_string_lossy().to_string()),
+        letter_date: today,
+    };
+    let progress_bar = bar.clone();
+    let mut progress = move |lines: u64| {
+        progress_bar.set_position(read.load(Ordering::Relaxed));
+        progress_bar.set_message(format!("{lines}"));
+    };
+    let report = match polku_import::import(&mut tx, &vault, &localizer, input, &options, &mut progress).await
+    {
+        Ok(r) => r,
+        Err(polku_import::ImportError::File { message, .. }) => anyhow::bail!(message),
+        Err(polku_import::ImportError::Store(e)) => anyhow::bail!(localized(&localizer, lang, e)),
+    };
+    tx.commit().await.map_err(|e| anyhow::anyhow!(localized(&localizer, lang, e)))?;
+    bar.finish_and_clear();
+
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    let n = |v: u64| v.to_string();
+    println!(
+        "{}",
+        localizer.message(
+            lang,
+            "import-summary",
+            &[
+                ("lines", n(report.lines)),
+                ("imported", n(report.imported)),
+                ("updated", n(report.updated)),
+                ("notEligible", n(report.not_eligible)),
+                ("rejected", n(report.rejected)),
+                ("letters", n(report.letters)),
+            ],
+        )
+    );
+    if report.dry_run {
+        println!("{}", localizer.message(lang, "import-dry-run", &[]));
+    }
+    if !report.unknown_columns.is_empty() {
+        println!(
+            "{}",
+            localizer.message(
+                lang,
+                "import-unknown-columns",
+                &[("columns", report.unknown_columns.join(", "))]
+            )
+        );
+    }
+    for r in &report.rejections {
+        println!(
+            "  {}",
+            localizer.message(
+                lang,
+                "import-rejected-line",
+                &[
+                    ("line", r.line.to_string()),
+                    ("column", r.column.clone().unwrap_or_else(|| "-".into())),
+                    ("message", r.message.clone()),
+                ],
+            )
+        );
+    }
+    Ok(())
+}
+
+fn localized(localizer: &polku_i18n::Localizer, lang: Lang, e: polku_store::StoreError) -> String {
+    match e {
+        polku_store::StoreError::Domain(d) => localizer.error(lang, &d),
+        other => other.safe_description(),
+    }
 }
 
 async fn shutdown_signal() {

@@ -9,8 +9,12 @@ use polku_domain::{
     DomainError, ErrorCode, Euros, Lang, LocalizedText, MunicipalityCode, PartnerKind, RegionCode, Role,
     ServiceCategory, Slug,
 };
+use polku_i18n::Localizer;
+use polku_import::ImportOptions;
 use polku_store::partners::PartnerInput;
+use polku_store::pii::HetuVault;
 use polku_store::services::ServiceInput;
+use polku_store::staff::StaffInput;
 use polku_store::tenants::NewTenant;
 use polku_store::{Actor, PageRequest, Store, StoreError};
 use uuid::Uuid;
@@ -21,6 +25,8 @@ type DemoService = ([&'static str; 3], ServiceCategory, Option<usize>, Option<u3
 
 struct Area {
     slug: &'static str,
+    /// (subject, name, languages): the first is the dev token's coach.
+    coaches: &'static [(&'static str, &'static str, &'static [Lang])],
     names: &'static [(Lang, &'static str)],
     region: &'static str,
     languages: &'static [Lang],
@@ -29,9 +35,17 @@ struct Area {
     services: &'static [DemoService],
 }
 
+/// The TE office's sample transfer file (shared/data/te-transfer-sample.csv).
+const DEMO_TRANSFER: &str = include_str!("../data/te-transfer-demo.csv");
+
 const AREAS: &[Area] = &[
     Area {
         slug: "porvoo",
+        coaches: &[
+            ("coach-porvoo", "Aino Virtanen", &[Lang::Fi, Lang::Sv, Lang::En]),
+            ("coach-porvoo-2", "Sara Lindholm", &[Lang::Sv, Lang::Fi]),
+            ("coach-porvoo-3", "Juha Korhonen", &[Lang::Fi]),
+        ],
         names: &[
             (Lang::Fi, "Porvoon työllisyysalue"),
             (Lang::Sv, "Borgå sysselsättningsområde"),
@@ -120,6 +134,7 @@ const AREAS: &[Area] = &[
     },
     Area {
         slug: "jakobstad",
+        coaches: &[("coach-jakobstad", "Anna Björkqvist", &[Lang::Sv, Lang::Fi])],
         names: &[
             (Lang::Sv, "Jakobstadsnejdens sysselsättningsområde"),
             (Lang::Fi, "Pietarsaaren seudun työllisyysalue"),
@@ -152,6 +167,7 @@ const AREAS: &[Area] = &[
     },
     Area {
         slug: "lahti",
+        coaches: &[("coach-lahti", "Mikko Laine", &[Lang::Fi, Lang::En])],
         names: &[(Lang::Fi, "Lahden seudun työllisyysalue"), (Lang::En, "Lahti region employment area")],
         region: "hame",
         languages: &[Lang::Fi, Lang::En],
@@ -186,6 +202,7 @@ const AREAS: &[Area] = &[
     },
     Area {
         slug: "hameenlinna",
+        coaches: &[("coach-hameenlinna", "Liisa Mäkelä", &[Lang::Fi])],
         names: &[
             (Lang::Fi, "Hämeenlinnan seudun työllisyysalue"),
             (Lang::En, "Hämeenlinna region employment area"),
@@ -214,7 +231,11 @@ pub fn demo_slugs() -> impl Iterator<Item = &'static str> {
 
 /// Loads the demo areas that are not there yet. Returns the first partner
 /// of each area (for ready-made partner tokens).
-pub async fn seed_demo(store: &Store) -> Result<Vec<(&'static str, Uuid)>, StoreError> {
+pub async fn seed_demo(
+    store: &Store,
+    vault: &HetuVault,
+    localizer: &Localizer,
+) -> Result<Vec<(&'static str, Uuid)>, StoreError> {
     let platform = Actor::system(None, vec![Role::PlatformAdmin]);
     let mut out = Vec::new();
     for area in AREAS {
@@ -243,7 +264,7 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<(&'static str, Uuid)>, Store
         }
         tx.commit().await?;
 
-        let admin = Actor::system(Some(slug), vec![Role::TenantAdmin]);
+        let admin = Actor::system(Some(slug), vec![Role::TenantAdmin, Role::Manager]);
         let mut tx = store.begin(&admin).await?;
         let mut partners =
             polku_store::partners::list(&mut tx, PageRequest { first: 1000, after: None }).await?.items;
@@ -295,6 +316,49 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<(&'static str, Uuid)>, Store
         }
         if let Some(first) = partners.first() {
             out.push((area.slug, first.id));
+        }
+        if polku_store::staff::list(&mut tx, false).await?.is_empty() {
+            for (subject, name, languages) in area.coaches {
+                polku_store::staff::create(
+                    &mut tx,
+                    StaffInput {
+                        subject: subject.to_string(),
+                        name: name.to_string(),
+                        email: Some(format!("{subject}@example.fi")),
+                        phone: Some("+358 40 123 4567".to_string()),
+                        is_coach: true,
+                        languages: languages.to_vec(),
+                    },
+                )
+                .await?;
+            }
+            // Porvoo starts with the TE office's sample transfer, spread over its coaches.
+            if area.slug == "porvoo" {
+                let today = chrono::Utc::now().date_naive();
+                let options = ImportOptions {
+                    transfer_date: today,
+                    dry_run: false,
+                    operator_lang: Lang::Fi,
+                    file_name: Some("te-transfer-demo.csv".into()),
+                    letter_date: today,
+                };
+                polku_import::import(
+                    &mut tx,
+                    vault,
+                    localizer,
+                    DEMO_TRANSFER.as_bytes(),
+                    &options,
+                    &mut |_| {},
+                )
+                .await
+                .map_err(|e| match e {
+                    polku_import::ImportError::Store(e) => e,
+                    polku_import::ImportError::File { .. } => {
+                        DomainError::new(ErrorCode::InvalidTransferFile).into()
+                    }
+                })?;
+                polku_store::customers::assign_automatically(&mut tx).await?;
+            }
         }
         tx.commit().await?;
     }

@@ -5,12 +5,20 @@
 //! still sees only its own tenant's rows.
 
 pub mod admin;
+pub mod audit;
+pub mod caseload;
+pub mod customers;
 pub mod error;
+pub mod imports;
+pub mod letters;
+pub mod meetings;
 pub mod page;
 pub mod partners;
 pub mod pii;
+pub mod plans;
 pub mod reference;
 pub mod services;
+pub mod staff;
 pub mod tenants;
 pub mod tx;
 

@@ -83,19 +83,31 @@ async fn replace_municipalities(
     if municipalities.is_empty() {
         return Err(DomainError::field(ErrorCode::Required, "municipalities").into());
     }
-    sqlx::query("DELETE FROM tenant_municipalities WHERE tenant_id = $1")
-        .bind(tenant_id)
-        .execute(tx.conn())
-        .await?;
     let codes: Vec<&str> = municipalities.iter().map(|(c, _)| c.as_str()).collect();
     let statuses: Vec<Option<&str>> =
         municipalities.iter().map(|(_, s)| s.map(LanguageStatus::as_db)).collect();
+    // Only municipalities really removed are deleted: customers living in
+    // one keep it in the area (the foreign key refuses), others are untouched.
+    sqlx::query(
+        "DELETE FROM tenant_municipalities WHERE tenant_id = $1 AND NOT (code = ANY($2::text[]::char(3)[]))",
+    )
+    .bind(tenant_id)
+    .bind(&codes)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Domain(d) if d.code == ErrorCode::MunicipalityNotInArea => {
+            StoreError::Domain(DomainError::field(ErrorCode::MunicipalityInUse, "municipalities"))
+        }
+        other => other,
+    })?;
     // Unknown codes simply find no reference row; comparing counts names them.
     let inserted = sqlx::query(
         "INSERT INTO tenant_municipalities (tenant_id, code, language_status) \
          SELECT $1, m.code, coalesce(i.status, m.language_status) \
          FROM unnest($2::text[], $3::text[]) AS i(code, status) \
-         JOIN municipalities m ON m.code = i.code::char(3)",
+         JOIN municipalities m ON m.code = i.code::char(3) \
+         ON CONFLICT (tenant_id, code) DO UPDATE SET language_status = excluded.language_status",
     )
     .bind(tenant_id)
     .bind(&codes)

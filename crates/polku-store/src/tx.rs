@@ -24,6 +24,8 @@ pub struct Actor {
     pub tenant: Option<Slug>,
     pub partner_id: Option<Uuid>,
     pub region: Option<RegionCode>,
+    /// The request this work belongs to, for the audit log.
+    pub request_id: Option<String>,
 }
 
 impl Actor {
@@ -34,7 +36,7 @@ impl Actor {
     /// The platform's own bootstrap work (seeding, imports from the command
     /// line) acts as a named system actor with explicit roles.
     pub fn system(tenant: Option<Slug>, roles: Vec<Role>) -> Actor {
-        Actor { subject: "system".into(), roles, tenant, partner_id: None, region: None }
+        Actor { subject: "system".into(), roles, tenant, partner_id: None, region: None, request_id: None }
     }
 }
 
@@ -122,13 +124,15 @@ impl Tx {
         sqlx::query(
             "SELECT set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \
                     set_config('polku.tenant_slug', $3, true), set_config('polku.partner_id', $4, true), \
-                    set_config('polku.region', $5, true), set_config('polku.tenant_id', '', true)",
+                    set_config('polku.region', $5, true), set_config('polku.tenant_id', '', true), \
+                    set_config('polku.request_id', $6, true)",
         )
         .bind(&actor.subject)
         .bind(roles)
         .bind(actor.tenant.as_ref().map(Slug::as_str).unwrap_or_default())
         .bind(actor.partner_id.map(|p| p.to_string()).unwrap_or_default())
         .bind(actor.region.as_ref().map(RegionCode::as_str).unwrap_or_default())
+        .bind(actor.request_id.as_deref().unwrap_or_default())
         .execute(&mut *inner)
         .await?;
 
@@ -196,6 +200,23 @@ impl Tx {
 
     pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
         sqlx::query("ROLLBACK TO SAVEPOINT polku_step").execute(&mut *self.inner).await?;
+        Ok(())
+    }
+
+    /// A named savepoint inside the per-mutation one, e.g. for a dry run that
+    /// does all the work and then takes it back.
+    pub async fn savepoint_named(&mut self, name: &'static str) -> Result<(), StoreError> {
+        sqlx::query(&format!("SAVEPOINT {name}")).execute(&mut *self.inner).await?;
+        Ok(())
+    }
+
+    pub async fn rollback_to_named(&mut self, name: &'static str) -> Result<(), StoreError> {
+        sqlx::query(&format!("ROLLBACK TO SAVEPOINT {name}")).execute(&mut *self.inner).await?;
+        Ok(())
+    }
+
+    pub async fn release_named(&mut self, name: &'static str) -> Result<(), StoreError> {
+        sqlx::query(&format!("RELEASE SAVEPOINT {name}")).execute(&mut *self.inner).await?;
         Ok(())
     }
 

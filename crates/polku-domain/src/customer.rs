@@ -1,0 +1,294 @@
+//! Customers (jobseekers) and their case: status, benefit, the customer
+//! groups oversight counts, plans, meetings and the client-reported rating
+//! scales, and how unassigned customers are spread over coaches.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{DomainError, ErrorCode, Lang};
+
+macro_rules! db_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $db:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vmeta])* $variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub fn as_db(self) -> &'static str {
+                match self { $($name::$variant => $db,)* }
+            }
+
+            pub fn from_db(s: &str) -> Option<Self> {
+                match s { $($db => Some($name::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+db_enum! {
+    /// Where a customer stands; every change is kept in the status history.
+    CustomerStatus {
+        Active => "active",
+        Employed => "employed",
+        InEducation => "in_education",
+        MovedAway => "moved_away",
+        Closed => "closed",
+    }
+}
+
+db_enum! {
+    /// The unemployment benefit a customer receives.
+    Benefit {
+        /// Työmarkkinatuki (Kela).
+        LabourMarketSubsidy => "labour_market_subsidy",
+        /// Peruspäiväraha (Kela).
+        BasicDailyAllowance => "basic_daily_allowance",
+        /// Ansiopäiväraha (unemployment fund).
+        EarningsRelatedAllowance => "earnings_related_allowance",
+        None => "none",
+    }
+}
+
+db_enum! {
+    /// The groups oversight counts customers by.
+    CustomerGroup {
+        LabourMarketSubsidy => "labour_market_subsidy",
+        BasicDailyAllowance => "basic_daily_allowance",
+        EarningsRelatedAllowance => "earnings_related_allowance",
+        InEmploymentPromotingService => "in_service",
+        Under30 => "under_30",
+        ForeignLanguageSpeaker => "foreign_language",
+    }
+}
+
+db_enum! {
+    PlanType {
+        /// Työllistymissuunnitelma / sysselsättningsplan.
+        EmploymentPlan => "employment_plan",
+        /// Aktivointisuunnitelma / aktiveringsplan.
+        ActivationPlan => "activation_plan",
+        /// Kotoutumissuunnitelma / integrationsplan.
+        IntegrationPlan => "integration_plan",
+        /// Monialainen työllistymissuunnitelma / sektorsövergripande plan.
+        MultiSectorPlan => "multi_sector_plan",
+    }
+}
+
+db_enum! {
+    /// Who carries out an agreed task.
+    Responsible {
+        Customer => "customer",
+        Coach => "coach",
+        Partner => "partner",
+    }
+}
+
+db_enum! {
+    MeetingType {
+        /// Alkuhaastattelu / inledande intervju.
+        InitialInterview => "initial_interview",
+        /// Työnhakukeskustelu / jobbsökningssamtal.
+        JobSearchDiscussion => "job_search_discussion",
+        /// Täydentävä työnhakukeskustelu / kompletterande samtal.
+        SupplementaryDiscussion => "supplementary_discussion",
+        /// Kolmikantakeskustelu with an employer.
+        TripartiteDiscussion => "tripartite_discussion",
+        CoachingSession => "coaching_session",
+    }
+}
+
+db_enum! {
+    MeetingChannel {
+        InPerson => "in_person",
+        Phone => "phone",
+        Video => "video",
+    }
+}
+
+/// Mother tongues that do not make a customer a foreign-language speaker:
+/// the national languages and Sámi.
+const DOMESTIC_TONGUES: [&str; 3] = ["fi", "sv", "se"];
+
+/// The groups a customer belongs to, derived from what is recorded.
+pub fn customer_groups(
+    benefit: Option<Benefit>,
+    in_service: bool,
+    birth_date: NaiveDate,
+    mother_tongue: &str,
+    on: NaiveDate,
+) -> Vec<CustomerGroup> {
+    let mut groups = Vec::new();
+    match benefit {
+        Some(Benefit::LabourMarketSubsidy) => groups.push(CustomerGroup::LabourMarketSubsidy),
+        Some(Benefit::BasicDailyAllowance) => groups.push(CustomerGroup::BasicDailyAllowance),
+        Some(Benefit::EarningsRelatedAllowance) => groups.push(CustomerGroup::EarningsRelatedAllowance),
+        Some(Benefit::None) | None => {}
+    }
+    if in_service {
+        groups.push(CustomerGroup::InEmploymentPromotingService);
+    }
+    if age_on(birth_date, on) < 30 {
+        groups.push(CustomerGroup::Under30);
+    }
+    if !DOMESTIC_TONGUES.contains(&mother_tongue) {
+        groups.push(CustomerGroup::ForeignLanguageSpeaker);
+    }
+    groups
+}
+
+/// Full years from `birth` to `on`.
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    let mut years = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// A client-reported rating: four items of 0–10 each, total 0–40.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating([u8; 4]);
+
+impl Rating {
+    pub fn parse(items: &[i32]) -> Result<Rating, DomainError> {
+        if items.len() != 4 {
+            return Err(DomainError::new(ErrorCode::OutOfRange).with_arg("min", 4).with_arg("max", 4));
+        }
+        let mut out = [0u8; 4];
+        for (i, v) in items.iter().enumerate() {
+            if !(0..=10).contains(v) {
+                return Err(DomainError::field(ErrorCode::OutOfRange, format!("[{i}]"))
+                    .with_arg("min", 0)
+                    .with_arg("max", 10));
+            }
+            out[i] = *v as u8;
+        }
+        Ok(Rating(out))
+    }
+
+    pub fn items(&self) -> [u8; 4] {
+        self.0
+    }
+
+    pub fn total(&self) -> u8 {
+        self.0.iter().sum()
+    }
+
+    /// ORS: 25 and below is the clinical range.
+    pub fn ors_clinical(&self) -> bool {
+        self.total() <= 25
+    }
+
+    /// SRS: below 36 flags the working relationship for attention.
+    pub fn srs_flagged(&self) -> bool {
+        self.total() < 36
+    }
+}
+
+/// A coach as the distribution sees them.
+#[derive(Clone, Debug)]
+pub struct CoachLoad {
+    pub id: uuid::Uuid,
+    pub languages: Vec<Lang>,
+    pub caseload: u32,
+}
+
+/// Spreads customers (id, service language) over coaches who work in that
+/// language, always to the least loaded one, never past `limit`. Customers
+/// whose language fewer coaches speak go first, so a Finnish speaker does
+/// not take the last place of the only Swedish-speaking coach. Customers no
+/// coach can take stay unassigned and are returned apart.
+pub fn distribute(
+    customers: &[(uuid::Uuid, Lang)],
+    coaches: &[CoachLoad],
+    limit: u32,
+) -> (Vec<(uuid::Uuid, uuid::Uuid)>, Vec<uuid::Uuid>) {
+    let mut loads: Vec<CoachLoad> = coaches.to_vec();
+    let mut assigned = Vec::new();
+    let mut left = Vec::new();
+    let speakers = |lang: &Lang| coaches.iter().filter(|c| c.languages.contains(lang)).count();
+    let mut order: Vec<&(uuid::Uuid, Lang)> = customers.iter().collect();
+    order.sort_by_key(|(_, lang)| speakers(lang));
+    for (customer, lang) in order {
+        let best = loads
+            .iter_mut()
+            .filter(|c| c.languages.contains(lang) && c.caseload < limit)
+            .min_by_key(|c| (c.caseload, c.languages.len(), c.id));
+        match best {
+            Some(coach) => {
+                coach.caseload += 1;
+                assigned.push((*customer, coach.id));
+            }
+            None => left.push(*customer),
+        }
+    }
+    (assigned, left)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn groups_are_derived() {
+        let g =
+            customer_groups(Some(Benefit::LabourMarketSubsidy), true, d(2000, 6, 1), "so", d(2026, 5, 31));
+        assert_eq!(
+            g,
+            vec![
+                CustomerGroup::LabourMarketSubsidy,
+                CustomerGroup::InEmploymentPromotingService,
+                CustomerGroup::Under30,
+                CustomerGroup::ForeignLanguageSpeaker
+            ]
+        );
+        let g = customer_groups(None, false, d(1990, 1, 1), "se", d(2026, 1, 1));
+        assert!(g.is_empty(), "Sámi speakers are not foreign-language speakers");
+        assert_eq!(age_on(d(1996, 6, 1), d(2026, 6, 1)), 30);
+        assert_eq!(age_on(d(1996, 6, 2), d(2026, 6, 1)), 29);
+    }
+
+    #[test]
+    fn ratings_are_four_items_of_zero_to_ten() {
+        let r = Rating::parse(&[5, 6, 7, 7]).unwrap();
+        assert_eq!(r.total(), 25);
+        assert!(r.ors_clinical());
+        assert!(Rating::parse(&[10, 10, 10, 5]).unwrap().srs_flagged());
+        assert_eq!(Rating::parse(&[1, 2, 11, 0]).unwrap_err().field.as_deref(), Some("[2]"));
+        assert!(Rating::parse(&[1, 2, 3]).is_err());
+        assert!(Rating::parse(&[-1, 2, 3, 4]).is_err());
+    }
+
+    #[test]
+    fn distribution_follows_language_and_load_and_respects_the_limit() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let coaches = vec![
+            CoachLoad { id: a, languages: vec![Lang::Fi, Lang::Sv], caseload: 2 },
+            CoachLoad { id: b, languages: vec![Lang::Fi], caseload: 0 },
+        ];
+        let customers: Vec<(Uuid, Lang)> = (10..16)
+            .map(|i| (Uuid::from_u128(i), if i % 3 == 0 { Lang::Sv } else { Lang::Fi }))
+            .chain([(Uuid::from_u128(99), Lang::En)])
+            .collect();
+        let (assigned, left) = distribute(&customers, &coaches, 4);
+        assert_eq!(left, vec![Uuid::from_u128(99)], "nobody works in English");
+        assert_eq!(assigned.len(), 6, "every Finnish and Swedish speaker fits");
+        for (customer, coach) in &assigned {
+            let lang = customers.iter().find(|(c, _)| c == customer).unwrap().1;
+            if lang == Lang::Sv {
+                assert_eq!(*coach, a);
+            }
+        }
+        let to_a = assigned.iter().filter(|(_, c)| *c == a).count();
+        let to_b = assigned.iter().filter(|(_, c)| *c == b).count();
+        assert!(to_a <= 2 && to_b <= 4, "limit exceeded: {to_a} {to_b}");
+    }
+}

@@ -1,0 +1,1077 @@
+//! Case management on the API: customers, staff and caseloads, employment
+//! plans, meetings, letters, the audit log and the transfer import. Only the
+//! area's case staff reach customer data (the database enforces it too),
+//! and the store writes an audit row for every read and change.
+
+use std::sync::Arc;
+
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject, Upload, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::customer::{self as dc, Rating};
+use polku_domain::{DomainError, ErrorCode, Hetu, Lang, MunicipalityCode, Role as DomainRole};
+use polku_store::audit::{self, AuditFilter};
+use polku_store::customers::{self, ContactUpdate, CustomerFilter, CustomerRecord};
+use polku_store::pii::HetuVault;
+use polku_store::plans::{self, PlanContent, Task as StoreTask};
+use polku_store::staff::{self, StaffInput};
+use polku_store::{caseload, imports, letters, meetings};
+use uuid::Uuid;
+
+use crate::context::{request, require};
+use crate::error::ApiResult;
+use crate::pagination::{connection, page_request, PolkuConnection};
+use crate::reference::Language;
+use crate::tenants::parse_id;
+use crate::ApiError;
+
+const CASE_STAFF: &[DomainRole] = &[DomainRole::Coach, DomainRole::Manager, DomainRole::TenantAdmin];
+
+macro_rules! remote_enum {
+    ($name:ident, $remote:literal, [$($v:ident),*]) => {
+        // The variant names are the domain's own.
+        #[allow(clippy::enum_variant_names)]
+        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        #[graphql(remote = $remote)]
+        pub enum $name { $($v,)* }
+    };
+}
+
+remote_enum!(
+    CustomerStatus,
+    "polku_domain::customer::CustomerStatus",
+    [Active, Employed, InEducation, MovedAway, Closed]
+);
+remote_enum!(
+    Benefit,
+    "polku_domain::customer::Benefit",
+    [LabourMarketSubsidy, BasicDailyAllowance, EarningsRelatedAllowance, None]
+);
+remote_enum!(
+    CustomerGroup,
+    "polku_domain::customer::CustomerGroup",
+    [
+        LabourMarketSubsidy,
+        BasicDailyAllowance,
+        EarningsRelatedAllowance,
+        InEmploymentPromotingService,
+        Under30,
+        ForeignLanguageSpeaker
+    ]
+);
+remote_enum!(
+    PlanType,
+    "polku_domain::customer::PlanType",
+    [EmploymentPlan, ActivationPlan, IntegrationPlan, MultiSectorPlan]
+);
+remote_enum!(Responsible, "polku_domain::customer::Responsible", [Customer, Coach, Partner]);
+remote_enum!(
+    MeetingType,
+    "polku_domain::customer::MeetingType",
+    [InitialInterview, JobSearchDiscussion, SupplementaryDiscussion, TripartiteDiscussion, CoachingSession]
+);
+remote_enum!(MeetingChannel, "polku_domain::customer::MeetingChannel", [InPerson, Phone, Video]);
+
+fn vault<'a>(ctx: &Context<'a>) -> Result<&'a HetuVault, ApiError> {
+    ctx.data::<HetuVault>().map_err(|_| ApiError::Internal("identity-code vault not configured".into()))
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub struct Customer(pub customers::Customer);
+
+#[Object]
+impl Customer {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn first_names(&self) -> &str {
+        &self.0.first_names
+    }
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// First names and last name.
+    async fn name(&self) -> String {
+        format!("{} {}", self.0.first_names, self.0.last_name)
+    }
+    /// From the identity code; the code itself is revealed only by
+    /// `revealIdentityCode`, which is audited.
+    async fn birth_date(&self) -> NaiveDate {
+        self.0.birth_date
+    }
+    async fn age(&self) -> u32 {
+        dc::age_on(self.0.birth_date, today())
+    }
+    /// ISO 639-1 code, e.g. "so".
+    async fn mother_tongue(&self) -> &str {
+        &self.0.mother_tongue
+    }
+    async fn service_language(&self) -> Language {
+        self.0.service_language.into()
+    }
+    async fn home_municipality(&self) -> &str {
+        self.0.home_municipality.as_str()
+    }
+    async fn street_address(&self) -> Option<&str> {
+        self.0.street_address.as_deref()
+    }
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.postal_code.as_deref()
+    }
+    async fn post_office(&self) -> Option<&str> {
+        self.0.post_office.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn benefit(&self) -> Option<Benefit> {
+        self.0.benefit.map(Into::into)
+    }
+    async fn in_employment_promoting_service(&self) -> bool {
+        self.0.in_service
+    }
+    /// Derived from benefit, service, age and mother tongue.
+    async fn groups(&self) -> Vec<CustomerGroup> {
+        dc::customer_groups(
+            self.0.benefit,
+            self.0.in_service,
+            self.0.birth_date,
+            &self.0.mother_tongue,
+            today(),
+        )
+        .into_iter()
+        .map(Into::into)
+        .collect()
+    }
+    async fn unemployed_since(&self) -> Option<NaiveDate> {
+        self.0.unemployed_since
+    }
+    async fn job_search_started_on(&self) -> Option<NaiveDate> {
+        self.0.job_search_started_on
+    }
+    async fn status(&self) -> CustomerStatus {
+        self.0.status.into()
+    }
+    async fn status_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusChange>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(customers::status_history(&mut tx, self.0.id)
+            .await
+            .api()?
+            .into_iter()
+            .map(|c| StatusChange {
+                status: c.status.into(),
+                changed_at: c.changed_at,
+                changed_by: c.changed_by,
+            })
+            .collect())
+    }
+    async fn coach(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Staff>> {
+        let Some(id) = self.0.coach_id else { return Ok(None) };
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(staff::by_ids(&mut tx, &[id]).await.api()?.into_iter().next().map(Staff))
+    }
+    async fn plans(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Plan>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(plans::for_customers(&mut tx, &[self.0.id]).await.api()?.into_iter().map(Plan).collect())
+    }
+    async fn meetings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Meeting>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(meetings::for_customers(&mut tx, &[self.0.id]).await.api()?.into_iter().map(Meeting).collect())
+    }
+    async fn letters(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Letter>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(letters::for_customers(&mut tx, &[self.0.id]).await.api()?.into_iter().map(Letter).collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct StatusChange {
+    status: CustomerStatus,
+    changed_at: DateTime<Utc>,
+    changed_by: String,
+}
+
+pub struct Staff(pub staff::Staff);
+
+#[Object]
+impl Staff {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn is_coach(&self) -> bool {
+        self.0.is_coach
+    }
+    async fn languages(&self) -> Vec<Language> {
+        self.0.languages.iter().map(|l| (*l).into()).collect()
+    }
+    /// Active customers assigned to this coach.
+    async fn caseload(&self) -> i64 {
+        self.0.caseload
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Task {
+    id: ID,
+    what: String,
+    responsible: Responsible,
+    due: Option<NaiveDate>,
+    done_on: Option<NaiveDate>,
+}
+
+impl From<&StoreTask> for Task {
+    fn from(t: &StoreTask) -> Self {
+        Task {
+            id: ID(t.id.to_string()),
+            what: t.what.clone(),
+            responsible: t.responsible.into(),
+            due: t.due,
+            done_on: t.done_on,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct PlanVersion {
+    version: i32,
+    goals: Vec<String>,
+    tasks: Vec<Task>,
+    /// Job applications a month (0–4).
+    job_search_obligation: i32,
+    created_at: DateTime<Utc>,
+    created_by: String,
+}
+
+#[ComplexObject]
+impl PlanVersion {
+    async fn open_tasks(&self) -> i32 {
+        self.tasks.iter().filter(|t| t.done_on.is_none()).count() as i32
+    }
+}
+
+impl From<&plans::PlanVersion> for PlanVersion {
+    fn from(v: &plans::PlanVersion) -> Self {
+        PlanVersion {
+            version: v.version,
+            goals: v.content.goals.clone(),
+            tasks: v.content.tasks.iter().map(Task::from).collect(),
+            job_search_obligation: i32::from(v.content.job_search_obligation),
+            created_at: v.created_at,
+            created_by: v.created_by.clone(),
+        }
+    }
+}
+
+pub struct Plan(pub plans::Plan);
+
+#[Object]
+impl Plan {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn plan_type(&self) -> PlanType {
+        self.0.plan_type.into()
+    }
+    async fn customer_id(&self) -> ID {
+        ID(self.0.customer_id.to_string())
+    }
+    /// The current version.
+    async fn current(&self) -> PlanVersion {
+        PlanVersion::from(&self.0.current)
+    }
+    /// Every version, oldest first.
+    async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlanVersion>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(plans::versions(&mut tx, self.0.id).await.api()?.iter().map(PlanVersion::from).collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct RatingScore {
+    items: Vec<i32>,
+    total: i32,
+    /// ORS: in the clinical range (25 or below). SRS: below 36, the working
+    /// relationship needs attention.
+    flagged: bool,
+}
+
+pub struct Meeting(pub meetings::Meeting);
+
+#[Object]
+impl Meeting {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn meeting_type(&self) -> MeetingType {
+        self.0.meeting_type.into()
+    }
+    async fn channel(&self) -> MeetingChannel {
+        self.0.channel.into()
+    }
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+    async fn language(&self) -> Language {
+        self.0.language.into()
+    }
+    async fn staff_present(&self) -> &[String] {
+        &self.0.staff_present
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// Outcome Rating Scale, at the start.
+    async fn ors(&self) -> Option<RatingScore> {
+        self.0.ors.map(|r| score(r, r.ors_clinical()))
+    }
+    /// Session Rating Scale, at the end.
+    async fn srs(&self) -> Option<RatingScore> {
+        self.0.srs.map(|r| score(r, r.srs_flagged()))
+    }
+}
+
+fn score(r: Rating, flagged: bool) -> RatingScore {
+    RatingScore {
+        items: r.items().iter().map(|x| i32::from(*x)).collect(),
+        total: i32::from(r.total()),
+        flagged,
+    }
+}
+
+pub struct Letter(pub letters::Letter);
+
+#[Object]
+impl Letter {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn language(&self) -> Language {
+        self.0.language.into()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Printable HTML, served with the same bearer token.
+    async fn url(&self) -> String {
+        format!("/letters/{}", self.0.id)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CaseloadEntry {
+    customer: Customer,
+    current_plan_id: Option<ID>,
+    current_plan_version: Option<i32>,
+    next_meeting_at: Option<DateTime<Utc>>,
+    open_tasks: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct AuditEntry {
+    id: ID,
+    at: DateTime<Utc>,
+    actor: String,
+    actor_roles: String,
+    customer_id: Option<ID>,
+    /// read, create, change, reveal_identity_code or export.
+    action: String,
+    what: String,
+    request_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct RejectedLine {
+    line: u64,
+    column: Option<String>,
+    code: String,
+    message: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ImportReport {
+    import_id: Option<ID>,
+    dry_run: bool,
+    lines: u64,
+    imported: u64,
+    updated: u64,
+    not_eligible: u64,
+    rejected: u64,
+    letters: u64,
+    unknown_columns: Vec<String>,
+    rejections: Vec<RejectedLine>,
+    not_eligible_lines: Vec<u64>,
+}
+
+impl From<polku_import::ImportReport> for ImportReport {
+    fn from(r: polku_import::ImportReport) -> Self {
+        ImportReport {
+            import_id: r.import_id.map(|i| ID(i.to_string())),
+            dry_run: r.dry_run,
+            lines: r.lines,
+            imported: r.imported,
+            updated: r.updated,
+            not_eligible: r.not_eligible,
+            rejected: r.rejected,
+            letters: r.letters,
+            unknown_columns: r.unknown_columns,
+            rejections: r
+                .rejections
+                .into_iter()
+                .map(|x| RejectedLine { line: x.line, column: x.column, code: x.code, message: x.message })
+                .collect(),
+            not_eligible_lines: r.not_eligible_lines,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct StaffInputGql {
+    /// The person's subject at the identity provider (the token's `sub`).
+    subject: String,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    #[graphql(default = true)]
+    is_coach: bool,
+    languages: Vec<Language>,
+}
+
+#[derive(InputObject)]
+pub struct CustomerInput {
+    /// Personal identity code (henkilötunnus).
+    identity_code: String,
+    last_name: String,
+    first_names: String,
+    mother_tongue: String,
+    service_language: Language,
+    home_municipality: String,
+    street_address: Option<String>,
+    postal_code: Option<String>,
+    post_office: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    benefit: Option<Benefit>,
+    #[graphql(default)]
+    in_employment_promoting_service: bool,
+    unemployed_since: Option<NaiveDate>,
+    job_search_started_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct CustomerUpdateInput {
+    street_address: Option<String>,
+    postal_code: Option<String>,
+    post_office: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    service_language: Option<Language>,
+    job_search_started_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct TaskInput {
+    /// Keep a task's id when revising; omit for a new task.
+    id: Option<ID>,
+    what: String,
+    responsible: Responsible,
+    due: Option<NaiveDate>,
+    done_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct PlanInput {
+    #[graphql(default)]
+    goals: Vec<String>,
+    #[graphql(default)]
+    tasks: Vec<TaskInput>,
+    /// Job applications a month, 0–4; 4 unless set individually.
+    #[graphql(default = 4)]
+    job_search_obligation: i32,
+}
+
+#[derive(InputObject)]
+pub struct MeetingInput {
+    customer_id: ID,
+    meeting_type: MeetingType,
+    channel: MeetingChannel,
+    starts_at: DateTime<Utc>,
+    language: Language,
+    #[graphql(default)]
+    staff_present: Vec<String>,
+    notes: Option<String>,
+    /// Outcome Rating Scale: four items, 0–10 each.
+    ors: Option<Vec<i32>>,
+    /// Session Rating Scale: four items, 0–10 each.
+    srs: Option<Vec<i32>>,
+}
+
+/// Which audit rows to list; every part is optional.
+#[derive(InputObject, Default)]
+pub struct AuditLogFilter {
+    customer_id: Option<ID>,
+    /// The staff user's subject.
+    actor: Option<String>,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+}
+
+#[derive(SimpleObject)]
+pub struct AutoAssignResult {
+    assigned: i32,
+    left_unassigned: i32,
+}
+
+fn text(field: &str, v: &str, max: usize) -> Result<String, ApiError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(DomainError::field(ErrorCode::Required, field).into());
+    }
+    if v.chars().count() > max {
+        return Err(DomainError::field(ErrorCode::TooLong, field).with_arg("max", max).into());
+    }
+    Ok(v.to_string())
+}
+
+fn opt_text(field: &str, v: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => text(field, s, max).map(Some),
+    }
+}
+
+fn email(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    let v = opt_text(field, v, 254)?;
+    if let Some(e) = &v {
+        let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !e.contains(' '));
+        if !ok {
+            return Err(DomainError::field(ErrorCode::InvalidEmail, field).into());
+        }
+    }
+    Ok(v)
+}
+
+fn postal(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    let v = opt_text(field, v, 5)?;
+    if v.as_deref().is_some_and(|p| p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(DomainError::field(ErrorCode::Validation, field).into());
+    }
+    Ok(v)
+}
+
+fn plan_content(input: PlanInput) -> Result<PlanContent, ApiError> {
+    if !(0..=4).contains(&input.job_search_obligation) {
+        return Err(DomainError::field(ErrorCode::OutOfRange, "input.jobSearchObligation")
+            .with_arg("min", 0)
+            .with_arg("max", 4)
+            .into());
+    }
+    let goals = input
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| text(&format!("input.goals[{i}]"), g, 1000))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tasks = input
+        .tasks
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            Ok(StoreTask {
+                id: match &t.id {
+                    Some(id) => Uuid::parse_str(id.as_str()).map_err(|_| {
+                        ApiError::from(DomainError::field(
+                            ErrorCode::UnknownTask,
+                            format!("input.tasks[{i}].id"),
+                        ))
+                    })?,
+                    None => Uuid::now_v7(),
+                },
+                what: text(&format!("input.tasks[{i}].what"), &t.what, 1000)?,
+                responsible: t.responsible.into(),
+                due: t.due,
+                done_on: t.done_on,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(PlanContent { goals, tasks, job_search_obligation: input.job_search_obligation as i16 })
+}
+
+fn rating(field: &str, v: Option<Vec<i32>>) -> Result<Option<Rating>, ApiError> {
+    v.map(|items| Rating::parse(&items).map_err(|e| e.at(field).into())).transpose()
+}
+
+#[derive(Default)]
+pub struct CaseworkQuery;
+
+#[Object]
+impl CaseworkQuery {
+    /// Customers of the area (a coach may filter to a caseload). Every
+    /// customer listed is audited as read.
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        coach_id: Option<ID>,
+        #[graphql(default)] unassigned: bool,
+        status: Option<CustomerStatus>,
+    ) -> async_graphql::Result<PolkuConnection<Customer>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let page = page_request(ctx, first, after).api()?;
+        let filter = CustomerFilter {
+            coach_id: coach_id.as_ref().map(parse_id).transpose().api()?,
+            unassigned,
+            status: status.map(Into::into),
+        };
+        let mut tx = s.tx().await.api()?;
+        let page = customers::list(&mut tx, &filter, page).await.api()?;
+        Ok(connection(page, |c| c.id, Customer))
+    }
+
+    async fn customer(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Customer> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&id).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Customer(customers::get(&mut tx, id).await.api()?))
+    }
+
+    /// The calling coach's own staff record.
+    async fn me_as_staff(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Staff>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(staff::me(&mut tx).await.api()?.map(Staff))
+    }
+
+    /// Staff of the area with their caseloads.
+    async fn staff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] coaches_only: bool,
+    ) -> async_graphql::Result<Vec<Staff>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(staff::list(&mut tx, coaches_only).await.api()?.into_iter().map(Staff).collect())
+    }
+
+    /// A coach's caseload page: each active customer with current plan,
+    /// next meeting and open tasks. Without `coachId`, the caller's own.
+    async fn caseload(
+        &self,
+        ctx: &Context<'_>,
+        coach_id: Option<ID>,
+    ) -> async_graphql::Result<Vec<CaseloadEntry>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        let coach = match coach_id {
+            Some(id) => {
+                if !(s.actor.has(DomainRole::Manager) || s.actor.has(DomainRole::TenantAdmin)) {
+                    let me = staff::me(&mut tx).await.api()?;
+                    if me.map(|m| m.id.to_string()) != Some(id.to_string()) {
+                        return Err(ApiError::from(DomainError::new(ErrorCode::Forbidden)).into_graphql());
+                    }
+                }
+                parse_id(&id).api()?
+            }
+            None => {
+                staff::me(&mut tx).await.api()?.ok_or(DomainError::new(ErrorCode::UnknownCoach)).api()?.id
+            }
+        };
+        let entries = caseload::for_coach(&mut tx, coach, Utc::now()).await.api()?;
+        Ok(entries
+            .into_iter()
+            .map(|e| CaseloadEntry {
+                customer: Customer(e.customer),
+                current_plan_id: e.plan_id.map(|p| ID(p.to_string())),
+                current_plan_version: e.plan_version,
+                next_meeting_at: e.next_meeting_at,
+                open_tasks: e.open_tasks,
+            })
+            .collect())
+    }
+
+    async fn plan(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Plan> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&id).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Plan(plans::get(&mut tx, id).await.api()?))
+    }
+
+    /// The audit log, newest first (tenant administrators).
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default)] filter: AuditLogFilter,
+    ) -> async_graphql::Result<Vec<AuditEntry>> {
+        let AuditLogFilter { customer_id, actor, from, until } = filter;
+        let s = require(ctx, &[DomainRole::TenantAdmin]).api()?;
+        let first = page_request(ctx, first, None).api()?.first;
+        let after = after
+            .map(|a| {
+                a.parse::<i64>()
+                    .map_err(|_| ApiError::from(DomainError::field(ErrorCode::InvalidCursor, "after")))
+            })
+            .transpose()
+            .api()?;
+        let filter = AuditFilter {
+            customer_id: customer_id.as_ref().map(parse_id).transpose().api()?,
+            actor,
+            from,
+            until,
+        };
+        let mut tx = s.tx().await.api()?;
+        let page = audit::list(&mut tx, &filter, first, after).await.api()?;
+        Ok(page
+            .items
+            .into_iter()
+            .map(|e| AuditEntry {
+                id: ID(e.id.to_string()),
+                at: e.at,
+                actor: e.actor,
+                actor_roles: e.actor_roles,
+                customer_id: e.customer_id.map(|c| ID(c.to_string())),
+                action: e.action.as_db().to_string(),
+                what: e.what,
+                request_id: e.request_id,
+            })
+            .collect())
+    }
+
+    /// Reports of earlier imports, newest first.
+    async fn import_reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] limit: i32,
+    ) -> async_graphql::Result<Vec<ImportReport>> {
+        let s = require(ctx, &[DomainRole::TenantAdmin]).api()?;
+        let mut tx = s.tx().await.api()?;
+        let runs = imports::list(&mut tx, i64::from(limit.clamp(1, 100))).await.api()?;
+        Ok(runs.into_iter().filter_map(|r| report_from_json(r.id, r.report)).collect())
+    }
+}
+
+fn report_from_json(id: Uuid, v: serde_json::Value) -> Option<ImportReport> {
+    let get = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    Some(ImportReport {
+        import_id: Some(ID(id.to_string())),
+        dry_run: v.get("dry_run")?.as_bool()?,
+        lines: get("lines"),
+        imported: get("imported"),
+        updated: get("updated"),
+        not_eligible: get("not_eligible"),
+        rejected: get("rejected"),
+        letters: get("letters"),
+        unknown_columns: serde_json::from_value(v.get("unknown_columns")?.clone()).ok()?,
+        rejections: v
+            .get("rejections")?
+            .as_array()?
+            .iter()
+            .map(|r| RejectedLine {
+                line: r.get("line").and_then(serde_json::Value::as_u64).unwrap_or(0),
+                column: r.get("column").and_then(|c| c.as_str()).map(str::to_string),
+                code: r.get("code").and_then(|c| c.as_str()).unwrap_or_default().to_string(),
+                message: r.get("message").and_then(|c| c.as_str()).unwrap_or_default().to_string(),
+            })
+            .collect(),
+        not_eligible_lines: serde_json::from_value(v.get("not_eligible_lines")?.clone()).ok()?,
+    })
+}
+
+#[derive(Default)]
+pub struct CaseworkMutation;
+
+#[Object]
+impl CaseworkMutation {
+    async fn create_staff(&self, ctx: &Context<'_>, input: StaffInputGql) -> async_graphql::Result<Staff> {
+        let s = require(ctx, &[DomainRole::TenantAdmin, DomainRole::Manager]).api()?;
+        let enabled = s.tenant.as_ref().map(|t| t.enabled_languages.clone()).unwrap_or_default();
+        let languages: Vec<Lang> = input.languages.iter().map(|l| (*l).into()).collect();
+        if languages.is_empty() {
+            return Err(
+                ApiError::from(DomainError::field(ErrorCode::Required, "input.languages")).into_graphql()
+            );
+        }
+        if let Some((i, l)) = languages.iter().enumerate().find(|(_, l)| !enabled.contains(l)) {
+            return Err(ApiError::from(
+                DomainError::field(ErrorCode::LanguageNotEnabled, format!("input.languages[{i}]"))
+                    .with_arg("lang", l),
+            )
+            .into_graphql());
+        }
+        let input = (|| -> Result<StaffInput, ApiError> {
+            Ok(StaffInput {
+                subject: text("input.subject", &input.subject, 200)?,
+                name: text("input.name", &input.name, 200)?,
+                email: email("input.email", input.email)?,
+                phone: opt_text("input.phone", input.phone, 40)?,
+                is_coach: input.is_coach,
+                languages,
+            })
+        })()
+        .api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Staff(staff::create(&mut tx, input).await.api()?))
+    }
+
+    async fn create_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerInput,
+    ) -> async_graphql::Result<Customer> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let vault = vault(ctx).api()?;
+        let record = (|| -> Result<CustomerRecord, ApiError> {
+            let tongue = input.mother_tongue.trim().to_ascii_lowercase();
+            if tongue.len() != 2 || !tongue.bytes().all(|b| b.is_ascii_lowercase()) {
+                return Err(DomainError::field(ErrorCode::InvalidLanguage, "input.motherTongue")
+                    .with_arg("value", &input.mother_tongue)
+                    .into());
+            }
+            Ok(CustomerRecord {
+                hetu: Hetu::parse(&input.identity_code)
+                    .map_err(|_| DomainError::field(ErrorCode::InvalidHetu, "input.identityCode"))?,
+                last_name: text("input.lastName", &input.last_name, 100)?,
+                first_names: text("input.firstNames", &input.first_names, 100)?,
+                mother_tongue: tongue,
+                service_language: input.service_language.into(),
+                home_municipality: MunicipalityCode::parse(&input.home_municipality)
+                    .map_err(|e| e.at("input.homeMunicipality"))?,
+                street_address: opt_text("input.streetAddress", input.street_address, 200)?,
+                postal_code: postal("input.postalCode", input.postal_code)?,
+                post_office: opt_text("input.postOffice", input.post_office, 100)?,
+                phone: opt_text("input.phone", input.phone, 40)?,
+                email: email("input.email", input.email)?,
+                benefit: input.benefit.map(Into::into),
+                in_service: input.in_employment_promoting_service,
+                unemployed_since: input.unemployed_since,
+                job_search_started_on: input.job_search_started_on,
+            })
+        })()
+        .api()?;
+        let mut tx = s.tx().await.api()?;
+        let customer = customers::create(&mut tx, vault, record).await.map_err(|e| prefix(e.into())).api()?;
+        Ok(Customer(customer))
+    }
+
+    async fn update_customer(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: CustomerUpdateInput,
+    ) -> async_graphql::Result<Customer> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&id).api()?;
+        let update = (|| -> Result<ContactUpdate, ApiError> {
+            Ok(ContactUpdate {
+                street_address: input
+                    .street_address
+                    .map(|v| opt_text("input.streetAddress", Some(v), 200))
+                    .transpose()?,
+                postal_code: input.postal_code.map(|v| postal("input.postalCode", Some(v))).transpose()?,
+                post_office: input
+                    .post_office
+                    .map(|v| opt_text("input.postOffice", Some(v), 100))
+                    .transpose()?,
+                phone: input.phone.map(|v| opt_text("input.phone", Some(v), 40)).transpose()?,
+                email: input.email.map(|v| email("input.email", Some(v))).transpose()?,
+                service_language: input.service_language.map(Into::into),
+                job_search_started_on: input.job_search_started_on.map(Some),
+            })
+        })()
+        .api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Customer(customers::update(&mut tx, id, update).await.api()?))
+    }
+
+    async fn set_customer_status(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        status: CustomerStatus,
+    ) -> async_graphql::Result<Customer> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&id).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Customer(customers::set_status(&mut tx, id, status.into()).await.api()?))
+    }
+
+    /// Shows the identity code to the customer's own coach or a manager.
+    /// Every reveal is audited.
+    async fn reveal_identity_code(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+    ) -> async_graphql::Result<String> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let vault = vault(ctx).api()?;
+        let id = parse_id(&customer_id).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(customers::reveal_hetu(&mut tx, vault, id).await.api()?.expose_secret().to_string())
+    }
+
+    /// Assigns a personal coach (or none). Past the caseload limit only a
+    /// manager with `overrideLimit` may assign; the override is recorded.
+    async fn assign_coach(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+        coach_id: Option<ID>,
+        #[graphql(default)] override_limit: bool,
+    ) -> async_graphql::Result<Customer> {
+        let s = require(ctx, &[DomainRole::Manager, DomainRole::TenantAdmin, DomainRole::Coach]).api()?;
+        let id = parse_id(&customer_id).api()?;
+        let coach = coach_id
+            .as_ref()
+            .map(|c| {
+                parse_id(c)
+                    .map_err(|_| ApiError::from(DomainError::field(ErrorCode::UnknownCoach, "coachId")))
+            })
+            .transpose()
+            .api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Customer(customers::assign_coach(&mut tx, id, coach, override_limit).await.api()?))
+    }
+
+    /// Spreads unassigned customers over coaches by service language and load.
+    async fn assign_coaches_automatically(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<AutoAssignResult> {
+        let s = require(ctx, &[DomainRole::Manager, DomainRole::TenantAdmin]).api()?;
+        let mut tx = s.tx().await.api()?;
+        let (assigned, left) = customers::assign_automatically(&mut tx).await.api()?;
+        Ok(AutoAssignResult { assigned: assigned as i32, left_unassigned: left as i32 })
+    }
+
+    async fn create_plan(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+        plan_type: PlanType,
+        input: PlanInput,
+    ) -> async_graphql::Result<Plan> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&customer_id).api()?;
+        let content = plan_content(input).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Plan(plans::create(&mut tx, id, plan_type.into(), content).await.api()?))
+    }
+
+    /// Writes a new version of a plan made from `fromVersion`.
+    async fn revise_plan(
+        &self,
+        ctx: &Context<'_>,
+        plan_id: ID,
+        from_version: i32,
+        input: PlanInput,
+    ) -> async_graphql::Result<Plan> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&plan_id).api()?;
+        let content = plan_content(input).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Plan(plans::revise(&mut tx, id, from_version, content).await.api()?))
+    }
+
+    async fn mark_task_done(
+        &self,
+        ctx: &Context<'_>,
+        plan_id: ID,
+        task_id: ID,
+    ) -> async_graphql::Result<Plan> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&plan_id).api()?;
+        let task = Uuid::parse_str(task_id.as_str())
+            .map_err(|_| ApiError::from(DomainError::field(ErrorCode::UnknownTask, "taskId")))
+            .api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Plan(plans::mark_task_done(&mut tx, id, task, today()).await.api()?))
+    }
+
+    async fn record_meeting(&self, ctx: &Context<'_>, input: MeetingInput) -> async_graphql::Result<Meeting> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let meeting = (|| -> Result<meetings::NewMeeting, ApiError> {
+            Ok(meetings::NewMeeting {
+                customer_id: parse_id(&input.customer_id)?,
+                meeting_type: input.meeting_type.into(),
+                channel: input.channel.into(),
+                starts_at: input.starts_at,
+                language: input.language.into(),
+                staff_present: input.staff_present,
+                notes: opt_text("input.notes", input.notes, 20_000)?,
+                ors: rating("input.ors", input.ors)?,
+                srs: rating("input.srs", input.srs)?,
+            })
+        })()
+        .api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Meeting(meetings::record(&mut tx, meeting).await.api()?))
+    }
+
+    /// Imports the TE office's customer transfer file (GraphQL multipart
+    /// upload). Every line is accounted for in the report, which is kept.
+    async fn import_customers(
+        &self,
+        ctx: &Context<'_>,
+        file: Upload,
+        #[graphql(default)] dry_run: bool,
+        transfer_date: Option<NaiveDate>,
+    ) -> async_graphql::Result<ImportReport> {
+        let s: &Arc<crate::Session> = require(ctx, &[DomainRole::TenantAdmin]).api()?;
+        let vault = vault(ctx).api()?;
+        let upload = file.value(ctx)?;
+        let options = polku_import::ImportOptions {
+            transfer_date: transfer_date.unwrap_or_else(today),
+            dry_run,
+            operator_lang: request(ctx).lang,
+            file_name: Some(upload.filename.clone()),
+            letter_date: today(),
+        };
+        let localizer = request(ctx).localizer.clone();
+        let mut tx = s.tx().await.api()?;
+        let report =
+            polku_import::import(&mut tx, vault, &localizer, upload.into_read(), &options, &mut |_| {})
+                .await
+                .map_err(|e| match e {
+                    polku_import::ImportError::File { message, .. } => ApiError::from(
+                        DomainError::field(ErrorCode::InvalidTransferFile, "file").with_arg("value", message),
+                    ),
+                    polku_import::ImportError::Store(e) => ApiError::from(e),
+                })
+                .api()?;
+        Ok(report.into())
+    }
+}
+
+fn prefix(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Domain(d) if d.field.as_deref().is_some_and(|f| !f.starts_with("input")) => {
+            ApiError::Domain(d.at("input"))
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,247 @@
+//! The customer transfer from the TE office, shared by `polku import
+//! customers` and the GraphQL upload. It streams the file (memory stays flat
+//! whatever its size), writes customers a batch at a time in one statement
+//! per batch, gives every new customer a personal letter in their service
+//! language, and accounts for every line: imported, updated, not eligible or
+//! rejected with its line, column and a reason in the operator's language.
+//! A dry run does all of that inside a savepoint and then takes it back, so
+//! what it reports is exactly what a real run would do.
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use chrono::NaiveDate;
+use polku_domain::hetu::HetuError;
+use polku_domain::Lang;
+use polku_i18n::letters::TransferLetter;
+use polku_i18n::Localizer;
+use polku_store::customers::{self, CustomerRecord};
+use polku_store::pii::HetuVault;
+use polku_store::{imports, letters, tenants, StoreError, Tx};
+use polku_transfer::{Outcome, RejectionCode, TransferOptions, TransferRow};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Rows written per statement: large enough that round trips do not
+/// dominate, small enough that one statement's arrays stay a few megabytes.
+pub const BATCH: usize = 1000;
+
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    pub transfer_date: NaiveDate,
+    pub dry_run: bool,
+    /// The operator's language, for the reasons in the report.
+    pub operator_lang: Lang,
+    pub file_name: Option<String>,
+    /// The date printed on the letters.
+    pub letter_date: NaiveDate,
+}
+
+/// The outcome of an import; also stored as JSON with the import run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub import_id: Option<Uuid>,
+    pub dry_run: bool,
+    /// Data lines read (the header not counted).
+    pub lines: u64,
+    pub imported: u64,
+    pub updated: u64,
+    pub not_eligible: u64,
+    pub rejected: u64,
+    pub letters: u64,
+    pub unknown_columns: Vec<String>,
+    pub rejections: Vec<RejectedLine>,
+    pub not_eligible_lines: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RejectedLine {
+    pub line: u64,
+    pub column: Option<String>,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file as a whole cannot be read; nothing was written. The message
+    /// is already in the operator's language and names no personal data.
+    #[error("{message}")]
+    File { code: &'static str, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn hetu_detail(e: HetuError) -> &'static str {
+    match e {
+        HetuError::Format => "hetu-error-format",
+        HetuError::CenturySign => "hetu-error-century-sign",
+        HetuError::Date => "hetu-error-date",
+        HetuError::IndividualNumber => "hetu-error-individual-number",
+        HetuError::TemporaryCode => "hetu-error-temporary-code",
+        HetuError::Checksum => "hetu-error-checksum",
+    }
+}
+
+fn reason(localizer: &Localizer, lang: Lang, code: &RejectionCode) -> String {
+    let mut args: Vec<(&str, String)> = Vec::new();
+    match code {
+        RejectionCode::InvalidHetu(e) => args.push(("detail", localizer.message(lang, hetu_detail(*e), &[]))),
+        RejectionCode::TooLong { max } => args.push(("max", max.to_string())),
+        _ => {}
+    }
+    localizer.message(lang, &code.message_id(), &args)
+}
+
+/// Runs an import inside `tx` (whose tenant is the receiving area). The
+/// caller commits; `progress` is told the number of lines read after every
+/// batch.
+pub async fn import<R: Read>(
+    tx: &mut Tx,
+    vault: &HetuVault,
+    localizer: &Localizer,
+    input: R,
+    options: &ImportOptions,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<ImportReport, ImportError> {
+    let tenant = tx.require_tenant()?.clone();
+    let municipalities = tenants::municipalities(tx, tenant.id).await?.into_iter().map(|m| m.code).collect();
+    let transfer = TransferOptions {
+        transfer_date: options.transfer_date,
+        default_language: tenant.default_language,
+        municipalities,
+    };
+    let lang = options.operator_lang;
+    let reader = polku_transfer::read(input, &transfer).map_err(|e| {
+        let mut args: Vec<(&str, String)> = Vec::new();
+        match &e {
+            polku_transfer::TransferError::MissingColumns { columns } => {
+                args.push(("columns", columns.join(", ")))
+            }
+            polku_transfer::TransferError::DuplicateColumn { column } => {
+                args.push(("column", column.to_string()))
+            }
+            polku_transfer::TransferError::HeaderTooLong { max } => args.push(("max", max.to_string())),
+            _ => {}
+        }
+        ImportError::File { code: e.code(), message: localizer.message(lang, &e.message_id(), &args) }
+    })?;
+
+    let mut report = ImportReport {
+        dry_run: options.dry_run,
+        unknown_columns: reader.unknown_columns().to_vec(),
+        ..ImportReport::default()
+    };
+    if options.dry_run {
+        tx.savepoint_named("polku_import_dry_run").await?;
+    }
+    let mut batch: Vec<TransferRow> = Vec::with_capacity(BATCH);
+    let mut in_batch: HashSet<Vec<u8>> = HashSet::with_capacity(BATCH);
+    for line in reader {
+        report.lines += 1;
+        match line.outcome {
+            Outcome::Customer(row) => {
+                // The same person twice in one statement cannot be upserted;
+                // the second one waits for the next batch and counts as an update.
+                let hash = vault.hash(&row.hetu);
+                if in_batch.contains(&hash) {
+                    flush(tx, vault, localizer, &tenant, options, &mut batch, &mut report).await?;
+                    in_batch.clear();
+                }
+                in_batch.insert(hash);
+                batch.push(row);
+                if batch.len() >= BATCH {
+                    flush(tx, vault, localizer, &tenant, options, &mut batch, &mut report).await?;
+                    in_batch.clear();
+                    progress(report.lines);
+                }
+            }
+            Outcome::NotEligible(_) => {
+                report.not_eligible += 1;
+                report.not_eligible_lines.push(line.number);
+            }
+            Outcome::Rejected(rejections) => {
+                report.rejected += 1;
+                for r in rejections {
+                    report.rejections.push(RejectedLine {
+                        line: line.number,
+                        column: r.column.map(str::to_string),
+                        code: r.code.as_str().to_string(),
+                        message: reason(localizer, lang, &r.code),
+                    });
+                }
+            }
+        }
+    }
+    flush(tx, vault, localizer, &tenant, options, &mut batch, &mut report).await?;
+    progress(report.lines);
+    if options.dry_run {
+        tx.rollback_to_named("polku_import_dry_run").await?;
+        tx.release_named("polku_import_dry_run").await?;
+    }
+    let json = serde_json::to_value(&report).expect("report serialises");
+    report.import_id = Some(imports::save(tx, options.file_name.as_deref(), options.dry_run, &json).await?);
+    Ok(report)
+}
+
+async fn flush(
+    tx: &mut Tx,
+    vault: &HetuVault,
+    localizer: &Localizer,
+    tenant: &polku_store::TenantInfo,
+    options: &ImportOptions,
+    batch: &mut Vec<TransferRow>,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let records: Vec<CustomerRecord> = batch
+        .iter()
+        .map(|r| CustomerRecord {
+            hetu: r.hetu.clone(),
+            last_name: r.last_name.clone(),
+            first_names: r.first_names.clone(),
+            mother_tongue: r.mother_tongue.clone(),
+            service_language: r.service_language,
+            home_municipality: r.home_municipality,
+            street_address: r.street_address.clone(),
+            postal_code: r.postal_code.clone(),
+            post_office: r.post_office.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            benefit: r.benefit,
+            in_service: r.in_service.unwrap_or(false),
+            unemployed_since: r.unemployed_since,
+            job_search_started_on: None,
+        })
+        .collect();
+    let done = customers::upsert_batch(tx, vault, &records).await?;
+    let mut new_letters = Vec::new();
+    for (row, result) in batch.iter().zip(&done) {
+        if !result.inserted {
+            report.updated += 1;
+            continue;
+        }
+        report.imported += 1;
+        let lang = row.service_language;
+        let area = tenant.names.get(lang, tenant.default_language).unwrap_or(tenant.slug.as_str());
+        let name = format!("{} {}", row.first_names, row.last_name);
+        let html = TransferLetter {
+            lang,
+            customer_name: &name,
+            street_address: row.street_address.as_deref(),
+            postal_code: row.postal_code.as_deref(),
+            post_office: row.post_office.as_deref(),
+            area_name: area,
+            coach: None,
+            date: options.letter_date,
+        }
+        .render_html(localizer);
+        new_letters.push((result.customer_id, lang, html));
+    }
+    report.letters += new_letters.len() as u64;
+    letters::insert_transfer_letters(tx, &new_letters).await?;
+    batch.clear();
+    Ok(())
+}

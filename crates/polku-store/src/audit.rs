@@ -1,0 +1,139 @@
+//! The audit log: who read or changed which customer's data, when, in which
+//! role, in which request. The actor, roles and request come from the
+//! transaction's own settings, not from arguments, so callers cannot put
+//! someone else's name on a row; the table is append-only for the gateway.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::{Page, StoreError, Tx};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    Read,
+    Create,
+    Change,
+    RevealIdentityCode,
+    Export,
+}
+
+impl AuditAction {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            AuditAction::Read => "read",
+            AuditAction::Create => "create",
+            AuditAction::Change => "change",
+            AuditAction::RevealIdentityCode => "reveal_identity_code",
+            AuditAction::Export => "export",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        Some(match s {
+            "read" => AuditAction::Read,
+            "create" => AuditAction::Create,
+            "change" => AuditAction::Change,
+            "reveal_identity_code" => AuditAction::RevealIdentityCode,
+            "export" => AuditAction::Export,
+            _ => return None,
+        })
+    }
+}
+
+const INSERT: &str = "INSERT INTO audit_log (tenant_id, actor, actor_roles, customer_id, action, what, request_id) \
+     SELECT app_tenant(), coalesce(app_user(), 'unknown'), coalesce(current_setting('polku.roles', true), ''), \
+            c, $2, $3, nullif(current_setting('polku.request_id', true), '') FROM unnest($1::uuid[]) AS c";
+
+/// One row per customer, in one statement. `what` names the data touched
+/// (e.g. `customer`, `plan`), never its content.
+pub async fn record(
+    tx: &mut Tx,
+    customers: &[Uuid],
+    action: AuditAction,
+    what: &str,
+) -> Result<(), StoreError> {
+    if customers.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(INSERT).bind(customers).bind(action.as_db()).bind(what).execute(tx.conn()).await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub actor_roles: String,
+    pub customer_id: Option<Uuid>,
+    pub action: AuditAction,
+    pub what: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub customer_id: Option<Uuid>,
+    pub actor: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    audit_id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    actor_roles: String,
+    customer_id: Option<Uuid>,
+    action: String,
+    what: String,
+    request_id: Option<String>,
+}
+
+/// Newest first; `after` is the last id of the previous page.
+pub async fn list(
+    tx: &mut Tx,
+    filter: &AuditFilter,
+    first: u32,
+    after: Option<i64>,
+) -> Result<Page<AuditEntry>, StoreError> {
+    const WHERE: &str = "($1::uuid IS NULL OR customer_id = $1) AND ($2::text IS NULL OR actor = $2) \
+                         AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)";
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT audit_id, at, actor, actor_roles, customer_id, action, what, request_id FROM audit_log \
+         WHERE {WHERE} AND ($5::bigint IS NULL OR audit_id < $5) ORDER BY audit_id DESC LIMIT $6"
+    ))
+    .bind(filter.customer_id)
+    .bind(&filter.actor)
+    .bind(filter.from)
+    .bind(filter.until)
+    .bind(after)
+    .bind(i64::from(first) + 1)
+    .fetch_all(tx.conn())
+    .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM audit_log WHERE {WHERE}"))
+        .bind(filter.customer_id)
+        .bind(&filter.actor)
+        .bind(filter.from)
+        .bind(filter.until)
+        .fetch_one(tx.conn())
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.audit_id,
+            at: r.at,
+            actor: r.actor,
+            actor_roles: r.actor_roles,
+            customer_id: r.customer_id,
+            action: AuditAction::from_db(&r.action).unwrap_or(AuditAction::Read),
+            what: r.what,
+            request_id: r.request_id,
+        })
+        .collect::<Vec<_>>();
+    let has_next_page = items.len() > first as usize;
+    let mut items = items;
+    items.truncate(first as usize);
+    Ok(Page { items, has_next_page, has_previous_page: after.is_some(), total_count: total })
+}

@@ -1,0 +1,486 @@
+//! Customers (jobseekers). Every function that returns customer data writes
+//! the audit rows for it in the same transaction, so a read cannot be
+//! forgotten by a caller; the identity code is only ever stored encrypted.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::customer::{Benefit, CoachLoad, CustomerStatus};
+use polku_domain::{DomainError, ErrorCode, Hetu, Lang, MunicipalityCode, Role};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::pii::HetuVault;
+use crate::{staff, Page, PageRequest, StoreError, Tx};
+
+/// A customer as recorded, everything parsed.
+#[derive(Clone)]
+pub struct CustomerRecord {
+    pub hetu: Hetu,
+    pub last_name: String,
+    pub first_names: String,
+    pub mother_tongue: String,
+    pub service_language: Lang,
+    pub home_municipality: MunicipalityCode,
+    pub street_address: Option<String>,
+    pub postal_code: Option<String>,
+    pub post_office: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub benefit: Option<Benefit>,
+    pub in_service: bool,
+    pub unemployed_since: Option<NaiveDate>,
+    pub job_search_started_on: Option<NaiveDate>,
+}
+
+impl std::fmt::Debug for CustomerRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomerRecord").field("hetu", &self.hetu).finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+pub struct Customer {
+    pub id: Uuid,
+    pub birth_date: NaiveDate,
+    pub last_name: String,
+    pub first_names: String,
+    pub mother_tongue: String,
+    pub service_language: Lang,
+    pub home_municipality: MunicipalityCode,
+    pub street_address: Option<String>,
+    pub postal_code: Option<String>,
+    pub post_office: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub benefit: Option<Benefit>,
+    pub in_service: bool,
+    pub unemployed_since: Option<NaiveDate>,
+    pub job_search_started_on: Option<NaiveDate>,
+    pub status: CustomerStatus,
+    pub coach_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Customer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Customer").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct Row {
+    customer_id: Uuid,
+    birth_date: NaiveDate,
+    last_name: String,
+    first_names: String,
+    mother_tongue: String,
+    service_language: String,
+    home_municipality: String,
+    street_address: Option<String>,
+    postal_code: Option<String>,
+    post_office: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    benefit: Option<String>,
+    in_service: bool,
+    unemployed_since: Option<NaiveDate>,
+    job_search_started_on: Option<NaiveDate>,
+    status: String,
+    coach_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+pub(crate) const COLUMNS: &str = "customer_id, birth_date, last_name, first_names, mother_tongue, service_language, \
+     home_municipality::text AS home_municipality, street_address, postal_code, post_office, phone, email, benefit, \
+     in_service, unemployed_since, job_search_started_on, status, coach_id, created_at, updated_at";
+
+impl From<Row> for Customer {
+    fn from(r: Row) -> Self {
+        Customer {
+            id: r.customer_id,
+            birth_date: r.birth_date,
+            last_name: r.last_name,
+            first_names: r.first_names,
+            mother_tongue: r.mother_tongue,
+            service_language: Lang::parse(&r.service_language).unwrap_or(Lang::Fi),
+            home_municipality: MunicipalityCode::parse(&r.home_municipality).expect("CHECKed code"),
+            street_address: r.street_address,
+            postal_code: r.postal_code,
+            post_office: r.post_office,
+            phone: r.phone,
+            email: r.email,
+            benefit: r.benefit.as_deref().and_then(Benefit::from_db),
+            in_service: r.in_service,
+            unemployed_since: r.unemployed_since,
+            job_search_started_on: r.job_search_started_on,
+            status: CustomerStatus::from_db(&r.status).unwrap_or(CustomerStatus::Active),
+            coach_id: r.coach_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// What happened to one record of a batch.
+#[derive(Clone, Copy, Debug)]
+pub struct Upserted {
+    pub customer_id: Uuid,
+    pub inserted: bool,
+}
+
+/// Inserts new customers and refreshes the contact details of known ones
+/// (matched by identity code within the area), in one statement for the
+/// whole batch, with audit rows. The case history of known customers is
+/// kept. A batch must not name the same person twice; callers flush first.
+/// The results are in the order of `records`.
+pub async fn upsert_batch(
+    tx: &mut Tx,
+    vault: &HetuVault,
+    records: &[CustomerRecord],
+) -> Result<Vec<Upserted>, StoreError> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tenant = tx.require_tenant()?.id;
+    let n = records.len();
+    let mut ids = Vec::with_capacity(n);
+    let mut sealed = Vec::with_capacity(n);
+    let mut hashes = Vec::with_capacity(n);
+    let mut births = Vec::with_capacity(n);
+    for r in records {
+        ids.push(Uuid::now_v7());
+        sealed.push(vault.encrypt(tenant, &r.hetu));
+        hashes.push(vault.hash(&r.hetu));
+        births.push(r.hetu.birth_date());
+    }
+    let col = |f: fn(&CustomerRecord) -> Option<String>| records.iter().map(f).collect::<Vec<_>>();
+    let rows: Vec<(Uuid, Vec<u8>, bool)> = sqlx::query_as(
+        "WITH input AS ( \
+            SELECT * FROM unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::date[], $6::text[], $7::text[], $8::text[], \
+                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], \
+                   $17::bool[], $18::date[], $19::date[]) \
+            AS i(customer_id, sealed, hash, birth_date, last_name, first_names, mother_tongue, service_language, \
+                 home_municipality, street_address, postal_code, post_office, phone, email, benefit, in_service, \
+                 unemployed_since, job_search_started_on) \
+         ), up AS ( \
+            INSERT INTO customers (tenant_id, customer_id, hetu_ciphertext, hetu_hash, key_version, birth_date, \
+                last_name, first_names, mother_tongue, service_language, home_municipality, street_address, postal_code, \
+                post_office, phone, email, benefit, in_service, unemployed_since, job_search_started_on) \
+            SELECT $1, customer_id, sealed, hash, $20, birth_date, last_name, first_names, mother_tongue, \
+                service_language, home_municipality::char(3), street_address, postal_code, post_office, phone, email, \
+                benefit, in_service, unemployed_since, job_search_started_on FROM input \
+            ON CONFLICT (tenant_id, hetu_hash) DO UPDATE SET street_address = excluded.street_address, \
+                postal_code = excluded.postal_code, post_office = excluded.post_office, phone = excluded.phone, \
+                email = excluded.email, updated_at = now() \
+            RETURNING customer_id, hetu_hash, (xmax = 0) AS inserted \
+         ), history AS ( \
+            INSERT INTO customer_status_history (tenant_id, customer_id, status, changed_by) \
+            SELECT $1, customer_id, 'active', coalesce(app_user(), 'system') FROM up WHERE inserted \
+         ), audit AS ( \
+            INSERT INTO audit_log (tenant_id, actor, actor_roles, customer_id, action, what, request_id) \
+            SELECT $1, coalesce(app_user(), 'system'), coalesce(current_setting('polku.roles', true), ''), customer_id, \
+                   CASE WHEN inserted THEN 'create' ELSE 'change' END, 'customer (transfer)', \
+                   nullif(current_setting('polku.request_id', true), '') FROM up \
+         ) SELECT customer_id, hetu_hash, inserted FROM up",
+    )
+    .bind(tenant)
+    .bind(&ids)
+    .bind(&sealed)
+    .bind(&hashes)
+    .bind(&births)
+    .bind(records.iter().map(|r| r.last_name.clone()).collect::<Vec<_>>())
+    .bind(records.iter().map(|r| r.first_names.clone()).collect::<Vec<_>>())
+    .bind(records.iter().map(|r| r.mother_tongue.clone()).collect::<Vec<_>>())
+    .bind(records.iter().map(|r| r.service_language.code()).collect::<Vec<_>>())
+    .bind(records.iter().map(|r| r.home_municipality.as_str().to_string()).collect::<Vec<_>>())
+    .bind(col(|r| r.street_address.clone()))
+    .bind(col(|r| r.postal_code.clone()))
+    .bind(col(|r| r.post_office.clone()))
+    .bind(col(|r| r.phone.clone()))
+    .bind(col(|r| r.email.clone()))
+    .bind(col(|r| r.benefit.map(|b| b.as_db().to_string())))
+    .bind(records.iter().map(|r| r.in_service).collect::<Vec<_>>())
+    .bind(records.iter().map(|r| r.unemployed_since).collect::<Vec<_>>())
+    .bind(records.iter().map(|r| r.job_search_started_on).collect::<Vec<_>>())
+    .bind(vault.key_version)
+    .fetch_all(tx.conn())
+    .await?;
+    // RETURNING order is not promised; match results to inputs by hash.
+    let by_hash: std::collections::HashMap<Vec<u8>, Upserted> = rows
+        .into_iter()
+        .map(|(customer_id, hash, inserted)| (hash, Upserted { customer_id, inserted }))
+        .collect();
+    hashes.iter().map(|h| by_hash.get(h).copied().ok_or(StoreError::NotFound)).collect()
+}
+
+/// Records one new customer; CUSTOMER_EXISTS if the area knows the person.
+pub async fn create(tx: &mut Tx, vault: &HetuVault, record: CustomerRecord) -> Result<Customer, StoreError> {
+    if find_id_by_hetu(tx, vault, &record.hetu).await?.is_some() {
+        return Err(DomainError::field(ErrorCode::CustomerExists, "hetu").into());
+    }
+    let done = upsert_batch(tx, vault, std::slice::from_ref(&record)).await?;
+    let id = done.first().map(|u| u.customer_id).ok_or(StoreError::NotFound)?;
+    get(tx, id).await
+}
+
+/// Finds a customer by identity code, without decrypting anything.
+pub async fn find_id_by_hetu(
+    tx: &mut Tx,
+    vault: &HetuVault,
+    hetu: &Hetu,
+) -> Result<Option<Uuid>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT customer_id FROM customers WHERE hetu_hash = $1")
+        .bind(vault.hash(hetu))
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+/// One customer, audited as a read.
+pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Customer, StoreError> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM customers WHERE customer_id = $1"))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?;
+    let customer = row.map(Customer::from).ok_or(StoreError::NotFound)?;
+    audit::record(tx, &[customer.id], AuditAction::Read, "customer").await?;
+    Ok(customer)
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CustomerFilter {
+    pub coach_id: Option<Uuid>,
+    pub unassigned: bool,
+    pub status: Option<CustomerStatus>,
+}
+
+/// A page of customers, each audited as a read.
+pub async fn list(
+    tx: &mut Tx,
+    filter: &CustomerFilter,
+    page: PageRequest,
+) -> Result<Page<Customer>, StoreError> {
+    const WHERE: &str = "($1::uuid IS NULL OR coach_id = $1) AND (NOT $2 OR coach_id IS NULL) \
+                         AND ($3::text IS NULL OR status = $3)";
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM customers WHERE {WHERE} AND ($4::uuid IS NULL OR customer_id > $4) \
+         ORDER BY customer_id LIMIT $5"
+    ))
+    .bind(filter.coach_id)
+    .bind(filter.unassigned)
+    .bind(filter.status.map(CustomerStatus::as_db))
+    .bind(page.after)
+    .bind(i64::from(page.first) + 1)
+    .fetch_all(tx.conn())
+    .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM customers WHERE {WHERE}"))
+        .bind(filter.coach_id)
+        .bind(filter.unassigned)
+        .bind(filter.status.map(CustomerStatus::as_db))
+        .fetch_one(tx.conn())
+        .await?;
+    let page = Page::from_rows(rows.into_iter().map(Customer::from).collect(), page, total);
+    let ids: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
+    audit::record(tx, &ids, AuditAction::Read, "customer").await?;
+    Ok(page)
+}
+
+/// The identity code in plain, for the customer's own coach or a manager
+/// only, audited as a reveal.
+pub async fn reveal_hetu(tx: &mut Tx, vault: &HetuVault, id: Uuid) -> Result<Hetu, StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    let row: Option<(Vec<u8>, Option<Uuid>)> =
+        sqlx::query_as("SELECT hetu_ciphertext, coach_id FROM customers WHERE customer_id = $1")
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?;
+    let (sealed, coach) = row.ok_or(StoreError::NotFound)?;
+    let allowed = tx.actor().has(Role::Manager) || {
+        let me = staff::me(tx).await?;
+        me.is_some_and(|m| Some(m.id) == coach)
+    };
+    if !allowed {
+        return Err(DomainError::new(ErrorCode::Forbidden).into());
+    }
+    let hetu =
+        vault.decrypt(tenant, &sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    audit::record(tx, &[id], AuditAction::RevealIdentityCode, "identity code").await?;
+    Ok(hetu)
+}
+
+/// Contact details a coach may correct.
+#[derive(Clone, Debug, Default)]
+pub struct ContactUpdate {
+    pub street_address: Option<Option<String>>,
+    pub postal_code: Option<Option<String>>,
+    pub post_office: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub service_language: Option<Lang>,
+    pub job_search_started_on: Option<Option<NaiveDate>>,
+}
+
+pub async fn update(tx: &mut Tx, id: Uuid, u: ContactUpdate) -> Result<Customer, StoreError> {
+    let keep = |o: &Option<Option<String>>| o.is_none();
+    let value = |o: &Option<Option<String>>| o.clone().flatten();
+    let done = sqlx::query(
+        "UPDATE customers SET \
+           street_address = CASE WHEN $2 THEN street_address ELSE $3 END, \
+           postal_code = CASE WHEN $4 THEN postal_code ELSE $5 END, \
+           post_office = CASE WHEN $6 THEN post_office ELSE $7 END, \
+           phone = CASE WHEN $8 THEN phone ELSE $9 END, \
+           email = CASE WHEN $10 THEN email ELSE $11 END, \
+           service_language = coalesce($12, service_language), \
+           job_search_started_on = CASE WHEN $13 THEN job_search_started_on ELSE $14 END, \
+           updated_at = now() WHERE customer_id = $1",
+    )
+    .bind(id)
+    .bind(keep(&u.street_address))
+    .bind(value(&u.street_address))
+    .bind(keep(&u.postal_code))
+    .bind(value(&u.postal_code))
+    .bind(keep(&u.post_office))
+    .bind(value(&u.post_office))
+    .bind(keep(&u.phone))
+    .bind(value(&u.phone))
+    .bind(keep(&u.email))
+    .bind(value(&u.email))
+    .bind(u.service_language.map(Lang::code))
+    .bind(u.job_search_started_on.is_none())
+    .bind(u.job_search_started_on.flatten())
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(tx, &[id], AuditAction::Change, "customer contact details").await?;
+    get(tx, id).await
+}
+
+pub async fn set_status(tx: &mut Tx, id: Uuid, status: CustomerStatus) -> Result<Customer, StoreError> {
+    let done = sqlx::query(
+        "WITH up AS (UPDATE customers SET status = $2, updated_at = now() WHERE customer_id = $1 RETURNING tenant_id) \
+         INSERT INTO customer_status_history (tenant_id, customer_id, status, changed_by) \
+         SELECT tenant_id, $1, $2, coalesce(app_user(), 'system') FROM up",
+    )
+    .bind(id)
+    .bind(status.as_db())
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(tx, &[id], AuditAction::Change, "customer status").await?;
+    get(tx, id).await
+}
+
+#[derive(Clone, Debug)]
+pub struct StatusChange {
+    pub status: CustomerStatus,
+    pub changed_at: DateTime<Utc>,
+    pub changed_by: String,
+}
+
+pub async fn status_history(tx: &mut Tx, id: Uuid) -> Result<Vec<StatusChange>, StoreError> {
+    let rows: Vec<(String, DateTime<Utc>, String)> = sqlx::query_as(
+        "SELECT status, changed_at, changed_by FROM customer_status_history WHERE customer_id = $1 ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, changed_at, changed_by)| StatusChange {
+            status: CustomerStatus::from_db(&s).unwrap_or(CustomerStatus::Active),
+            changed_at,
+            changed_by,
+        })
+        .collect())
+}
+
+/// Assigns (or, with `None`, releases) a customer's coach. The coach's row is
+/// locked first so concurrent assignments see each other; past the area's
+/// caseload limit only a manager may assign, and that override is recorded.
+pub async fn assign_coach(
+    tx: &mut Tx,
+    id: Uuid,
+    coach: Option<Uuid>,
+    override_limit: bool,
+) -> Result<Customer, StoreError> {
+    let limit = tx.require_tenant()?.caseload_limit;
+    let mut overrode = false;
+    if let Some(coach) = coach {
+        let staff = staff::lock_coach(tx, coach).await.map_err(|e| match e {
+            StoreError::NotFound => DomainError::field(ErrorCode::UnknownCoach, "coachId").into(),
+            other => other,
+        })?;
+        let already: Option<Uuid> =
+            sqlx::query_scalar("SELECT coach_id FROM customers WHERE customer_id = $1")
+                .bind(id)
+                .fetch_optional(tx.conn())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        if already != Some(coach) && staff.caseload >= i64::from(limit) {
+            if !(override_limit && tx.actor().has(Role::Manager)) {
+                return Err(DomainError::new(ErrorCode::CaseloadFull).with_arg("max", limit).into());
+            }
+            overrode = true;
+        }
+    }
+    let done = sqlx::query(
+        "WITH up AS (UPDATE customers SET coach_id = $2, updated_at = now() WHERE customer_id = $1 RETURNING tenant_id) \
+         INSERT INTO coach_assignments (tenant_id, customer_id, coach_id, assigned_by, overrode_limit) \
+         SELECT tenant_id, $1, $2, coalesce(app_user(), 'system'), $3 FROM up",
+    )
+    .bind(id)
+    .bind(coach)
+    .bind(overrode)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(tx, &[id], AuditAction::Change, "personal coach").await?;
+    get(tx, id).await
+}
+
+/// Spreads every unassigned active customer over the active coaches by
+/// service language and current load, never past the caseload limit.
+/// Returns (assigned, left unassigned).
+pub async fn assign_automatically(tx: &mut Tx) -> Result<(usize, usize), StoreError> {
+    let limit = tx.require_tenant()?.caseload_limit.max(0) as u32;
+    // Lock all coaches: a concurrent manual assignment waits for this one.
+    sqlx::query("SELECT staff_id FROM staff WHERE is_coach AND active ORDER BY staff_id FOR UPDATE")
+        .execute(tx.conn())
+        .await?;
+    let coaches: Vec<CoachLoad> = staff::list(tx, true)
+        .await?
+        .into_iter()
+        .map(|s| CoachLoad { id: s.id, languages: s.languages, caseload: s.caseload.max(0) as u32 })
+        .collect();
+    let waiting: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT customer_id, service_language FROM customers WHERE coach_id IS NULL AND status = 'active' \
+         ORDER BY created_at, customer_id",
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let waiting: Vec<(Uuid, Lang)> =
+        waiting.into_iter().map(|(id, l)| (id, Lang::parse(&l).unwrap_or(Lang::Fi))).collect();
+    let (assigned, left) = polku_domain::customer::distribute(&waiting, &coaches, limit);
+    if !assigned.is_empty() {
+        let (customers, coaches): (Vec<Uuid>, Vec<Uuid>) = assigned.iter().copied().unzip();
+        sqlx::query(
+            "WITH pairs AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS p(customer_id, coach_id)), \
+             up AS (UPDATE customers c SET coach_id = p.coach_id, updated_at = now() FROM pairs p \
+                    WHERE c.customer_id = p.customer_id RETURNING c.tenant_id, c.customer_id, c.coach_id) \
+             INSERT INTO coach_assignments (tenant_id, customer_id, coach_id, assigned_by) \
+             SELECT tenant_id, customer_id, coach_id, coalesce(app_user(), 'system') FROM up",
+        )
+        .bind(&customers)
+        .bind(&coaches)
+        .execute(tx.conn())
+        .await?;
+        audit::record(tx, &customers, AuditAction::Change, "personal coach (automatic)").await?;
+    }
+    Ok((assigned.len(), left.len()))
+}
