@@ -126,6 +126,57 @@ impl TestApp {
             .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
     }
 
+    /// A GraphQL multipart request (the upload spec) with one file bound to
+    /// the variable `file`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        lang: Option<&str>,
+        query: &str,
+        mut variables: Value,
+        file_name: &str,
+        content: &[u8],
+    ) -> Value {
+        variables["file"] = Value::Null;
+        let operations = json!({ "query": query, "variables": variables }).to_string();
+        let boundary = "polku-test-boundary-7d1c";
+        let mut body = Vec::new();
+        for (name, value) in [("operations", operations.as_str()), ("map", r#"{"0": ["variables.file"]}"#)] {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = Request::post("/graphql")
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .header("authorization", format!("Bearer {token}"));
+        if let Some(l) = lang {
+            request = request.header("accept-language", l);
+        }
+        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+    }
+
+    /// GET with a bearer token; returns status and body.
+    pub async fn get_with(&self, path: &str, token: &str) -> (u16, String) {
+        let request = Request::get(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response =
             self.router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
@@ -133,6 +184,11 @@ impl TestApp {
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         (status, String::from_utf8_lossy(&bytes).to_string())
     }
+}
+
+/// A token for a given subject (e.g. a seeded coach).
+pub fn token_for(subject: &str, tenant: &str, roles: &[Role]) -> String {
+    mint_hs256(SECRET, &dev_claims(subject, Some(tenant), roles, None, None, None, 1)).unwrap()
 }
 
 /// The first error's code, or None when the response has no errors.

@@ -4,6 +4,7 @@
 //! Run them with `cargo xtask test`, which provides the servers.
 
 mod architecture;
+mod casework;
 mod catalogue;
 mod harness;
 mod schema;

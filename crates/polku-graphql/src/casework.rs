@@ -941,7 +941,8 @@ impl CaseworkMutation {
         ctx: &Context<'_>,
         customer_id: ID,
         coach_id: Option<ID>,
-        #[graphql(default)] override_limit: bool,
+        #[graphql(desc = "A manager may assign past the caseload limit (default false).")]
+        override_limit: Option<bool>,
     ) -> async_graphql::Result<Customer> {
         let s = require(ctx, &[DomainRole::Manager, DomainRole::TenantAdmin, DomainRole::Coach]).api()?;
         let id = parse_id(&customer_id).api()?;
@@ -954,7 +955,9 @@ impl CaseworkMutation {
             .transpose()
             .api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(Customer(customers::assign_coach(&mut tx, id, coach, override_limit).await.api()?))
+        Ok(Customer(
+            customers::assign_coach(&mut tx, id, coach, override_limit.unwrap_or(false)).await.api()?,
+        ))
     }
 
     /// Spreads unassigned customers over coaches by service language and load.
@@ -1038,7 +1041,9 @@ impl CaseworkMutation {
         &self,
         ctx: &Context<'_>,
         file: Upload,
-        #[graphql(default)] dry_run: bool,
+        #[graphql(desc = "Validate and report without writing anything (default false).")] dry_run: Option<
+            bool,
+        >,
         transfer_date: Option<NaiveDate>,
     ) -> async_graphql::Result<ImportReport> {
         let s: &Arc<crate::Session> = require(ctx, &[DomainRole::TenantAdmin]).api()?;
@@ -1046,7 +1051,7 @@ impl CaseworkMutation {
         let upload = file.value(ctx)?;
         let options = polku_import::ImportOptions {
             transfer_date: transfer_date.unwrap_or_else(today),
-            dry_run,
+            dry_run: dry_run.unwrap_or(false),
             operator_lang: request(ctx).lang,
             file_name: Some(upload.filename.clone()),
             letter_date: today(),

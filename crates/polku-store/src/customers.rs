@@ -410,7 +410,8 @@ pub async fn assign_coach(
     let limit = tx.require_tenant()?.caseload_limit;
     let mut overrode = false;
     if let Some(coach) = coach {
-        let staff = staff::lock_coach(tx, coach).await.map_err(|e| match e {
+        staff::lock_caseloads(tx).await?;
+        let staff = staff::coach(tx, coach).await.map_err(|e| match e {
             StoreError::NotFound => DomainError::field(ErrorCode::UnknownCoach, "coachId").into(),
             other => other,
         })?;
@@ -449,10 +450,8 @@ pub async fn assign_coach(
 /// Returns (assigned, left unassigned).
 pub async fn assign_automatically(tx: &mut Tx) -> Result<(usize, usize), StoreError> {
     let limit = tx.require_tenant()?.caseload_limit.max(0) as u32;
-    // Lock all coaches: a concurrent manual assignment waits for this one.
-    sqlx::query("SELECT staff_id FROM staff WHERE is_coach AND active ORDER BY staff_id FOR UPDATE")
-        .execute(tx.conn())
-        .await?;
+    // A concurrent manual assignment waits for this one, and the other way round.
+    staff::lock_caseloads(tx).await?;
     let coaches: Vec<CoachLoad> = staff::list(tx, true)
         .await?
         .into_iter()

@@ -119,17 +119,26 @@ pub async fn list(tx: &mut Tx, coaches_only: bool) -> Result<Vec<Staff>, StoreEr
     Ok(rows.into_iter().map(Staff::from).collect())
 }
 
-/// Locks a coach's row for the rest of the transaction, so two concurrent
-/// assignments cannot both see room for one more customer.
-pub(crate) async fn lock_coach(tx: &mut Tx, id: Uuid) -> Result<Staff, StoreError> {
-    let found: Option<Uuid> = sqlx::query_scalar(
-        "SELECT staff_id FROM staff WHERE staff_id = $1 AND is_coach AND active FOR UPDATE",
-    )
-    .bind(id)
-    .fetch_optional(tx.conn())
-    .await?;
-    match found {
-        Some(id) => get(tx, id).await,
-        None => Err(StoreError::NotFound),
+/// Serialises caseload changes within the area for the rest of the
+/// transaction, so two concurrent assignments (on any replica) cannot both
+/// see room for one more customer. An advisory lock rather than row locks:
+/// a coach assigning a customer has no right to update staff rows, and
+/// `SELECT ... FOR UPDATE` would need it.
+pub(crate) async fn lock_caseloads(tx: &mut Tx) -> Result<(), StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('polku.caseload.' || $1::text, 0))")
+        .bind(tenant)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// An active coach of the area, with their current caseload.
+pub(crate) async fn coach(tx: &mut Tx, id: Uuid) -> Result<Staff, StoreError> {
+    let staff = get(tx, id).await?;
+    if staff.is_coach && staff.active {
+        Ok(staff)
+    } else {
+        Err(StoreError::NotFound)
     }
 }
