@@ -50,7 +50,7 @@ async fn template() -> &'static str {
             let store =
                 Store::connect_lazy(&admin::app_url(&owner, APP_PASSWORD).unwrap(), &PoolConfig::default())
                     .unwrap();
-            polku_server::seed::seed_demo(&store, &vault(), &polku_i18n::Localizer::new())
+            polku_server::seed::seed_demo(&store, &vault(), &std::sync::Arc::new(polku_i18n::Localizer::new()))
                 .await
                 .expect("demo data");
             store.pool().close().await;

@@ -12,31 +12,21 @@ use polku_server::auth::{dev_claims, mint_hs256, Verifier};
 use polku_server::AppState;
 use polku_store::partners::PartnerInput;
 use polku_store::services::ServiceInput;
-use polku_store::{admin, Actor, PoolConfig, Store};
+use polku_store::{Actor, Store};
 use serde_json::json;
 
 const SECRET: &[u8] = b"polku-bench-secret";
 
+#[path = "support.rs"]
+mod support;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // `cargo test --all-targets` runs bench targets too, without `--bench`.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !support::benchmarking() {
         return Ok(());
     }
-    let admin_url = std::env::var("DATABASE_URL")?;
-    let db = format!("polku_bench_{}", std::process::id());
-    admin::bootstrap_owner(&admin_url, &db, "polku-bench-owner").await?;
-    let owner = admin::with_user(
-        &admin::with_database(&admin_url, &db)?,
-        admin::DEV_OWNER_ROLE,
-        "polku-bench-owner",
-    )?;
-    admin::migrate(&owner).await?;
-    admin::enable_app_login(&owner, "polku-bench-app").await?;
-    let pool = PoolConfig { max_connections: 16, ..PoolConfig::default() };
-    let store = Store::connect_lazy(&admin::app_url(&owner, "polku-bench-app")?, &pool)?;
-    let vault = polku_store::pii::HetuVault::from_base64(&polku_store::pii::HetuVault::generate_key(), 1)?;
-    polku_server::seed::seed_demo(&store, &vault, &polku_i18n::Localizer::new()).await?;
+    let db = support::BenchDb::create("catalogue", 16).await?;
+    let (store, vault) = (db.store.clone(), db.vault.clone());
     add_services(&store, 100).await?;
 
     let verifier = Verifier::new(Some(SECRET), None, None, None)?;
@@ -59,9 +49,7 @@ async fn main() -> anyhow::Result<()> {
             run(&url, &token, label, query, concurrency, Duration::from_secs(5)).await?;
         }
     }
-    store.pool().close().await;
-    admin::drop_database(&admin_url, &db).await?;
-    Ok(())
+    db.drop().await
 }
 
 /// Adds `n` services to Lahti, spread over ten providers, so one page of 100

@@ -13,9 +13,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => with_servers(|root, db, redis| run_suite(root, db, redis, is_ci(), &args[1..])),
+        // `cargo xtask bench [NAME...]`: the named benches, or all of them.
         Some("bench") => with_servers(|root, db, redis| {
             let mut bench = vec!["bench", "-p", "polku-tests"];
-            bench.extend(args[1..].iter().map(String::as_str));
+            for name in args[1..].iter().filter(|a| *a != "--") {
+                bench.extend(["--bench", name.as_str()]);
+            }
             cargo(root, db, redis, &bench)
         }),
         _ => {

@@ -1059,13 +1059,14 @@ impl CaseworkMutation {
         let localizer = request(ctx).localizer.clone();
         let mut tx = s.tx().await.api()?;
         let report =
-            polku_import::import(&mut tx, vault, &localizer, upload.into_read(), &options, &mut |_| {})
+            polku_import::import(&mut tx, vault, localizer, upload.into_read(), &options, &mut |_| {})
                 .await
                 .map_err(|e| match e {
                     polku_import::ImportError::File { message, .. } => ApiError::from(
                         DomainError::field(ErrorCode::InvalidTransferFile, "file").with_arg("value", message),
                     ),
                     polku_import::ImportError::Store(e) => ApiError::from(e),
+                    polku_import::ImportError::Reader(e) => ApiError::Internal(e),
                 })
                 .api()?;
         Ok(report.into())

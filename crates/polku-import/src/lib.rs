@@ -9,15 +9,16 @@
 
 use std::collections::HashSet;
 use std::io::Read;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polku_domain::hetu::HetuError;
 use polku_domain::Lang;
 use polku_i18n::letters::TransferLetter;
 use polku_i18n::Localizer;
-use polku_store::customers::{self, CustomerRecord};
+use polku_store::customers::{self, CustomerRecord, PreparedBatch};
 use polku_store::pii::HetuVault;
-use polku_store::{imports, letters, tenants, StoreError, Tx};
+use polku_store::{imports, letters, tenants, StoreError, TenantInfo, Tx};
 use polku_transfer::{Outcome, RejectionCode, TransferOptions, TransferRow};
 use serde::Serialize;
 use uuid::Uuid;
@@ -70,6 +71,9 @@ pub enum ImportError {
     File { code: &'static str, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The reader thread failed (a defect, not bad input).
+    #[error("the import reader failed: {0}")]
+    Reader(String),
 }
 
 fn hetu_detail(e: HetuError) -> &'static str {
@@ -93,13 +97,37 @@ fn reason(localizer: &Localizer, lang: Lang, code: &RejectionCode) -> String {
     localizer.message(lang, &code.message_id(), &args)
 }
 
+/// Batches in flight between the reader thread and the database writer:
+/// enough to keep both busy, few enough that memory stays flat.
+const IN_FLIGHT: usize = 2;
+
+/// What the reader thread hands the writer: a batch ready to write, with a
+/// letter rendered for every row in case it turns out to be new.
+struct Prepared {
+    batch: PreparedBatch,
+    letters: Vec<(Lang, String)>,
+    lines_read: u64,
+}
+
+/// The reader thread's own share of the report.
+#[derive(Default)]
+struct ReadTally {
+    lines: u64,
+    not_eligible: u64,
+    not_eligible_lines: Vec<u64>,
+    rejected: u64,
+    rejections: Vec<RejectedLine>,
+}
+
 /// Runs an import inside `tx` (whose tenant is the receiving area). The
 /// caller commits; `progress` is told the number of lines read after every
-/// batch.
-pub async fn import<R: Read>(
+/// batch. Reading, validation, encryption and letters happen on a blocking
+/// thread while this task writes the previous batch, so the file and the
+/// database are worked on at once.
+pub async fn import<R: Read + Send + 'static>(
     tx: &mut Tx,
     vault: &HetuVault,
-    localizer: &Localizer,
+    localizer: Arc<Localizer>,
     input: R,
     options: &ImportOptions,
     progress: &mut (dyn FnMut(u64) + Send),
@@ -115,12 +143,8 @@ pub async fn import<R: Read>(
     let reader = polku_transfer::read(input, &transfer).map_err(|e| {
         let mut args: Vec<(&str, String)> = Vec::new();
         match &e {
-            polku_transfer::TransferError::MissingColumns { columns } => {
-                args.push(("columns", columns.join(", ")))
-            }
-            polku_transfer::TransferError::DuplicateColumn { column } => {
-                args.push(("column", column.to_string()))
-            }
+            polku_transfer::TransferError::MissingColumns { columns } => args.push(("columns", columns.join(", "))),
+            polku_transfer::TransferError::DuplicateColumn { column } => args.push(("column", column.to_string())),
             polku_transfer::TransferError::HeaderTooLong { max } => args.push(("max", max.to_string())),
             _ => {}
         }
@@ -135,45 +159,29 @@ pub async fn import<R: Read>(
     if options.dry_run {
         tx.savepoint_named("polku_import_dry_run").await?;
     }
-    let mut batch: Vec<TransferRow> = Vec::with_capacity(BATCH);
-    let mut in_batch: HashSet<Vec<u8>> = HashSet::with_capacity(BATCH);
-    for line in reader {
-        report.lines += 1;
-        match line.outcome {
-            Outcome::Customer(row) => {
-                // The same person twice in one statement cannot be upserted;
-                // the second one waits for the next batch and counts as an update.
-                let hash = vault.hash(&row.hetu);
-                if in_batch.contains(&hash) {
-                    flush(tx, vault, localizer, &tenant, options, &mut batch, &mut report).await?;
-                    in_batch.clear();
-                }
-                in_batch.insert(hash);
-                batch.push(row);
-                if batch.len() >= BATCH {
-                    flush(tx, vault, localizer, &tenant, options, &mut batch, &mut report).await?;
-                    in_batch.clear();
-                    progress(report.lines);
-                }
-            }
-            Outcome::NotEligible(_) => {
-                report.not_eligible += 1;
-                report.not_eligible_lines.push(line.number);
-            }
-            Outcome::Rejected(rejections) => {
-                report.rejected += 1;
-                for r in rejections {
-                    report.rejections.push(RejectedLine {
-                        line: line.number,
-                        column: r.column.map(str::to_string),
-                        code: r.code.as_str().to_string(),
-                        message: reason(localizer, lang, &r.code),
-                    });
-                }
-            }
+
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Prepared>(IN_FLIGHT);
+    let reading = {
+        let (vault, localizer, tenant, letter_date) = (vault.clone(), localizer.clone(), tenant.clone(), options.letter_date);
+        tokio::task::spawn_blocking(move || read_all(reader, &vault, &localizer, &tenant, letter_date, lang, &sender))
+    };
+    let mut written = Ok(());
+    while let Some(prepared) = receiver.recv().await {
+        if let Err(e) = write(tx, prepared, &mut report, progress).await {
+            // Dropping the receiver stops the reader at its next batch.
+            written = Err(e);
+            break;
         }
     }
-    flush(tx, vault, localizer, &tenant, options, &mut batch, &mut report).await?;
+    drop(receiver);
+    let tally = reading.await.map_err(|e| ImportError::Reader(e.to_string()))?;
+    written?;
+
+    report.lines = tally.lines;
+    report.not_eligible = tally.not_eligible;
+    report.not_eligible_lines = tally.not_eligible_lines;
+    report.rejected = tally.rejected;
+    report.rejections = tally.rejections;
     progress(report.lines);
     if options.dry_run {
         tx.rollback_to_named("polku_import_dry_run").await?;
@@ -184,18 +192,79 @@ pub async fn import<R: Read>(
     Ok(report)
 }
 
-async fn flush(
-    tx: &mut Tx,
+/// The reader thread: every line of the file, batched and prepared.
+fn read_all<R: Read>(
+    reader: polku_transfer::TransferReader<R>,
     vault: &HetuVault,
     localizer: &Localizer,
-    tenant: &polku_store::TenantInfo,
-    options: &ImportOptions,
-    batch: &mut Vec<TransferRow>,
-    report: &mut ImportReport,
-) -> Result<(), ImportError> {
-    if batch.is_empty() {
-        return Ok(());
+    tenant: &TenantInfo,
+    letter_date: NaiveDate,
+    lang: Lang,
+    sender: &tokio::sync::mpsc::Sender<Prepared>,
+) -> ReadTally {
+    let mut tally = ReadTally::default();
+    let mut batch: Vec<TransferRow> = Vec::with_capacity(BATCH);
+    let mut in_batch: HashSet<Vec<u8>> = HashSet::with_capacity(BATCH);
+    // Sending fails only when the writer has stopped; then so do we.
+    let send = |batch: &mut Vec<TransferRow>, lines: u64| -> bool {
+        if batch.is_empty() {
+            return true;
+        }
+        let prepared = prepare(batch, vault, localizer, tenant, letter_date, lines);
+        batch.clear();
+        sender.blocking_send(prepared).is_ok()
+    };
+    for line in reader {
+        tally.lines += 1;
+        match line.outcome {
+            Outcome::Customer(row) => {
+                // The same person twice in one statement cannot be upserted;
+                // the second one waits for the next batch and counts as an update.
+                let hash = vault.hash(&row.hetu);
+                if in_batch.contains(&hash) {
+                    if !send(&mut batch, tally.lines - 1) {
+                        return tally;
+                    }
+                    in_batch.clear();
+                }
+                in_batch.insert(hash);
+                batch.push(row);
+                if batch.len() >= BATCH {
+                    if !send(&mut batch, tally.lines) {
+                        return tally;
+                    }
+                    in_batch.clear();
+                }
+            }
+            Outcome::NotEligible(_) => {
+                tally.not_eligible += 1;
+                tally.not_eligible_lines.push(line.number);
+            }
+            Outcome::Rejected(rejections) => {
+                tally.rejected += 1;
+                for r in rejections {
+                    tally.rejections.push(RejectedLine {
+                        line: line.number,
+                        column: r.column.map(str::to_string),
+                        code: r.code.as_str().to_string(),
+                        message: reason(localizer, lang, &r.code),
+                    });
+                }
+            }
+        }
     }
+    send(&mut batch, tally.lines);
+    tally
+}
+
+fn prepare(
+    batch: &[TransferRow],
+    vault: &HetuVault,
+    localizer: &Localizer,
+    tenant: &TenantInfo,
+    letter_date: NaiveDate,
+    lines_read: u64,
+) -> Prepared {
     let records: Vec<CustomerRecord> = batch
         .iter()
         .map(|r| CustomerRecord {
@@ -216,32 +285,48 @@ async fn flush(
             job_search_started_on: None,
         })
         .collect();
-    let done = customers::upsert_batch(tx, vault, &records).await?;
+    let letters = batch
+        .iter()
+        .map(|row| {
+            let lang = row.service_language;
+            let area = tenant.names.get(lang, tenant.default_language).unwrap_or(tenant.slug.as_str());
+            let name = format!("{} {}", row.first_names, row.last_name);
+            let html = TransferLetter {
+                lang,
+                customer_name: &name,
+                street_address: row.street_address.as_deref(),
+                postal_code: row.postal_code.as_deref(),
+                post_office: row.post_office.as_deref(),
+                area_name: area,
+                coach: None,
+                date: letter_date,
+            }
+            .render_html(localizer);
+            (lang, html)
+        })
+        .collect();
+    Prepared { batch: PreparedBatch::prepare(tenant.id, vault, &records), letters, lines_read }
+}
+
+/// The writer: one upsert statement and one letters statement per batch.
+async fn write(
+    tx: &mut Tx,
+    prepared: Prepared,
+    report: &mut ImportReport,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<(), ImportError> {
+    let done = customers::upsert_prepared(tx, &prepared.batch).await?;
     let mut new_letters = Vec::new();
-    for (row, result) in batch.iter().zip(&done) {
-        if !result.inserted {
+    for (result, (lang, html)) in done.iter().zip(prepared.letters) {
+        if result.inserted {
+            report.imported += 1;
+            new_letters.push((result.customer_id, lang, html));
+        } else {
             report.updated += 1;
-            continue;
         }
-        report.imported += 1;
-        let lang = row.service_language;
-        let area = tenant.names.get(lang, tenant.default_language).unwrap_or(tenant.slug.as_str());
-        let name = format!("{} {}", row.first_names, row.last_name);
-        let html = TransferLetter {
-            lang,
-            customer_name: &name,
-            street_address: row.street_address.as_deref(),
-            postal_code: row.postal_code.as_deref(),
-            post_office: row.post_office.as_deref(),
-            area_name: area,
-            coach: None,
-            date: options.letter_date,
-        }
-        .render_html(localizer);
-        new_letters.push((result.customer_id, lang, html));
     }
     report.letters += new_letters.len() as u64;
     letters::insert_transfer_letters(tx, &new_letters).await?;
-    batch.clear();
+    progress(prepared.lines_read);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `polku`: the GraphQL gateway and its operator commands.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -157,7 +158,7 @@ async fn main() -> Result<()> {
         Command::Seed { what: SeedWhat::Demo { database_url, hetu } } => {
             let _telemetry = telemetry::init()?;
             let store = Store::connect_lazy(database_url.expose_secret(), &PoolConfig::default())?;
-            seed::seed_demo(&store, &hetu.vault()?, &polku_i18n::Localizer::new()).await?;
+            seed::seed_demo(&store, &hetu.vault()?, &Arc::new(polku_i18n::Localizer::new())).await?;
             tracing::info!("demo data loaded");
             Ok(())
         }
@@ -223,7 +224,7 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let store = Store::connect_lazy(&db.app_url, &PoolConfig::default())?;
     let vault = polku_store::pii::HetuVault::from_base64(&dev::hetu_key(&args.state_dir)?, 1)?;
     let partners =
-        seed::seed_demo(&store, &vault, &polku_i18n::Localizer::new()).await.context("loading demo data")?;
+        seed::seed_demo(&store, &vault, &Arc::new(polku_i18n::Localizer::new())).await.context("loading demo data")?;
     let secret = dev::dev_secret(&args.state_dir)?;
     let auth =
         AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
@@ -264,7 +265,6 @@ async fn run_dev(args: DevArgs) -> Result<()> {
 
 async fn import_customers(args: ImportArgs) -> Result<()> {
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::Arc;
 
     /// Counts bytes read, for the progress bar.
     struct Counting<R> {
@@ -283,7 +283,7 @@ async fn import_customers(args: ImportArgs) -> Result<()> {
     let tenant =
         polku_domain::Slug::parse(&args.tenant).map_err(|_| anyhow::anyhow!("--tenant: not a valid slug"))?;
     let vault = args.hetu.vault()?;
-    let localizer = polku_i18n::Localizer::new();
+    let localizer = Arc::new(polku_i18n::Localizer::new());
     let file = std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
     let size = file.metadata()?.len();
     let read = Arc::new(AtomicU64::new(0));
@@ -312,11 +312,12 @@ async fn import_customers(args: ImportArgs) -> Result<()> {
         progress_bar.set_position(read.load(Ordering::Relaxed));
         progress_bar.set_message(format!("{lines}"));
     };
-    let report = match polku_import::import(&mut tx, &vault, &localizer, input, &options, &mut progress).await
+    let report = match polku_import::import(&mut tx, &vault, localizer.clone(), input, &options, &mut progress).await
     {
         Ok(r) => r,
         Err(polku_import::ImportError::File { message, .. }) => anyhow::bail!(message),
         Err(polku_import::ImportError::Store(e)) => anyhow::bail!(localized(&localizer, lang, e)),
+        Err(e @ polku_import::ImportError::Reader(_)) => anyhow::bail!(e),
     };
     tx.commit().await.map_err(|e| anyhow::anyhow!(localized(&localizer, lang, e)))?;
     bar.finish_and_clear();

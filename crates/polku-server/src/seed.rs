@@ -4,6 +4,8 @@
 //! the platform and each area's administrator, so it passes the same row
 //! policies as any user's data. Loading twice changes nothing.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use polku_domain::{
     DomainError, ErrorCode, Euros, Lang, LocalizedText, MunicipalityCode, PartnerKind, RegionCode, Role,
@@ -234,7 +236,7 @@ pub fn demo_slugs() -> impl Iterator<Item = &'static str> {
 pub async fn seed_demo(
     store: &Store,
     vault: &HetuVault,
-    localizer: &Localizer,
+    localizer: &Arc<Localizer>,
 ) -> Result<Vec<(&'static str, Uuid)>, StoreError> {
     let platform = Actor::system(None, vec![Role::PlatformAdmin]);
     let mut out = Vec::new();
@@ -345,7 +347,7 @@ pub async fn seed_demo(
                 polku_import::import(
                     &mut tx,
                     vault,
-                    localizer,
+                    localizer.clone(),
                     DEMO_TRANSFER.as_bytes(),
                     &options,
                     &mut |_| {},
@@ -353,7 +355,7 @@ pub async fn seed_demo(
                 .await
                 .map_err(|e| match e {
                     polku_import::ImportError::Store(e) => e,
-                    polku_import::ImportError::File { .. } => {
+                    polku_import::ImportError::File { .. } | polku_import::ImportError::Reader(_) => {
                         DomainError::new(ErrorCode::InvalidTransferFile).into()
                     }
                 })?;

@@ -129,34 +129,7 @@ pub struct Upserted {
     pub inserted: bool,
 }
 
-/// Inserts new customers and refreshes the contact details of known ones
-/// (matched by identity code within the area), in one statement for the
-/// whole batch, with audit rows. The case history of known customers is
-/// kept. A batch must not name the same person twice; callers flush first.
-/// The results are in the order of `records`.
-pub async fn upsert_batch(
-    tx: &mut Tx,
-    vault: &HetuVault,
-    records: &[CustomerRecord],
-) -> Result<Vec<Upserted>, StoreError> {
-    if records.is_empty() {
-        return Ok(Vec::new());
-    }
-    let tenant = tx.require_tenant()?.id;
-    let n = records.len();
-    let mut ids = Vec::with_capacity(n);
-    let mut sealed = Vec::with_capacity(n);
-    let mut hashes = Vec::with_capacity(n);
-    let mut births = Vec::with_capacity(n);
-    for r in records {
-        ids.push(Uuid::now_v7());
-        sealed.push(vault.encrypt(tenant, &r.hetu));
-        hashes.push(vault.hash(&r.hetu));
-        births.push(r.hetu.birth_date());
-    }
-    let col = |f: fn(&CustomerRecord) -> Option<String>| records.iter().map(f).collect::<Vec<_>>();
-    let rows: Vec<(Uuid, Vec<u8>, bool)> = sqlx::query_as(
-        "WITH input AS ( \
+const UPSERT: &str = "WITH input AS ( \
             SELECT * FROM unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::date[], $6::text[], $7::text[], $8::text[], \
                    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], \
                    $17::bool[], $18::date[], $19::date[]) \
@@ -182,36 +155,117 @@ pub async fn upsert_batch(
             SELECT $1, coalesce(app_user(), 'system'), coalesce(current_setting('polku.roles', true), ''), customer_id, \
                    CASE WHEN inserted THEN 'create' ELSE 'change' END, 'customer (transfer)', \
                    nullif(current_setting('polku.request_id', true), '') FROM up \
-         ) SELECT customer_id, hetu_hash, inserted FROM up",
-    )
-    .bind(tenant)
-    .bind(&ids)
-    .bind(&sealed)
-    .bind(&hashes)
-    .bind(&births)
-    .bind(records.iter().map(|r| r.last_name.clone()).collect::<Vec<_>>())
-    .bind(records.iter().map(|r| r.first_names.clone()).collect::<Vec<_>>())
-    .bind(records.iter().map(|r| r.mother_tongue.clone()).collect::<Vec<_>>())
-    .bind(records.iter().map(|r| r.service_language.code()).collect::<Vec<_>>())
-    .bind(records.iter().map(|r| r.home_municipality.as_str().to_string()).collect::<Vec<_>>())
-    .bind(col(|r| r.street_address.clone()))
-    .bind(col(|r| r.postal_code.clone()))
-    .bind(col(|r| r.post_office.clone()))
-    .bind(col(|r| r.phone.clone()))
-    .bind(col(|r| r.email.clone()))
-    .bind(col(|r| r.benefit.map(|b| b.as_db().to_string())))
-    .bind(records.iter().map(|r| r.in_service).collect::<Vec<_>>())
-    .bind(records.iter().map(|r| r.unemployed_since).collect::<Vec<_>>())
-    .bind(records.iter().map(|r| r.job_search_started_on).collect::<Vec<_>>())
-    .bind(vault.key_version)
-    .fetch_all(tx.conn())
-    .await?;
+         ) SELECT customer_id, hetu_hash, inserted FROM up";
+
+/// A batch of customers made ready for [`upsert_prepared`]: identity codes
+/// encrypted and hashed, columns laid out as the statement's arrays. Making
+/// it needs no database, so an import can prepare the next batch while the
+/// database writes this one.
+pub struct PreparedBatch {
+    ids: Vec<Uuid>,
+    sealed: Vec<Vec<u8>>,
+    hashes: Vec<Vec<u8>>,
+    births: Vec<NaiveDate>,
+    last_names: Vec<String>,
+    first_names: Vec<String>,
+    mother_tongues: Vec<String>,
+    service_languages: Vec<&'static str>,
+    municipalities: Vec<String>,
+    street_addresses: Vec<Option<String>>,
+    postal_codes: Vec<Option<String>>,
+    post_offices: Vec<Option<String>>,
+    phones: Vec<Option<String>>,
+    emails: Vec<Option<String>>,
+    benefits: Vec<Option<&'static str>>,
+    in_service: Vec<bool>,
+    unemployed_since: Vec<Option<NaiveDate>>,
+    job_search_started_on: Vec<Option<NaiveDate>>,
+    key_version: i16,
+}
+
+impl PreparedBatch {
+    pub fn prepare(tenant: Uuid, vault: &HetuVault, records: &[CustomerRecord]) -> PreparedBatch {
+        PreparedBatch {
+            ids: records.iter().map(|_| Uuid::now_v7()).collect(),
+            sealed: records.iter().map(|r| vault.encrypt(tenant, &r.hetu)).collect(),
+            hashes: records.iter().map(|r| vault.hash(&r.hetu)).collect(),
+            births: records.iter().map(|r| r.hetu.birth_date()).collect(),
+            last_names: records.iter().map(|r| r.last_name.clone()).collect(),
+            first_names: records.iter().map(|r| r.first_names.clone()).collect(),
+            mother_tongues: records.iter().map(|r| r.mother_tongue.clone()).collect(),
+            service_languages: records.iter().map(|r| r.service_language.code()).collect(),
+            municipalities: records.iter().map(|r| r.home_municipality.as_str().to_string()).collect(),
+            street_addresses: records.iter().map(|r| r.street_address.clone()).collect(),
+            postal_codes: records.iter().map(|r| r.postal_code.clone()).collect(),
+            post_offices: records.iter().map(|r| r.post_office.clone()).collect(),
+            phones: records.iter().map(|r| r.phone.clone()).collect(),
+            emails: records.iter().map(|r| r.email.clone()).collect(),
+            benefits: records.iter().map(|r| r.benefit.map(Benefit::as_db)).collect(),
+            in_service: records.iter().map(|r| r.in_service).collect(),
+            unemployed_since: records.iter().map(|r| r.unemployed_since).collect(),
+            job_search_started_on: records.iter().map(|r| r.job_search_started_on).collect(),
+            key_version: vault.key_version,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+impl std::fmt::Debug for PreparedBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedBatch").field("len", &self.len()).finish_non_exhaustive()
+    }
+}
+
+/// Inserts new customers and refreshes the contact details of known ones
+/// (matched by identity code within the area), in one statement for the
+/// whole batch, with audit rows. The case history of known customers is
+/// kept. A batch must not name the same person twice; callers flush first.
+/// The results are in the order of `records`.
+pub async fn upsert_batch(tx: &mut Tx, vault: &HetuVault, records: &[CustomerRecord]) -> Result<Vec<Upserted>, StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    upsert_prepared(tx, &PreparedBatch::prepare(tenant, vault, records)).await
+}
+
+/// [`upsert_batch`] for a batch prepared beforehand (for the same tenant).
+pub async fn upsert_prepared(tx: &mut Tx, batch: &PreparedBatch) -> Result<Vec<Upserted>, StoreError> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tenant = tx.require_tenant()?.id;
+    let rows: Vec<(Uuid, Vec<u8>, bool)> = sqlx::query_as(UPSERT)
+        .bind(tenant)
+        .bind(&batch.ids)
+        .bind(&batch.sealed)
+        .bind(&batch.hashes)
+        .bind(&batch.births)
+        .bind(&batch.last_names)
+        .bind(&batch.first_names)
+        .bind(&batch.mother_tongues)
+        .bind(&batch.service_languages)
+        .bind(&batch.municipalities)
+        .bind(&batch.street_addresses)
+        .bind(&batch.postal_codes)
+        .bind(&batch.post_offices)
+        .bind(&batch.phones)
+        .bind(&batch.emails)
+        .bind(&batch.benefits)
+        .bind(&batch.in_service)
+        .bind(&batch.unemployed_since)
+        .bind(&batch.job_search_started_on)
+        .bind(batch.key_version)
+        .fetch_all(tx.conn())
+        .await?;
     // RETURNING order is not promised; match results to inputs by hash.
-    let by_hash: std::collections::HashMap<Vec<u8>, Upserted> = rows
-        .into_iter()
-        .map(|(customer_id, hash, inserted)| (hash, Upserted { customer_id, inserted }))
-        .collect();
-    hashes.iter().map(|h| by_hash.get(h).copied().ok_or(StoreError::NotFound)).collect()
+    let by_hash: std::collections::HashMap<Vec<u8>, Upserted> =
+        rows.into_iter().map(|(customer_id, hash, inserted)| (hash, Upserted { customer_id, inserted })).collect();
+    batch.hashes.iter().map(|h| by_hash.get(h).copied().ok_or(StoreError::NotFound)).collect()
 }
 
 /// Records one new customer; CUSTOMER_EXISTS if the area knows the person.
