@@ -145,7 +145,9 @@ CREATE TABLE letters (
     customer_id uuid NOT NULL,
     kind        text NOT NULL CHECK (kind IN ('transfer')),
     language    text NOT NULL CHECK (language IN ('fi', 'sv', 'en')),
-    html        text NOT NULL,
+    -- lz4: letters are a few kilobytes each and written by the hundred thousand
+    -- in a national transfer; lz4 compresses them about eight times faster than pglz.
+    html        text COMPRESSION lz4 NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, letter_id),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers ON DELETE CASCADE

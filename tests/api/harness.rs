@@ -50,9 +50,13 @@ async fn template() -> &'static str {
             let store =
                 Store::connect_lazy(&admin::app_url(&owner, APP_PASSWORD).unwrap(), &PoolConfig::default())
                     .unwrap();
-            polku_server::seed::seed_demo(&store, &vault(), &std::sync::Arc::new(polku_i18n::Localizer::new()))
-                .await
-                .expect("demo data");
+            polku_server::seed::seed_demo(
+                &store,
+                &vault(),
+                &std::sync::Arc::new(polku_i18n::Localizer::new()),
+            )
+            .await
+            .expect("demo data");
             store.pool().close().await;
             name
         })

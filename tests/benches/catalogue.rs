@@ -1,7 +1,7 @@
 //! Catalogue throughput: requests per second of a catalogue query under
 //! concurrency, against the real gateway on a loopback socket and real
 //! PostgreSQL as the application role. Prints figures; asserts nothing about
-//! time. Run with `cargo xtask bench` (which provides PostgreSQL), or
+//! time. Run with `cargo xtask bench catalogue` (which provides PostgreSQL), or
 //! `cargo bench -p polku-tests --bench catalogue` with `DATABASE_URL` set to
 //! a superuser URL.
 

@@ -2,7 +2,7 @@
 //! (2,600 rows) and a national-scale one (300,000 rows), generated
 //! deterministically, streamed from disk into PostgreSQL as the application
 //! role, with letters. Prints figures; asserts nothing about time.
-//! `cargo xtask bench -- --bench import`.
+//! `cargo xtask bench import`.
 
 #[path = "support.rs"]
 mod support;
@@ -27,7 +27,10 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![2_600, 300_000]);
-    println!("transfer import benchmark: file on disk, PostgreSQL on loopback, batches of {}", polku_import::BATCH);
+    println!(
+        "transfer import benchmark: file on disk, PostgreSQL on loopback, batches of {}",
+        polku_import::BATCH
+    );
     for (i, rows) in rows_wanted.into_iter().enumerate() {
         let path = dir.join(format!("transfer-{rows}.csv"));
         {
@@ -49,9 +52,10 @@ async fn main() -> anyhow::Result<()> {
         let start = Instant::now();
         let mut tx = db.store.begin(&actor).await?;
         let input = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(&path)?);
-        let report = polku_import::import(&mut tx, &db.vault, localizer.clone(), input, &options, &mut |_| {})
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let report =
+            polku_import::import(&mut tx, &db.vault, localizer.clone(), input, &options, &mut |_| {})
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         tx.commit().await?;
         let secs = start.elapsed().as_secs_f64();
         println!(

@@ -1,7 +1,6 @@
 //! Shared by the benches: a migrated, seeded database of its own, reached as
 //! the application role, and a way to read the process's peak memory.
 
-
 // Each bench uses only part of this module.
 #![allow(dead_code)]
 
@@ -21,14 +20,19 @@ impl BenchDb {
         let admin_url = std::env::var("DATABASE_URL")?;
         let name = format!("polku_bench_{what}_{}", std::process::id());
         admin::bootstrap_owner(&admin_url, &name, "polku-bench-owner").await?;
-        let owner =
-            admin::with_user(&admin::with_database(&admin_url, &name)?, admin::DEV_OWNER_ROLE, "polku-bench-owner")?;
+        let owner = admin::with_user(
+            &admin::with_database(&admin_url, &name)?,
+            admin::DEV_OWNER_ROLE,
+            "polku-bench-owner",
+        )?;
         admin::migrate(&owner).await?;
         admin::enable_app_login(&owner, "polku-bench-app").await?;
         let pool = PoolConfig { max_connections: pool_size, ..PoolConfig::default() };
         let store = Store::connect_lazy(&admin::app_url(&owner, "polku-bench-app")?, &pool)?;
-        let vault = polku_store::pii::HetuVault::from_base64(&polku_store::pii::HetuVault::generate_key(), 1)?;
-        polku_server::seed::seed_demo(&store, &vault, &std::sync::Arc::new(polku_i18n::Localizer::new())).await?;
+        let vault =
+            polku_store::pii::HetuVault::from_base64(&polku_store::pii::HetuVault::generate_key(), 1)?;
+        polku_server::seed::seed_demo(&store, &vault, &std::sync::Arc::new(polku_i18n::Localizer::new()))
+            .await?;
         Ok(BenchDb { store, vault, admin_url, name })
     }
 

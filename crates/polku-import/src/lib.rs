@@ -7,14 +7,14 @@
 //! A dry run does all of that inside a savepoint and then takes it back, so
 //! what it reports is exactly what a real run would do.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polku_domain::hetu::HetuError;
 use polku_domain::Lang;
-use polku_i18n::letters::TransferLetter;
+use polku_i18n::letters::{LetterTemplate, TransferLetter};
 use polku_i18n::Localizer;
 use polku_store::customers::{self, CustomerRecord, PreparedBatch};
 use polku_store::pii::HetuVault;
@@ -143,8 +143,12 @@ pub async fn import<R: Read + Send + 'static>(
     let reader = polku_transfer::read(input, &transfer).map_err(|e| {
         let mut args: Vec<(&str, String)> = Vec::new();
         match &e {
-            polku_transfer::TransferError::MissingColumns { columns } => args.push(("columns", columns.join(", "))),
-            polku_transfer::TransferError::DuplicateColumn { column } => args.push(("column", column.to_string())),
+            polku_transfer::TransferError::MissingColumns { columns } => {
+                args.push(("columns", columns.join(", ")))
+            }
+            polku_transfer::TransferError::DuplicateColumn { column } => {
+                args.push(("column", column.to_string()))
+            }
             polku_transfer::TransferError::HeaderTooLong { max } => args.push(("max", max.to_string())),
             _ => {}
         }
@@ -156,14 +160,18 @@ pub async fn import<R: Read + Send + 'static>(
         unknown_columns: reader.unknown_columns().to_vec(),
         ..ImportReport::default()
     };
+    tx.plan_for_bulk_load().await?;
     if options.dry_run {
         tx.savepoint_named("polku_import_dry_run").await?;
     }
 
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Prepared>(IN_FLIGHT);
     let reading = {
-        let (vault, localizer, tenant, letter_date) = (vault.clone(), localizer.clone(), tenant.clone(), options.letter_date);
-        tokio::task::spawn_blocking(move || read_all(reader, &vault, &localizer, &tenant, letter_date, lang, &sender))
+        let (vault, localizer, tenant, letter_date) =
+            (vault.clone(), localizer.clone(), tenant.clone(), options.letter_date);
+        tokio::task::spawn_blocking(move || {
+            read_all(reader, &vault, &localizer, &tenant, letter_date, lang, &sender)
+        })
     };
     let mut written = Ok(());
     while let Some(prepared) = receiver.recv().await {
@@ -206,11 +214,12 @@ fn read_all<R: Read>(
     let mut batch: Vec<TransferRow> = Vec::with_capacity(BATCH);
     let mut in_batch: HashSet<Vec<u8>> = HashSet::with_capacity(BATCH);
     // Sending fails only when the writer has stopped; then so do we.
-    let send = |batch: &mut Vec<TransferRow>, lines: u64| -> bool {
+    let mut templates = HashMap::new();
+    let mut send = |batch: &mut Vec<TransferRow>, lines: u64| -> bool {
         if batch.is_empty() {
             return true;
         }
-        let prepared = prepare(batch, vault, localizer, tenant, letter_date, lines);
+        let prepared = prepare(batch, &mut templates, vault, localizer, tenant, letter_date, lines);
         batch.clear();
         sender.blocking_send(prepared).is_ok()
     };
@@ -259,6 +268,7 @@ fn read_all<R: Read>(
 
 fn prepare(
     batch: &[TransferRow],
+    templates: &mut HashMap<Lang, LetterTemplate>,
     vault: &HetuVault,
     localizer: &Localizer,
     tenant: &TenantInfo,
@@ -291,7 +301,7 @@ fn prepare(
             let lang = row.service_language;
             let area = tenant.names.get(lang, tenant.default_language).unwrap_or(tenant.slug.as_str());
             let name = format!("{} {}", row.first_names, row.last_name);
-            let html = TransferLetter {
+            let letter = TransferLetter {
                 lang,
                 customer_name: &name,
                 street_address: row.street_address.as_deref(),
@@ -300,9 +310,11 @@ fn prepare(
                 area_name: area,
                 coach: None,
                 date: letter_date,
-            }
-            .render_html(localizer);
-            (lang, html)
+            };
+            // Everything but name and address is the same for every
+            // customer of one language in this import: render it once.
+            let template = templates.entry(lang).or_insert_with(|| letter.template(localizer));
+            (lang, template.fill(&letter))
         })
         .collect();
     Prepared { batch: PreparedBatch::prepare(tenant.id, vault, &records), letters, lines_read }

@@ -223,8 +223,9 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let db = dev::prepare(args.database_url.map(|s| s.expose_secret().to_string()), &args.state_dir).await?;
     let store = Store::connect_lazy(&db.app_url, &PoolConfig::default())?;
     let vault = polku_store::pii::HetuVault::from_base64(&dev::hetu_key(&args.state_dir)?, 1)?;
-    let partners =
-        seed::seed_demo(&store, &vault, &Arc::new(polku_i18n::Localizer::new())).await.context("loading demo data")?;
+    let partners = seed::seed_demo(&store, &vault, &Arc::new(polku_i18n::Localizer::new()))
+        .await
+        .context("loading demo data")?;
     let secret = dev::dev_secret(&args.state_dir)?;
     let auth =
         AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
@@ -312,7 +313,15 @@ async fn import_customers(args: ImportArgs) -> Result<()> {
         progress_bar.set_position(read.load(Ordering::Relaxed));
         progress_bar.set_message(format!("{lines}"));
     };
-    let report = match polku_import::import(&mut tx, &vault, localizer.clone(), input, &options, &mut progress).await
+    let report = match polku_import::import(
+        &mut tx,
+        &vault,
+        localizer.clone(),
+        input,
+        &options,
+        &mut progress,
+    )
+    .await
     {
         Ok(r) => r,
         Err(polku_import::ImportError::File { message, .. }) => anyhow::bail!(message),

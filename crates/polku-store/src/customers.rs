@@ -228,7 +228,11 @@ impl std::fmt::Debug for PreparedBatch {
 /// whole batch, with audit rows. The case history of known customers is
 /// kept. A batch must not name the same person twice; callers flush first.
 /// The results are in the order of `records`.
-pub async fn upsert_batch(tx: &mut Tx, vault: &HetuVault, records: &[CustomerRecord]) -> Result<Vec<Upserted>, StoreError> {
+pub async fn upsert_batch(
+    tx: &mut Tx,
+    vault: &HetuVault,
+    records: &[CustomerRecord],
+) -> Result<Vec<Upserted>, StoreError> {
     let tenant = tx.require_tenant()?.id;
     upsert_prepared(tx, &PreparedBatch::prepare(tenant, vault, records)).await
 }
@@ -263,8 +267,10 @@ pub async fn upsert_prepared(tx: &mut Tx, batch: &PreparedBatch) -> Result<Vec<U
         .fetch_all(tx.conn())
         .await?;
     // RETURNING order is not promised; match results to inputs by hash.
-    let by_hash: std::collections::HashMap<Vec<u8>, Upserted> =
-        rows.into_iter().map(|(customer_id, hash, inserted)| (hash, Upserted { customer_id, inserted })).collect();
+    let by_hash: std::collections::HashMap<Vec<u8>, Upserted> = rows
+        .into_iter()
+        .map(|(customer_id, hash, inserted)| (hash, Upserted { customer_id, inserted }))
+        .collect();
     batch.hashes.iter().map(|h| by_hash.get(h).copied().ok_or(StoreError::NotFound)).collect()
 }
 

@@ -203,6 +203,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Prepares the rest of this transaction for a bulk load into tables it
+    /// also checks foreign keys against. Postgres caches the plans of those
+    /// checks per connection; one made while a table was small keeps
+    /// scanning it whole as the load grows it, which makes a large import
+    /// quadratic. Planning each check for the table as it is now avoids that.
+    pub async fn plan_for_bulk_load(&mut self) -> Result<(), StoreError> {
+        sqlx::query("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
     /// A named savepoint inside the per-mutation one, e.g. for a dry run that
     /// does all the work and then takes it back.
     pub async fn savepoint_named(&mut self, name: &'static str) -> Result<(), StoreError> {
