@@ -48,3 +48,5 @@ error-caseload-full = The coach's caseload is full ({ $max } customers). A manag
 error-unknown-task = { $field }: the plan has no such task.
 error-stale-plan-version = The plan has changed since you opened it (now version { $value }). Reload it and try again.
 error-invalid-transfer-file = The transfer file cannot be read: { $value }
+error-no-rule-for-date = { $field }: no service-model rules were in force on { $value } (the first took effect on 2 May 2022).
+error-date-too-far-ahead = { $field }: { $value } is more than a year ahead.

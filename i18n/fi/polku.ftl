@@ -47,3 +47,5 @@ error-caseload-full = Omavalmentajan asiakasmäärä on täynnä ({ $max } asiak
 error-unknown-task = { $field }: suunnitelmassa ei ole tällaista tehtävää.
 error-stale-plan-version = Suunnitelmaa on muutettu avaamisesi jälkeen (nyt versio { $value }). Lataa se uudelleen ja yritä uudestaan.
 error-invalid-transfer-file = Siirtotiedostoa ei voi lukea: { $value }
+error-no-rule-for-date = { $field }: päivänä { $value } ei ollut voimassa palvelumallin sääntöjä (ensimmäiset tulivat voimaan 2.5.2022).
+error-date-too-far-ahead = { $field }: { $value } on yli vuoden päässä.

@@ -47,3 +47,5 @@ error-caseload-full = Egencoachens kundantal är fullt ({ $max } kunder). En che
 error-unknown-task = { $field }: planen har ingen sådan uppgift.
 error-stale-plan-version = Planen har ändrats sedan du öppnade den (nu version { $value }). Ladda om den och försök igen.
 error-invalid-transfer-file = Överföringsfilen kan inte läsas: { $value }
+error-no-rule-for-date = { $field }: inga regler för servicemodellen gällde den { $value } (de första trädde i kraft 2.5.2022).
+error-date-too-far-ahead = { $field }: { $value } ligger mer än ett år framåt.

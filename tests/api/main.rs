@@ -6,6 +6,7 @@
 mod architecture;
 mod casework;
 mod catalogue;
+mod deadlines;
 mod harness;
 mod schema;
 mod tenancy;

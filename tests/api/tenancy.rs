@@ -163,7 +163,7 @@ const BY_ID: &[(&str, Kind, &str)] = &[
 ];
 
 /// Arguments that filter a list: another tenant's id simply matches nothing.
-const FILTERS: &[&str] = &["services", "customers", "auditLog", "caseload"];
+const FILTERS: &[&str] = &["services", "customers", "auditLog", "caseload", "worklist"];
 
 #[tokio::test]
 async fn another_tenants_ids_are_not_found_for_every_operation() {

@@ -70,6 +70,8 @@ error_codes! {
     UnknownTask => "UNKNOWN_TASK",
     StalePlanVersion => "STALE_PLAN_VERSION",
     InvalidTransferFile => "INVALID_TRANSFER_FILE",
+    NoRuleForDate => "NO_RULE_FOR_DATE",
+    DateTooFarAhead => "DATE_TOO_FAR_AHEAD",
 }
 
 impl fmt::Display for ErrorCode {

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod money;
 pub mod municipality;
 pub mod role;
+pub mod rules;
 pub mod tenant;
 
 pub use business_id::BusinessId;

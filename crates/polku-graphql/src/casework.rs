@@ -157,6 +157,14 @@ impl Customer {
     async fn status(&self) -> CustomerStatus {
         self.0.status.into()
     }
+    /// Statutory obligations from `jobSearchStartedOn` and the meetings held,
+    /// under the rule version in force when the job search began.
+    async fn obligations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::deadlines::Obligation>> {
+        crate::deadlines::obligations_of(ctx, &self.0).await
+    }
     async fn status_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusChange>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;

@@ -7,6 +7,7 @@
 mod casework;
 mod catalogue;
 mod context;
+mod deadlines;
 mod error;
 mod loaders;
 mod pagination;
@@ -25,6 +26,7 @@ pub struct Query(
     catalogue::CatalogueQuery,
     reference::ReferenceQuery,
     casework::CaseworkQuery,
+    deadlines::DeadlineQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,6 +39,7 @@ pub type PolkuSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault) -> PolkuSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(vault)
+        .data(polku_domain::rules::Rules::embedded())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(savepoint::MutationSavepoints)

@@ -1,0 +1,355 @@
+//! The statutory service-model rules as data, versioned by the date they took
+//! effect (`rules/service-model.toml`), and the obligations they put on an
+//! area for each customer: the initial interview, job-search discussions,
+//! supplementary discussions and the intensive periods, each with its due
+//! date, the rule version that set it, and whether a meeting has met it.
+
+use chrono::{Months, NaiveDate};
+use serde::Deserialize;
+
+use crate::calendar::{add_working_days, working_days_between};
+use crate::customer::MeetingType;
+use crate::{DomainError, ErrorCode};
+
+const SOURCE: &str = include_str!("../rules/service-model.toml");
+
+/// One version of the rules.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct RuleVersion {
+    pub id: String,
+    pub effective_from: NaiveDate,
+    pub source: String,
+    pub initial_interview_working_days: u32,
+    pub job_search_interval_days: u32,
+    pub job_search_phase_months: u32,
+    pub supplementary_interval_months: u32,
+    pub intensive_after_months: u32,
+    pub intensive_extra_discussions: u32,
+    pub intensive_repeat_months: u32,
+    pub default_job_search_obligation: u8,
+}
+
+#[derive(Deserialize)]
+struct File {
+    version: Vec<RuleVersion>,
+}
+
+/// All versions, oldest first.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    versions: Vec<RuleVersion>,
+}
+
+/// The earliest start date rules exist for, and the latest one accepted
+/// (a start date further ahead is a typing error, not planning).
+const FAR_FUTURE_DAYS: i64 = 366;
+
+impl Rules {
+    /// The embedded rules. They are checked by tests, so a parse failure here
+    /// is a build defect.
+    pub fn embedded() -> Rules {
+        Rules::parse(SOURCE).expect("rules/service-model.toml is valid")
+    }
+
+    pub fn parse(source: &str) -> Result<Rules, String> {
+        let mut file: File = toml::from_str(source).map_err(|e| e.to_string())?;
+        file.version.sort_by_key(|v| v.effective_from);
+        if file.version.is_empty() {
+            return Err("no rule versions".into());
+        }
+        for v in &file.version {
+            if v.default_job_search_obligation > 4 || v.job_search_interval_days == 0 {
+                return Err(format!("{}: value out of range", v.id));
+            }
+        }
+        Ok(Rules { versions: file.version })
+    }
+
+    pub fn versions(&self) -> &[RuleVersion] {
+        &self.versions
+    }
+
+    /// The version in force on `date`; refuses dates before the first
+    /// version and more than a year ahead of `today`.
+    pub fn in_force(&self, date: NaiveDate, today: NaiveDate) -> Result<&RuleVersion, DomainError> {
+        if (date - today).num_days() > FAR_FUTURE_DAYS {
+            return Err(DomainError::new(ErrorCode::DateTooFarAhead).with_arg("value", date));
+        }
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.effective_from <= date)
+            .ok_or_else(|| DomainError::new(ErrorCode::NoRuleForDate).with_arg("value", date))
+    }
+
+    /// The initial-interview deadline for a job search starting on `start`.
+    pub fn initial_interview_deadline(
+        &self,
+        start: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<(NaiveDate, &RuleVersion), DomainError> {
+        let rule = self.in_force(start, today)?;
+        Ok((add_working_days(start, rule.initial_interview_working_days), rule))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObligationKind {
+    InitialInterview,
+    JobSearchDiscussion,
+    SupplementaryDiscussion,
+    IntensiveDiscussion,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObligationStatus {
+    /// Past due and not met: first on every worklist.
+    Overdue,
+    /// Due within three working days.
+    DueSoon,
+    Upcoming,
+    Met,
+}
+
+/// A meeting as the rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct HeldMeeting<Id> {
+    pub id: Id,
+    pub on: NaiveDate,
+    pub kind: MeetingType,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Obligation<Id> {
+    pub kind: ObligationKind,
+    pub due: NaiveDate,
+    /// The rule version that set it.
+    pub rule: String,
+    pub status: ObligationStatus,
+    pub met_by: Option<Id>,
+}
+
+fn plus_months(d: NaiveDate, months: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(months)).unwrap_or(d)
+}
+
+fn status<Id>(due: NaiveDate, met_by: &Option<Id>, today: NaiveDate) -> ObligationStatus {
+    if met_by.is_some() {
+        ObligationStatus::Met
+    } else if today > due {
+        ObligationStatus::Overdue
+    } else if working_days_between(today, due) <= 3 {
+        ObligationStatus::DueSoon
+    } else {
+        ObligationStatus::Upcoming
+    }
+}
+
+/// The obligations for a customer whose job search began on `start`, given
+/// the meetings held, as of `today`. Each chain of discussions counts from
+/// the meeting that met the previous one (or from the previous due date when
+/// it was missed), so a late meeting moves the next deadline rather than
+/// leaving a trail of overdue ones; only the next open obligation of each
+/// chain is listed beside those already met.
+pub fn obligations<Id: Copy>(
+    rules: &Rules,
+    start: NaiveDate,
+    meetings: &[HeldMeeting<Id>],
+    today: NaiveDate,
+) -> Result<Vec<Obligation<Id>>, DomainError> {
+    let rule = rules.in_force(start, today)?;
+    let mut held: Vec<&HeldMeeting<Id>> = meetings.iter().filter(|m| m.on >= start).collect();
+    held.sort_by_key(|m| m.on);
+    let mut out = Vec::new();
+    let mut push = |kind, due: NaiveDate, met_by: Option<Id>| {
+        out.push(Obligation {
+            kind,
+            due,
+            rule: rule.id.clone(),
+            status: status(due, &met_by, today),
+            met_by,
+        });
+    };
+
+    // The initial interview.
+    let due = add_working_days(start, rule.initial_interview_working_days);
+    let interview = held.iter().find(|m| m.kind == MeetingType::InitialInterview);
+    push(ObligationKind::InitialInterview, due, interview.map(|m| m.id));
+    let Some(interview) = interview else { return Ok(out) };
+
+    let is_discussion = |m: &&&HeldMeeting<Id>| {
+        matches!(
+            m.kind,
+            MeetingType::JobSearchDiscussion
+                | MeetingType::SupplementaryDiscussion
+                | MeetingType::TripartiteDiscussion
+        )
+    };
+    // A chain: from `anchor`, every `step` until `until`, met by any discussion.
+    let mut chain = |kind, mut anchor: NaiveDate, step: &dyn Fn(NaiveDate) -> NaiveDate, until: NaiveDate| loop {
+        let due = step(anchor);
+        if due > until {
+            return;
+        }
+        let met =
+            held.iter().filter(is_discussion).find(|m| m.on > anchor && m.on <= due.max(today).min(until));
+        match met {
+            Some(m) => {
+                out.push(Obligation {
+                    kind,
+                    due,
+                    rule: rule.id.clone(),
+                    status: ObligationStatus::Met,
+                    met_by: Some(m.id),
+                });
+                anchor = m.on;
+            }
+            None => {
+                out.push(Obligation {
+                    kind,
+                    due,
+                    rule: rule.id.clone(),
+                    status: status(due, &None::<Id>, today),
+                    met_by: None,
+                });
+                return;
+            }
+        }
+    };
+    let phase_end = plus_months(start, rule.job_search_phase_months);
+    let interval = rule.job_search_interval_days;
+    chain(
+        ObligationKind::JobSearchDiscussion,
+        interview.on,
+        &|d| d + chrono::Days::new(u64::from(interval)),
+        phase_end,
+    );
+    let horizon = plus_months(today, rule.supplementary_interval_months);
+    let months = rule.supplementary_interval_months;
+    let last_job_search = held.iter().filter(is_discussion).filter(|m| m.on <= phase_end).map(|m| m.on).max();
+    chain(
+        ObligationKind::SupplementaryDiscussion,
+        last_job_search.unwrap_or(phase_end).max(phase_end),
+        &|d| plus_months(d, months),
+        horizon,
+    );
+
+    // Intensive periods: at 6, 12, 18... months, extra discussions spread
+    // over the following month each.
+    let mut mark = plus_months(start, rule.intensive_after_months);
+    while mark <= horizon {
+        let period_end = plus_months(mark, 1);
+        for i in 0..rule.intensive_extra_discussions {
+            let due =
+                mark + chrono::Days::new(u64::from((i + 1) * 30 / rule.intensive_extra_discussions.max(1)));
+            let met = held
+                .iter()
+                .filter(is_discussion)
+                .filter(|m| m.on >= mark && m.on <= period_end)
+                .nth(i as usize)
+                .map(|m| m.id);
+            out.push(Obligation {
+                kind: ObligationKind::IntensiveDiscussion,
+                due: due.min(period_end),
+                rule: rule.id.clone(),
+                status: status(due.min(period_end), &met, today),
+                met_by: met,
+            });
+        }
+        mark = plus_months(mark, rule.intensive_repeat_months);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn meeting(id: u32, on: NaiveDate, kind: MeetingType) -> HeldMeeting<u32> {
+        HeldMeeting { id, on, kind }
+    }
+
+    #[test]
+    fn the_embedded_rules_parse_and_are_ordered() {
+        let rules = Rules::embedded();
+        let versions = rules.versions();
+        assert_eq!(versions.len(), 2);
+        assert!(versions.windows(2).all(|w| w[0].effective_from < w[1].effective_from));
+        assert_eq!(versions[0].effective_from, d(2022, 5, 2));
+        assert_eq!(versions[1].effective_from, d(2026, 1, 1));
+    }
+
+    #[test]
+    fn the_initial_interview_deadline_follows_the_rule_in_force_on_the_start_date() {
+        let rules = Rules::embedded();
+        let today = d(2026, 11, 24);
+        // Before 1.1.2026: five working days (Monday + 5 = next Monday).
+        let (due, rule) = rules.initial_interview_deadline(d(2025, 11, 24), today).unwrap();
+        assert_eq!((due, rule.id.as_str()), (d(2025, 12, 1), "nordic-2022"));
+        // From 1.1.2026: ten working days.
+        let (due, rule) = rules.initial_interview_deadline(d(2026, 11, 23), today).unwrap();
+        assert_eq!((due, rule.id.as_str()), (d(2026, 12, 7), "nordic-2026"), "6.12.2026 is a Sunday");
+        // Across Christmas 2025 under the old rule: 22.12. + 5 = 2.1.2026.
+        assert_eq!(rules.initial_interview_deadline(d(2025, 12, 22), today).unwrap().0, d(2026, 1, 2));
+        assert_eq!(
+            rules.initial_interview_deadline(d(2021, 1, 4), today).unwrap_err().code,
+            ErrorCode::NoRuleForDate
+        );
+        assert_eq!(
+            rules.initial_interview_deadline(d(2030, 1, 1), today).unwrap_err().code,
+            ErrorCode::DateTooFarAhead
+        );
+    }
+
+    #[test]
+    fn obligations_are_met_by_meetings_and_chains_move_with_them() {
+        let rules = Rules::embedded();
+        let start = d(2026, 3, 2);
+        let meetings = [
+            meeting(1, d(2026, 3, 10), MeetingType::InitialInterview),
+            meeting(2, d(2026, 3, 20), MeetingType::JobSearchDiscussion),
+        ];
+        let today = d(2026, 4, 10);
+        let list = obligations(&rules, start, &meetings, today).unwrap();
+        let interview = &list[0];
+        assert_eq!(
+            (interview.kind, interview.status, interview.met_by),
+            (ObligationKind::InitialInterview, ObligationStatus::Met, Some(1))
+        );
+        assert_eq!(interview.due, d(2026, 3, 16), "ten working days from Monday 2.3.");
+        let js: Vec<_> = list.iter().filter(|o| o.kind == ObligationKind::JobSearchDiscussion).collect();
+        assert_eq!(js[0].met_by, Some(2));
+        assert_eq!(js[1].due, d(2026, 4, 3), "two weeks from the last discussion");
+        assert_eq!(js[1].status, ObligationStatus::Overdue);
+        assert_eq!(js.len(), 2, "only the next open obligation of a chain is listed");
+    }
+
+    #[test]
+    fn an_unmet_initial_interview_is_due_soon_then_overdue() {
+        let rules = Rules::embedded();
+        let start = d(2026, 11, 2);
+        let due = rules.initial_interview_deadline(start, start).unwrap().0;
+        assert_eq!(due, d(2026, 11, 16));
+        let status = |today| obligations::<u32>(&rules, start, &[], today).unwrap()[0].status;
+        assert_eq!(status(d(2026, 11, 3)), ObligationStatus::Upcoming);
+        assert_eq!(status(d(2026, 11, 12)), ObligationStatus::DueSoon);
+        assert_eq!(status(d(2026, 11, 17)), ObligationStatus::Overdue);
+    }
+
+    #[test]
+    fn long_job_searches_get_supplementary_and_intensive_discussions() {
+        let rules = Rules::embedded();
+        let start = d(2026, 1, 5);
+        let meetings = [meeting(1, d(2026, 1, 8), MeetingType::InitialInterview)];
+        let list = obligations(&rules, start, &meetings, d(2026, 8, 1)).unwrap();
+        assert!(list.iter().any(|o| o.kind == ObligationKind::SupplementaryDiscussion));
+        let intensive: Vec<_> =
+            list.iter().filter(|o| o.kind == ObligationKind::IntensiveDiscussion).collect();
+        assert_eq!(intensive.len(), 2, "two extra discussions after six months");
+        assert!(intensive.iter().all(|o| o.due >= d(2026, 7, 5) && o.due <= d(2026, 8, 5)));
+    }
+}
