@@ -322,14 +322,7 @@ async fn plans_keep_every_version_and_meetings_check_their_scales() {
 #[tokio::test]
 async fn a_coachs_caseload_page_is_a_constant_number_of_statements() {
     let app = TestApp::spawn().await;
-    let mut superuser = PgConnection::connect(&app.superuser_url).await.unwrap();
-    let subjects: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.subject, count(c.*) FROM staff s JOIN tenants t USING (tenant_id) LEFT JOIN customers c \
-         ON c.tenant_id = s.tenant_id AND c.coach_id = s.staff_id WHERE t.slug = 'porvoo' GROUP BY s.subject ORDER BY 2",
-    )
-    .fetch_all(&mut superuser)
-    .await
-    .unwrap();
+    let subjects = app.porvoo_coaches_by_caseload().await;
     let query = "{ caseload { customer { name serviceLanguage } currentPlanId nextMeetingAt openTasks } }";
     let mut counts = Vec::new();
     for (subject, n) in [subjects.first().unwrap(), subjects.last().unwrap()] {

@@ -111,13 +111,7 @@ async fn a_worklist_is_a_constant_number_of_statements() {
         .execute(&mut superuser)
         .await
         .unwrap();
-    let subjects: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.subject, count(c.*) FROM staff s JOIN tenants t USING (tenant_id) LEFT JOIN customers c \
-         ON c.tenant_id = s.tenant_id AND c.coach_id = s.staff_id WHERE t.slug = 'porvoo' GROUP BY s.subject ORDER BY 2",
-    )
-    .fetch_all(&mut superuser)
-    .await
-    .unwrap();
+    let subjects = app.porvoo_coaches_by_caseload().await;
     let mut counts = Vec::new();
     for (subject, n) in [subjects.first().unwrap(), subjects.last().unwrap()] {
         let token = token_for(subject, "porvoo", &[Role::Coach]);

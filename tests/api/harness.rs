@@ -190,6 +190,21 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Porvoo's seeded coaches as (subject, active customers), fewest first.
+    pub async fn porvoo_coaches_by_caseload(&self) -> Vec<(String, i64)> {
+        use sqlx::Connection;
+        let mut superuser = sqlx::PgConnection::connect(&self.superuser_url).await.unwrap();
+        sqlx::query_as(
+            "SELECT s.subject, count(c.*) FROM staff s JOIN tenants t USING (tenant_id) LEFT JOIN customers c \
+             ON c.tenant_id = s.tenant_id AND c.coach_id = s.staff_id WHERE t.slug = 'porvoo' GROUP BY s.subject ORDER BY 2",
+        )
+        .fetch_all(&mut superuser)
+        .await
+        .unwrap()
+    }
+}
+
 /// A token for a given subject (e.g. a seeded coach).
 pub fn token_for(subject: &str, tenant: &str, roles: &[Role]) -> String {
     mint_hs256(SECRET, &dev_claims(subject, Some(tenant), roles, None, None, None, 1)).unwrap()

@@ -1,29 +1,6 @@
 //! The closed sets of the service catalogue: what kind of service, and what
 //! kind of organisation provides it.
 
-use serde::{Deserialize, Serialize};
-
-macro_rules! db_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $db:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vmeta])* $variant,)* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            /// The value stored in the database (and checked there).
-            pub fn as_db(self) -> &'static str {
-                match self { $($name::$variant => $db,)* }
-            }
-
-            pub fn from_db(s: &str) -> Option<Self> {
-                match s { $($db => Some($name::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
 db_enum! {
     /// What a catalogue service is, as oversight counts it.
     ServiceCategory {

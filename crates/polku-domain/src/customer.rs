@@ -7,26 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{DomainError, ErrorCode, Lang};
 
-macro_rules! db_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $db:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vmeta])* $variant,)* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            pub fn as_db(self) -> &'static str {
-                match self { $($name::$variant => $db,)* }
-            }
-
-            pub fn from_db(s: &str) -> Option<Self> {
-                match s { $($db => Some($name::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
 db_enum! {
     /// Where a customer stands; every change is kept in the status history.
     CustomerStatus {

@@ -2,6 +2,30 @@
 //! product speaks in, and the stable error codes. Nothing here does IO or async;
 //! every other crate depends on this one and it depends on none of them.
 
+/// A closed set stored in the database as text: the enum, its `ALL` list,
+/// and the conversions to and from the stored value (which the schema's
+/// CHECK constraints also list).
+macro_rules! db_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $db:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($(#[$vmeta])* $variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The value stored in the database.
+            pub fn as_db(self) -> &'static str {
+                match self { $($name::$variant => $db,)* }
+            }
+
+            pub fn from_db(s: &str) -> Option<Self> {
+                match s { $($db => Some($name::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
 pub mod business_id;
 pub mod calendar;
 pub mod catalogue;

@@ -694,20 +694,7 @@ impl CaseworkQuery {
     ) -> async_graphql::Result<Vec<CaseloadEntry>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
-        let coach = match coach_id {
-            Some(id) => {
-                if !(s.actor.has(DomainRole::Manager) || s.actor.has(DomainRole::TenantAdmin)) {
-                    let me = staff::me(&mut tx).await.api()?;
-                    if me.map(|m| m.id.to_string()) != Some(id.to_string()) {
-                        return Err(ApiError::from(DomainError::new(ErrorCode::Forbidden)).into_graphql());
-                    }
-                }
-                parse_id(&id).api()?
-            }
-            None => {
-                staff::me(&mut tx).await.api()?.ok_or(DomainError::new(ErrorCode::UnknownCoach)).api()?.id
-            }
-        };
+        let coach = resolve_coach(s, &mut tx, coach_id).await.api()?;
         let entries = caseload::for_coach(&mut tx, coach, Utc::now()).await.api()?;
         Ok(entries
             .into_iter()
@@ -1078,6 +1065,26 @@ impl CaseworkMutation {
                 })
                 .api()?;
         Ok(report.into())
+    }
+}
+
+/// The coach a caseload view is about: the one named, for managers and
+/// administrators (and for a coach naming themself), else the caller.
+pub(crate) async fn resolve_coach(
+    s: &crate::Session,
+    tx: &mut polku_store::Tx,
+    coach_id: Option<ID>,
+) -> Result<Uuid, ApiError> {
+    match coach_id {
+        Some(id) => {
+            let coach = parse_id(&id)?;
+            let may_name_anyone = s.actor.has(DomainRole::Manager) || s.actor.has(DomainRole::TenantAdmin);
+            if !may_name_anyone && staff::me(tx).await?.map(|m| m.id) != Some(coach) {
+                return Err(DomainError::new(ErrorCode::Forbidden).into());
+            }
+            Ok(coach)
+        }
+        None => Ok(staff::me(tx).await?.ok_or(DomainError::new(ErrorCode::UnknownCoach))?.id),
     }
 }
 

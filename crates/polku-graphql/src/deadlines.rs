@@ -5,14 +5,12 @@
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 use polku_domain::rules::{self, HeldMeeting, ObligationKind, ObligationStatus, Rules};
-use polku_domain::{DomainError, ErrorCode, Role as DomainRole};
-use polku_store::{caseload, meetings, plans, staff};
+use polku_domain::Role as DomainRole;
+use polku_store::{caseload, meetings, plans};
 use uuid::Uuid;
 
 use crate::context::{require, session};
 use crate::error::ApiResult;
-use crate::tenants::parse_id;
-use crate::ApiError;
 
 const CASE_STAFF: &[DomainRole] = &[DomainRole::Coach, DomainRole::Manager, DomainRole::TenantAdmin];
 
@@ -161,20 +159,7 @@ impl DeadlineQuery {
     async fn worklist(&self, ctx: &Context<'_>, coach_id: Option<ID>) -> async_graphql::Result<Worklist> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
-        let coach = match coach_id {
-            Some(id) => {
-                if !(s.actor.has(DomainRole::Manager) || s.actor.has(DomainRole::TenantAdmin)) {
-                    let me = staff::me(&mut tx).await.api()?;
-                    if me.map(|m| m.id.to_string()) != Some(id.to_string()) {
-                        return Err(ApiError::from(DomainError::new(ErrorCode::Forbidden)).into_graphql());
-                    }
-                }
-                parse_id(&id).api()?
-            }
-            None => {
-                staff::me(&mut tx).await.api()?.ok_or(DomainError::new(ErrorCode::UnknownCoach)).api()?.id
-            }
-        };
+        let coach = crate::casework::resolve_coach(s, &mut tx, coach_id).await.api()?;
         let today = today();
         let entries = caseload::for_coach(&mut tx, coach, Utc::now()).await.api()?;
         let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
