@@ -359,3 +359,34 @@ async fn letters_are_printable_html_in_the_customers_language() {
     let other = app.token(Some("lahti"), &[Role::Coach]);
     assert_eq!(app.get_with(&url, &other).await.0, 404);
 }
+
+#[tokio::test]
+async fn creating_a_customer_names_the_field_of_every_refusal() {
+    let app = TestApp::spawn().await;
+    let coach = app.token(Some("porvoo"), &[Role::Coach]);
+    let create = "mutation($i: CustomerInput!) { createCustomer(input: $i) { id name groups } }";
+    let input = |code: &str, municipality: &str| {
+        json!({ "i": { "identityCode": code, "lastName": "Testinen", "firstNames": "Teija", "motherTongue": "ar",
+                       "serviceLanguage": "FI", "homeMunicipality": municipality } })
+    };
+    let r = app.gql(Some(&coach), create, input("131052-308T", "638")).await;
+    assert!(data(&r)["createCustomer"]["groups"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("FOREIGN_LANGUAGE_SPEAKER")));
+    for (code, municipality, expected, field) in [
+        ("131052-308T", "638", "CUSTOMER_EXISTS", "input.identityCode"),
+        ("131052-308U", "638", "INVALID_HETU", "input.identityCode"),
+        ("010594Y9032", "638", "INVALID_HETU", "input.identityCode"),
+        ("150600A123F", "398", "MUNICIPALITY_NOT_IN_AREA", "input.homeMunicipality"),
+        ("150600A123F", "39", "INVALID_MUNICIPALITY_CODE", "input.homeMunicipality"),
+    ] {
+        let r = app.gql_lang(Some(&coach), Some("sv"), create, input(code, municipality)).await;
+        assert_eq!(
+            (error_code(&r), error_field(&r)),
+            (Some(expected), Some(field)),
+            "{code} {municipality}: {r:#}"
+        );
+        assert!(!r.to_string().contains(code), "the identity code came back in the error");
+    }
+}

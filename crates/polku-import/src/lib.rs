@@ -327,7 +327,7 @@ async fn write(
     report: &mut ImportReport,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<(), ImportError> {
-    let done = customers::upsert_prepared(tx, &prepared.batch).await?;
+    let done = customers::upsert_prepared(tx, &prepared.batch, "customer (transfer)").await?;
     let mut new_letters = Vec::new();
     for (result, (lang, html)) in done.iter().zip(prepared.letters) {
         if result.inserted {

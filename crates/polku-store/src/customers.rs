@@ -153,7 +153,7 @@ const UPSERT: &str = "WITH input AS ( \
          ), audit AS ( \
             INSERT INTO audit_log (tenant_id, actor, actor_roles, customer_id, action, what, request_id) \
             SELECT $1, coalesce(app_user(), 'system'), coalesce(current_setting('polku.roles', true), ''), customer_id, \
-                   CASE WHEN inserted THEN 'create' ELSE 'change' END, 'customer (transfer)', \
+                   CASE WHEN inserted THEN 'create' ELSE 'change' END, $21, \
                    nullif(current_setting('polku.request_id', true), '') FROM up \
          ) SELECT customer_id, hetu_hash, inserted FROM up";
 
@@ -227,18 +227,24 @@ impl std::fmt::Debug for PreparedBatch {
 /// (matched by identity code within the area), in one statement for the
 /// whole batch, with audit rows. The case history of known customers is
 /// kept. A batch must not name the same person twice; callers flush first.
-/// The results are in the order of `records`.
+/// The results are in the order of `records`; `what` labels the audit rows
+/// (e.g. `customer (transfer)`).
 pub async fn upsert_batch(
     tx: &mut Tx,
     vault: &HetuVault,
     records: &[CustomerRecord],
+    what: &str,
 ) -> Result<Vec<Upserted>, StoreError> {
     let tenant = tx.require_tenant()?.id;
-    upsert_prepared(tx, &PreparedBatch::prepare(tenant, vault, records)).await
+    upsert_prepared(tx, &PreparedBatch::prepare(tenant, vault, records), what).await
 }
 
 /// [`upsert_batch`] for a batch prepared beforehand (for the same tenant).
-pub async fn upsert_prepared(tx: &mut Tx, batch: &PreparedBatch) -> Result<Vec<Upserted>, StoreError> {
+pub async fn upsert_prepared(
+    tx: &mut Tx,
+    batch: &PreparedBatch,
+    what: &str,
+) -> Result<Vec<Upserted>, StoreError> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
@@ -264,6 +270,7 @@ pub async fn upsert_prepared(tx: &mut Tx, batch: &PreparedBatch) -> Result<Vec<U
         .bind(&batch.unemployed_since)
         .bind(&batch.job_search_started_on)
         .bind(batch.key_version)
+        .bind(what)
         .fetch_all(tx.conn())
         .await?;
     // RETURNING order is not promised; match results to inputs by hash.
@@ -277,9 +284,9 @@ pub async fn upsert_prepared(tx: &mut Tx, batch: &PreparedBatch) -> Result<Vec<U
 /// Records one new customer; CUSTOMER_EXISTS if the area knows the person.
 pub async fn create(tx: &mut Tx, vault: &HetuVault, record: CustomerRecord) -> Result<Customer, StoreError> {
     if find_id_by_hetu(tx, vault, &record.hetu).await?.is_some() {
-        return Err(DomainError::field(ErrorCode::CustomerExists, "hetu").into());
+        return Err(DomainError::field(ErrorCode::CustomerExists, "identityCode").into());
     }
-    let done = upsert_batch(tx, vault, std::slice::from_ref(&record)).await?;
+    let done = upsert_batch(tx, vault, std::slice::from_ref(&record), "customer").await?;
     let id = done.first().map(|u| u.customer_id).ok_or(StoreError::NotFound)?;
     get(tx, id).await
 }

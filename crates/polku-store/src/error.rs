@@ -31,7 +31,7 @@ const CONSTRAINTS: &[(&str, ErrorCode, &str)] = &[
     ("partners_business_id_key", ErrorCode::BusinessIdTaken, "businessId"),
     ("services_tenant_id_provider_partner_id_fkey", ErrorCode::UnknownPartner, "providerId"),
     ("tenants_caseload_limit_check", ErrorCode::OutOfRange, "caseloadLimit"),
-    ("customers_hetu_key", ErrorCode::CustomerExists, "hetu"),
+    ("customers_hetu_key", ErrorCode::CustomerExists, "identityCode"),
     ("customers_home_municipality_fkey", ErrorCode::MunicipalityNotInArea, "homeMunicipality"),
     ("customers_coach_fkey", ErrorCode::UnknownCoach, "coachId"),
     ("staff_subject_key", ErrorCode::Validation, "subject"),
