@@ -189,18 +189,7 @@ async fn partners_and_oversight_never_see_customers() {
     // Even raw SQL in a partner's transaction finds no customer rows.
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
     let mut tx = conn.begin().await.unwrap();
-    sqlx::query(
-        "SELECT set_config('polku.roles', 'partner', true), set_config('polku.tenant_slug', 'porvoo', true)",
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    sqlx::query(
-        "SELECT set_config('polku.tenant_id', tenant_id::text, true) FROM tenants WHERE slug = 'porvoo'",
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    crate::harness::act_as(&mut tx, "partner", "porvoo").await;
     for table in ["customers", "employment_plans", "meetings", "letters"] {
         let n: i64 =
             sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap();

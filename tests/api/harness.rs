@@ -205,6 +205,22 @@ impl TestApp {
     }
 }
 
+/// Sets a raw transaction's context as the gateway would, so tests can
+/// show what row security allows a role in an area with plain SQL.
+pub async fn act_as(tx: &mut sqlx::PgConnection, roles: &str, slug: &str) {
+    sqlx::query("SELECT set_config('polku.roles', $1, true), set_config('polku.tenant_slug', $2, true)")
+        .bind(roles)
+        .bind(slug)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("SELECT set_config('polku.tenant_id', tenant_id::text, true) FROM tenants WHERE slug = $1")
+        .bind(slug)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+}
+
 /// A token for a given subject (e.g. a seeded coach).
 pub fn token_for(subject: &str, tenant: &str, roles: &[Role]) -> String {
     mint_hs256(SECRET, &dev_claims(subject, Some(tenant), roles, None, None, None, 1)).unwrap()

@@ -86,16 +86,7 @@ async fn application_role_cannot_write_across_tenants_even_with_raw_sql() {
     let app = TestApp::spawn().await;
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
     let mut tx = conn.begin().await.unwrap();
-    sqlx::query("SELECT set_config('polku.roles', 'tenant_admin', true), set_config('polku.tenant_slug', 'porvoo', true)")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query(
-        "SELECT set_config('polku.tenant_id', tenant_id::text, true) FROM tenants WHERE slug = 'porvoo'",
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    crate::harness::act_as(&mut tx, "tenant_admin", "porvoo").await;
     // Updates of other tenants' rows silently match nothing...
     let changed =
         sqlx::query("UPDATE services SET cost_cents = 1").execute(&mut *tx).await.unwrap().rows_affected();
