@@ -133,8 +133,10 @@ fn plus_months(d: NaiveDate, months: u32) -> NaiveDate {
     d.checked_add_months(Months::new(months)).unwrap_or(d)
 }
 
-fn status<Id>(due: NaiveDate, met_by: &Option<Id>, today: NaiveDate) -> ObligationStatus {
-    if met_by.is_some() {
+/// Where something due on `due` stands on `today`: met, overdue, due within
+/// three working days, or upcoming.
+pub fn deadline_status(due: NaiveDate, met: bool, today: NaiveDate) -> ObligationStatus {
+    if met {
         ObligationStatus::Met
     } else if today > due {
         ObligationStatus::Overdue
@@ -166,7 +168,7 @@ pub fn obligations<Id: Copy>(
             kind,
             due,
             rule: rule.id.clone(),
-            status: status(due, &met_by, today),
+            status: deadline_status(due, met_by.is_some(), today),
             met_by,
         });
     };
@@ -209,7 +211,7 @@ pub fn obligations<Id: Copy>(
                     kind,
                     due,
                     rule: rule.id.clone(),
-                    status: status(due, &None::<Id>, today),
+                    status: deadline_status(due, false, today),
                     met_by: None,
                 });
                 return;
@@ -252,7 +254,7 @@ pub fn obligations<Id: Copy>(
                 kind: ObligationKind::IntensiveDiscussion,
                 due: due.min(period_end),
                 rule: rule.id.clone(),
-                status: status(due.min(period_end), &met, today),
+                status: deadline_status(due.min(period_end), met.is_some(), today),
                 met_by: met,
             });
         }

@@ -17,14 +17,13 @@ use polku_store::staff::{self, StaffInput};
 use polku_store::{caseload, imports, letters, meetings};
 use uuid::Uuid;
 
-use crate::context::{request, require};
+use crate::context::{request, require, today, CASE_STAFF};
 use crate::error::ApiResult;
+use crate::input::{email, opt_text, text};
 use crate::pagination::{connection, page_request, PolkuConnection};
 use crate::reference::Language;
 use crate::tenants::parse_id;
 use crate::ApiError;
-
-const CASE_STAFF: &[DomainRole] = &[DomainRole::Coach, DomainRole::Manager, DomainRole::TenantAdmin];
 
 macro_rules! remote_enum {
     ($name:ident, $remote:literal, [$($v:ident),*]) => {
@@ -73,10 +72,6 @@ remote_enum!(MeetingChannel, "polku_domain::customer::MeetingChannel", [InPerson
 
 fn vault<'a>(ctx: &Context<'a>) -> Result<&'a HetuVault, ApiError> {
     ctx.data::<HetuVault>().map_err(|_| ApiError::Internal("identity-code vault not configured".into()))
-}
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }
 
 pub struct Customer(pub customers::Customer);
@@ -553,35 +548,6 @@ pub struct AutoAssignResult {
     left_unassigned: i32,
 }
 
-fn text(field: &str, v: &str, max: usize) -> Result<String, ApiError> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Err(DomainError::field(ErrorCode::Required, field).into());
-    }
-    if v.chars().count() > max {
-        return Err(DomainError::field(ErrorCode::TooLong, field).with_arg("max", max).into());
-    }
-    Ok(v.to_string())
-}
-
-fn opt_text(field: &str, v: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
-    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => text(field, s, max).map(Some),
-    }
-}
-
-fn email(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    let v = opt_text(field, v, 254)?;
-    if let Some(e) = &v {
-        let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !e.contains(' '));
-        if !ok {
-            return Err(DomainError::field(ErrorCode::InvalidEmail, field).into());
-        }
-    }
-    Ok(v)
-}
-
 fn postal(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
     let v = opt_text(field, v, 5)?;
     if v.as_deref().is_some_and(|p| p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
@@ -766,35 +732,17 @@ impl CaseworkQuery {
         let s = require(ctx, &[DomainRole::TenantAdmin]).api()?;
         let mut tx = s.tx().await.api()?;
         let runs = imports::list(&mut tx, i64::from(limit.clamp(1, 100))).await.api()?;
-        Ok(runs.into_iter().filter_map(|r| report_from_json(r.id, r.report)).collect())
-    }
-}
-
-fn report_from_json(id: Uuid, v: serde_json::Value) -> Option<ImportReport> {
-    let get = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
-    Some(ImportReport {
-        import_id: Some(ID(id.to_string())),
-        dry_run: v.get("dry_run")?.as_bool()?,
-        lines: get("lines"),
-        imported: get("imported"),
-        updated: get("updated"),
-        not_eligible: get("not_eligible"),
-        rejected: get("rejected"),
-        letters: get("letters"),
-        unknown_columns: serde_json::from_value(v.get("unknown_columns")?.clone()).ok()?,
-        rejections: v
-            .get("rejections")?
-            .as_array()?
-            .iter()
-            .map(|r| RejectedLine {
-                line: r.get("line").and_then(serde_json::Value::as_u64).unwrap_or(0),
-                column: r.get("column").and_then(|c| c.as_str()).map(str::to_string),
-                code: r.get("code").and_then(|c| c.as_str()).unwrap_or_default().to_string(),
-                message: r.get("message").and_then(|c| c.as_str()).unwrap_or_default().to_string(),
+        // Reports are stored as the import wrote them; one that no longer reads
+        // (written by a future version, say) is left out rather than failing the list.
+        Ok(runs
+            .into_iter()
+            .filter_map(|r| {
+                let mut report: polku_import::ImportReport = serde_json::from_value(r.report).ok()?;
+                report.import_id = Some(r.id);
+                Some(report.into())
             })
-            .collect(),
-        not_eligible_lines: serde_json::from_value(v.get("not_eligible_lines")?.clone()).ok()?,
-    })
+            .collect())
+    }
 }
 
 #[derive(Default)]
@@ -869,7 +817,10 @@ impl CaseworkMutation {
         })()
         .api()?;
         let mut tx = s.tx().await.api()?;
-        let customer = customers::create(&mut tx, vault, record).await.map_err(|e| prefix(e.into())).api()?;
+        let customer = customers::create(&mut tx, vault, record)
+            .await
+            .map_err(|e| ApiError::from(e).under_input())
+            .api()?;
         Ok(Customer(customer))
     }
 
@@ -1085,14 +1036,5 @@ pub(crate) async fn resolve_coach(
             Ok(coach)
         }
         None => Ok(staff::me(tx).await?.ok_or(DomainError::new(ErrorCode::UnknownCoach))?.id),
-    }
-}
-
-fn prefix(e: ApiError) -> ApiError {
-    match e {
-        ApiError::Domain(d) if d.field.as_deref().is_some_and(|f| !f.starts_with("input")) => {
-            ApiError::Domain(d.at("input"))
-        }
-        other => other,
     }
 }

@@ -9,6 +9,7 @@ use polku_store::services::{self, ServiceFilter, ServiceInput as StoreServiceInp
 
 use crate::context::{require, AREA_STAFF};
 use crate::error::ApiResult;
+use crate::input::{email, opt_text};
 use crate::loaders::Partners;
 use crate::pagination::{connection, page_request, PolkuConnection};
 use crate::reference::{all_texts, pick, Language, LocalizedString};
@@ -224,15 +225,6 @@ fn parse_languages(field: &str, langs: &[Language], enabled: &[Lang]) -> Result<
     Ok(out)
 }
 
-fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
-    match value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => {
-            Err(DomainError::field(ErrorCode::TooLong, field).with_arg("max", max).into())
-        }
-        other => Ok(other),
-    }
-}
-
 impl ServiceInput {
     fn parse(self, enabled: &[Lang]) -> Result<StoreServiceInput, ApiError> {
         let names = parse_texts("input.names", self.names, enabled, 200)?;
@@ -295,34 +287,17 @@ impl PartnerInput {
                 DomainError::field(ErrorCode::InvalidBusinessId, "input.businessId").with_arg("value", raw)
             })?),
         };
-        let contact_email = optional_text("input.contactEmail", self.contact_email, 254)?;
-        if let Some(email) = &contact_email {
-            let valid = email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
-            });
-            if !valid {
-                return Err(DomainError::field(ErrorCode::InvalidEmail, "input.contactEmail").into());
-            }
-        }
+        let contact_email = email("input.contactEmail", self.contact_email)?;
         Ok(StorePartnerInput {
             name,
             kind: self.kind.into(),
             business_id,
             languages: parse_languages("input.languages", &self.languages, enabled)?,
-            contact_name: optional_text("input.contactName", self.contact_name, 200)?,
+            contact_name: opt_text("input.contactName", self.contact_name, 200)?,
             contact_email,
-            contact_phone: optional_text("input.contactPhone", self.contact_phone, 40)?,
-            website: optional_text("input.website", self.website, 400)?,
+            contact_phone: opt_text("input.contactPhone", self.contact_phone, 40)?,
+            website: opt_text("input.website", self.website, 400)?,
         })
-    }
-}
-
-fn prefix_input(e: polku_store::StoreError) -> ApiError {
-    match ApiError::from(e) {
-        ApiError::Domain(d) if d.field.as_deref().is_some_and(|f| !f.starts_with("input")) => {
-            ApiError::Domain(d.at("input"))
-        }
-        other => other,
     }
 }
 
@@ -405,7 +380,8 @@ impl CatalogueMutation {
         let s = require(ctx, &[DomainRole::TenantAdmin]).api()?;
         let input = input.parse(&tenant_languages(ctx).api()?).api()?;
         let mut tx = s.tx().await.api()?;
-        let service = services::create(&mut tx, input).await.map_err(prefix_input).api()?;
+        let service =
+            services::create(&mut tx, input).await.map_err(|e| ApiError::from(e).under_input()).api()?;
         Ok(ServicePayload { service: Service(service) })
     }
 
@@ -419,7 +395,8 @@ impl CatalogueMutation {
         let id = parse_id(&id).api()?;
         let input = input.parse(&tenant_languages(ctx).api()?).api()?;
         let mut tx = s.tx().await.api()?;
-        let service = services::update(&mut tx, id, input).await.map_err(prefix_input).api()?;
+        let service =
+            services::update(&mut tx, id, input).await.map_err(|e| ApiError::from(e).under_input()).api()?;
         Ok(ServicePayload { service: Service(service) })
     }
 
@@ -439,7 +416,8 @@ impl CatalogueMutation {
         let s = require(ctx, &[DomainRole::TenantAdmin]).api()?;
         let input = input.parse(&tenant_languages(ctx).api()?).api()?;
         let mut tx = s.tx().await.api()?;
-        let partner = partners::create(&mut tx, input).await.map_err(prefix_input).api()?;
+        let partner =
+            partners::create(&mut tx, input).await.map_err(|e| ApiError::from(e).under_input()).api()?;
         Ok(PartnerPayload { partner: Partner(partner) })
     }
 
@@ -453,7 +431,8 @@ impl CatalogueMutation {
         let id = parse_id(&id).api()?;
         let input = input.parse(&tenant_languages(ctx).api()?).api()?;
         let mut tx = s.tx().await.api()?;
-        let partner = partners::update(&mut tx, id, input).await.map_err(prefix_input).api()?;
+        let partner =
+            partners::update(&mut tx, id, input).await.map_err(|e| ApiError::from(e).under_input()).api()?;
         Ok(PartnerPayload { partner: Partner(partner) })
     }
 }

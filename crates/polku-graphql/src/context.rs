@@ -113,6 +113,14 @@ pub(crate) fn require<'a>(ctx: &Context<'a>, roles: &[Role]) -> Result<&'a Arc<S
     }
 }
 
+/// The area's case staff: the roles that see customer data.
+pub(crate) const CASE_STAFF: &[Role] = &[Role::Coach, Role::Manager, Role::TenantAdmin];
+
+/// Today's date, for deadlines and letters.
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
 /// Staff of an area who may read its catalogue and partners.
 pub(crate) const AREA_STAFF: &[Role] =
     &[Role::TenantAdmin, Role::Manager, Role::Coach, Role::Partner, Role::PlatformAdmin];

@@ -5,21 +5,14 @@
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 use polku_domain::rules::{self, HeldMeeting, ObligationKind, ObligationStatus, Rules};
-use polku_domain::Role as DomainRole;
 use polku_store::{caseload, meetings, plans};
 use uuid::Uuid;
 
-use crate::context::{require, session};
+use crate::context::{require, session, today, CASE_STAFF};
 use crate::error::ApiResult;
-
-const CASE_STAFF: &[DomainRole] = &[DomainRole::Coach, DomainRole::Manager, DomainRole::TenantAdmin];
 
 fn rules_data<'a>(ctx: &Context<'a>) -> &'a Rules {
     ctx.data::<Rules>().expect("rules attached to the schema")
-}
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -125,12 +118,10 @@ pub struct Worklist {
     counts: WorklistCounts,
 }
 
+/// A plan task's status, by the same measure as the statutory deadlines; a
+/// task agreed without a date is never late.
 fn task_status(due: Option<NaiveDate>, today: NaiveDate) -> ObligationStatus {
-    match due {
-        Some(d) if d < today => ObligationStatus::Overdue,
-        Some(d) if polku_domain::calendar::working_days_between(today, d) <= 3 => ObligationStatus::DueSoon,
-        _ => ObligationStatus::Upcoming,
-    }
+    due.map_or(ObligationStatus::Upcoming, |due| rules::deadline_status(due, false, today))
 }
 
 #[derive(Default)]

@@ -79,6 +79,17 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// Puts a refusal's field under `input` (a store error names `slug`, the
+    /// client sent `input.slug`); fields already under it stay as they are.
+    pub(crate) fn under_input(self) -> ApiError {
+        match self {
+            ApiError::Domain(d) if d.field.as_deref().is_some_and(|f| !f.starts_with("input")) => {
+                ApiError::Domain(d.at("input"))
+            }
+            other => other,
+        }
+    }
+
     /// For refusals outside any field (bad token, failed commit): no
     /// position in the query to point at.
     pub fn into_request_error(self) -> async_graphql::ServerError {

@@ -9,6 +9,7 @@ mod catalogue;
 mod context;
 mod deadlines;
 mod error;
+mod input;
 mod loaders;
 mod pagination;
 mod reference;

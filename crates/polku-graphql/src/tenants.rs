@@ -197,15 +197,6 @@ fn parse_caseload(limit: Option<i32>) -> Result<Option<i32>, ApiError> {
     }
 }
 
-fn prefix_input(e: ApiError) -> ApiError {
-    match e {
-        ApiError::Domain(d) if d.field.as_deref().is_some_and(|f| !f.starts_with("input")) => {
-            ApiError::Domain(d.at("input"))
-        }
-        other => other,
-    }
-}
-
 #[derive(Default)]
 pub struct TenantQuery;
 
@@ -279,7 +270,8 @@ impl TenantMutation {
         })()
         .api()?;
         let mut tx = s.tx().await.api()?;
-        let tenant = tenants::create(&mut tx, new).await.map_err(|e| prefix_input(e.into())).api()?;
+        let tenant =
+            tenants::create(&mut tx, new).await.map_err(|e| ApiError::from(e).under_input()).api()?;
         Ok(TenantPayload { tenant: Tenant(tenant) })
     }
 
@@ -307,7 +299,8 @@ impl TenantMutation {
         })()
         .api()?;
         let mut tx = s.tx().await.api()?;
-        let tenant = tenants::configure(&mut tx, settings).await.map_err(|e| prefix_input(e.into())).api()?;
+        let tenant =
+            tenants::configure(&mut tx, settings).await.map_err(|e| ApiError::from(e).under_input()).api()?;
         Ok(TenantPayload { tenant: Tenant(tenant) })
     }
 }

@@ -20,7 +20,7 @@ use polku_store::customers::{self, CustomerRecord, PreparedBatch};
 use polku_store::pii::HetuVault;
 use polku_store::{imports, letters, tenants, StoreError, TenantInfo, Tx};
 use polku_transfer::{Outcome, RejectionCode, TransferOptions, TransferRow};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Rows written per statement: large enough that round trips do not
@@ -39,7 +39,8 @@ pub struct ImportOptions {
 }
 
 /// The outcome of an import; also stored as JSON with the import run.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ImportReport {
     pub import_id: Option<Uuid>,
     pub dry_run: bool,
@@ -55,7 +56,7 @@ pub struct ImportReport {
     pub not_eligible_lines: Vec<u64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RejectedLine {
     pub line: u64,
     pub column: Option<String>,

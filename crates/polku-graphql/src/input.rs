@@ -1,0 +1,41 @@
+//! Free-text input fields, checked the same way in every mutation: trimmed,
+//! bounded in length, refused by field name.
+
+use polku_domain::{DomainError, ErrorCode};
+
+use crate::ApiError;
+
+/// A required text, trimmed, at most `max` characters.
+pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<String, ApiError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(DomainError::field(ErrorCode::Required, field).into());
+    }
+    if v.chars().count() > max {
+        return Err(DomainError::field(ErrorCode::TooLong, field).with_arg("max", max).into());
+    }
+    Ok(v.to_string())
+}
+
+/// An optional text: blank is none.
+pub(crate) fn opt_text(field: &str, v: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => text(field, s, max).map(Some),
+    }
+}
+
+/// An optional e-mail address: something before an `@`, a dot after it,
+/// no white space.
+pub(crate) fn email(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    let v = opt_text(field, v, 254)?;
+    if let Some(e) = &v {
+        let shaped = e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
+        });
+        if !shaped {
+            return Err(DomainError::field(ErrorCode::InvalidEmail, field).into());
+        }
+    }
+    Ok(v)
+}
