@@ -50,3 +50,15 @@ error-stale-plan-version = The plan has changed since you opened it (now version
 error-invalid-transfer-file = The transfer file cannot be read: { $value }
 error-no-rule-for-date = { $field }: no service-model rules were in force on { $value } (the first took effect on 2 May 2022).
 error-date-too-far-ahead = { $field }: { $value } is more than a year ahead.
+error-no-path-rule-for-date = { $field }: no service-path limits were in force on { $value } (the first apply from { $first }).
+error-not-a-period = { $field }: an exit (work, education, other) has one day and no end date.
+error-period-length = { $field }: a period lasts { $min }–{ $max } months.
+error-work-trial-limit = { $field }: { $scope ->
+        [organiser] a work trial with the same organiser lasts at most { $months } months.
+       *[total] work trials last at most { $months } months in all.
+    }
+error-invalid-subsidy-rate = { $field }: pay subsidy is 50, 70 or 100 per cent, not { $value }.
+error-subsidy-rate-not-allowed = { $field }: 100 per cent pay subsidy is only for associations and foundations, for work of at most { $percent } % of full time.
+error-subsidy-cap-exceeded = { $field }: pay subsidy at { $rate } per cent is at most { $cap } € a month.
+error-path-overlap = { $field }: overlaps the period { $from }–{ $to }.
+error-service-category-mismatch = { $field }: the service does not belong to this stage of the service path.

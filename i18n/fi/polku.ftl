@@ -49,3 +49,15 @@ error-stale-plan-version = Suunnitelmaa on muutettu avaamisesi jälkeen (nyt ver
 error-invalid-transfer-file = Siirtotiedostoa ei voi lukea: { $value }
 error-no-rule-for-date = { $field }: päivänä { $value } ei ollut voimassa palvelumallin sääntöjä (ensimmäiset tulivat voimaan 2.5.2022).
 error-date-too-far-ahead = { $field }: { $value } on yli vuoden päässä.
+error-no-path-rule-for-date = { $field }: päivänä { $value } ei ollut voimassa palvelupolun rajoja (ensimmäiset alkavat { $first }).
+error-not-a-period = { $field }: poistumisella (työ, koulutus, muu) on vain päivä, ei loppupäivää.
+error-period-length = { $field }: jakso voi kestää { $min }–{ $max } kuukautta.
+error-work-trial-limit = { $field }: { $scope ->
+        [organiser] työkokeilu saman järjestäjän luona voi kestää enintään { $months } kuukautta.
+       *[total] työkokeiluja voi olla yhteensä enintään { $months } kuukautta.
+    }
+error-invalid-subsidy-rate = { $field }: palkkatuki on 50, 70 tai 100 prosenttia, ei { $value }.
+error-subsidy-rate-not-allowed = { $field }: 100 prosentin palkkatuki on vain yhdistyksille ja säätiöille, kun työaika on enintään { $percent } % täydestä.
+error-subsidy-cap-exceeded = { $field }: { $rate } prosentin palkkatuki on enintään { $cap } € kuukaudessa.
+error-path-overlap = { $field }: menee päällekkäin jakson { $from }–{ $to } kanssa.
+error-service-category-mismatch = { $field }: palvelu ei kuulu tähän palvelupolun vaiheeseen.

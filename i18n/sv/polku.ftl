@@ -49,3 +49,15 @@ error-stale-plan-version = Planen har ändrats sedan du öppnade den (nu version
 error-invalid-transfer-file = Överföringsfilen kan inte läsas: { $value }
 error-no-rule-for-date = { $field }: inga regler för servicemodellen gällde den { $value } (de första trädde i kraft 2.5.2022).
 error-date-too-far-ahead = { $field }: { $value } ligger mer än ett år framåt.
+error-no-path-rule-for-date = { $field }: inga gränser för servicestigen gällde den { $value } (de första gäller från { $first }).
+error-not-a-period = { $field }: en avgång (arbete, utbildning, annat) har bara en dag, inget slutdatum.
+error-period-length = { $field }: en period kan vara { $min }–{ $max } månader.
+error-work-trial-limit = { $field }: { $scope ->
+        [organiser] arbetsprövning hos samma anordnare får vara högst { $months } månader.
+       *[total] arbetsprövningar får vara högst { $months } månader sammanlagt.
+    }
+error-invalid-subsidy-rate = { $field }: lönesubventionen är 50, 70 eller 100 procent, inte { $value }.
+error-subsidy-rate-not-allowed = { $field }: 100 procents lönesubvention gäller bara föreningar och stiftelser, när arbetstiden är högst { $percent } % av heltid.
+error-subsidy-cap-exceeded = { $field }: lönesubvention på { $rate } procent är högst { $cap } € i månaden.
+error-path-overlap = { $field }: överlappar perioden { $from }–{ $to }.
+error-service-category-mismatch = { $field }: tjänsten hör inte till detta skede av servicestigen.

@@ -72,6 +72,15 @@ error_codes! {
     InvalidTransferFile => "INVALID_TRANSFER_FILE",
     NoRuleForDate => "NO_RULE_FOR_DATE",
     DateTooFarAhead => "DATE_TOO_FAR_AHEAD",
+    NoPathRuleForDate => "NO_PATH_RULE_FOR_DATE",
+    NotAPeriod => "NOT_A_PERIOD",
+    PeriodLength => "PERIOD_LENGTH",
+    WorkTrialLimit => "WORK_TRIAL_LIMIT",
+    InvalidSubsidyRate => "INVALID_SUBSIDY_RATE",
+    SubsidyRateNotAllowed => "SUBSIDY_RATE_NOT_ALLOWED",
+    SubsidyCapExceeded => "SUBSIDY_CAP_EXCEEDED",
+    PathOverlap => "PATH_OVERLAP",
+    ServiceCategoryMismatch => "SERVICE_CATEGORY_MISMATCH",
 }
 
 impl fmt::Display for ErrorCode {

@@ -35,6 +35,7 @@ pub mod hetu;
 pub mod lang;
 pub mod money;
 pub mod municipality;
+pub mod path;
 pub mod role;
 pub mod rules;
 pub mod tenant;

@@ -99,6 +99,80 @@ pub enum ObligationKind {
     JobSearchDiscussion,
     SupplementaryDiscussion,
     IntensiveDiscussion,
+    /// The plan is drawn up at the initial interview and reviewed at each
+    /// discussion after it.
+    PlanReview,
+    /// The activation plan, reviewed before 24 months of rehabilitative
+    /// work activity (from the service path).
+    ActivationPlanReview,
+}
+
+/// A promise an area makes beyond the statute (palvelulupaus /
+/// servicelöfte), e.g. "every customer under 30 meets a coach every two
+/// weeks". It binds while in effect, for customers of its age range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServicePromise {
+    /// How obligations it sets name it, e.g. "promise:under-30".
+    pub id: String,
+    pub min_age: Option<u32>,
+    pub max_age: Option<u32>,
+    pub interview_working_days: Option<u32>,
+    pub discussion_interval_days: Option<u32>,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+}
+
+impl ServicePromise {
+    fn binds(&self, birth_date: NaiveDate, on: NaiveDate) -> bool {
+        let age = crate::customer::age_on(birth_date, on);
+        self.effective_from <= on
+            && self.effective_until.is_none_or(|u| on <= u)
+            && self.min_age.is_none_or(|a| age >= a)
+            && self.max_age.is_none_or(|a| age <= a)
+    }
+}
+
+/// The strictest of an area's promises for one customer, each value with
+/// the promise that set it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LocalPromise {
+    pub interview_working_days: Option<(u32, String)>,
+    pub discussion_interval_days: Option<(u32, String)>,
+}
+
+impl LocalPromise {
+    /// The interview promise is the one binding on the day the job search
+    /// began (when the obligation arose); the discussion promise the one
+    /// binding today, since each discussion's deadline arises anew.
+    pub fn strictest(
+        promises: &[ServicePromise],
+        birth_date: NaiveDate,
+        start: NaiveDate,
+        today: NaiveDate,
+    ) -> LocalPromise {
+        let pick = |on: NaiveDate, value: fn(&ServicePromise) -> Option<u32>| {
+            promises
+                .iter()
+                .filter(|p| p.binds(birth_date, on))
+                .filter_map(|p| value(p).map(|v| (v, p.id.clone())))
+                .min()
+        };
+        LocalPromise {
+            interview_working_days: pick(start, |p| p.interview_working_days),
+            discussion_interval_days: pick(today, |p| p.discussion_interval_days),
+        }
+    }
+}
+
+/// What the rules need to know of one customer.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseFacts<'a, Id> {
+    pub job_search_started_on: NaiveDate,
+    /// Every meeting, held or booked.
+    pub meetings: &'a [HeldMeeting<Id>],
+    /// The day the customer's plan was last drawn up or revised.
+    pub plan_revised_on: Option<NaiveDate>,
+    pub promise: &'a LocalPromise,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,31 +227,55 @@ pub fn deadline_status(due: NaiveDate, met: bool, today: NaiveDate) -> Obligatio
 /// it was missed), so a late meeting moves the next deadline rather than
 /// leaving a trail of overdue ones; only the next open obligation of each
 /// chain is listed beside those already met.
+///
+/// Where an area's promise is stricter than the statute, the promise sets
+/// the deadline and the obligation names it instead of the rule version.
 pub fn obligations<Id: Copy>(
     rules: &Rules,
-    start: NaiveDate,
-    meetings: &[HeldMeeting<Id>],
+    facts: &CaseFacts<'_, Id>,
     today: NaiveDate,
 ) -> Result<Vec<Obligation<Id>>, DomainError> {
+    let start = facts.job_search_started_on;
     let rule = rules.in_force(start, today)?;
-    let mut held: Vec<&HeldMeeting<Id>> = meetings.iter().filter(|m| m.on >= start).collect();
+    let mut held: Vec<&HeldMeeting<Id>> = facts.meetings.iter().filter(|m| m.on >= start).collect();
     held.sort_by_key(|m| m.on);
     let mut out = Vec::new();
-    let mut push = |kind, due: NaiveDate, met_by: Option<Id>| {
-        out.push(Obligation {
-            kind,
-            due,
-            rule: rule.id.clone(),
-            status: deadline_status(due, met_by.is_some(), today),
-            met_by,
-        });
+    // The stricter of statute and promise, with whichever set it.
+    let stricter = |statute: u32, promise: &Option<(u32, String)>| match promise {
+        Some((days, id)) if *days < statute => (*days, id.clone()),
+        _ => (statute, rule.id.clone()),
     };
 
     // The initial interview.
-    let due = add_working_days(start, rule.initial_interview_working_days);
+    let (days, set_by) = stricter(rule.initial_interview_working_days, &facts.promise.interview_working_days);
+    let due = add_working_days(start, days);
     let interview = held.iter().find(|m| m.kind == MeetingType::InitialInterview);
-    push(ObligationKind::InitialInterview, due, interview.map(|m| m.id));
+    out.push(Obligation {
+        kind: ObligationKind::InitialInterview,
+        due,
+        rule: set_by,
+        status: deadline_status(due, interview.is_some(), today),
+        met_by: interview.map(|m| m.id),
+    });
     let Some(interview) = interview else { return Ok(out) };
+
+    // The plan, reviewed at the latest discussion held (the initial
+    // interview drew it up).
+    let latest_held = held
+        .iter()
+        .filter(|m| m.on <= today && m.kind != MeetingType::CoachingSession)
+        .map(|m| m.on)
+        .max();
+    if let Some(on) = latest_held {
+        let met = facts.plan_revised_on.is_some_and(|r| r >= on);
+        out.push(Obligation {
+            kind: ObligationKind::PlanReview,
+            due: on,
+            rule: rule.id.clone(),
+            status: deadline_status(on, met, today),
+            met_by: None,
+        });
+    }
 
     let is_discussion = |m: &&&HeldMeeting<Id>| {
         matches!(
@@ -188,7 +286,11 @@ pub fn obligations<Id: Copy>(
         )
     };
     // A chain: from `anchor`, every `step` until `until`, met by any discussion.
-    let mut chain = |kind, mut anchor: NaiveDate, step: &dyn Fn(NaiveDate) -> NaiveDate, until: NaiveDate| loop {
+    let mut chain = |kind,
+                     set_by: &str,
+                     mut anchor: NaiveDate,
+                     step: &dyn Fn(NaiveDate) -> NaiveDate,
+                     until: NaiveDate| loop {
         let due = step(anchor);
         if due > until {
             return;
@@ -200,7 +302,7 @@ pub fn obligations<Id: Copy>(
                 out.push(Obligation {
                     kind,
                     due,
-                    rule: rule.id.clone(),
+                    rule: set_by.to_owned(),
                     status: ObligationStatus::Met,
                     met_by: Some(m.id),
                 });
@@ -210,7 +312,7 @@ pub fn obligations<Id: Copy>(
                 out.push(Obligation {
                     kind,
                     due,
-                    rule: rule.id.clone(),
+                    rule: set_by.to_owned(),
                     status: deadline_status(due, false, today),
                     met_by: None,
                 });
@@ -219,9 +321,10 @@ pub fn obligations<Id: Copy>(
         }
     };
     let phase_end = plus_months(start, rule.job_search_phase_months);
-    let interval = rule.job_search_interval_days;
+    let (interval, set_by) = stricter(rule.job_search_interval_days, &facts.promise.discussion_interval_days);
     chain(
         ObligationKind::JobSearchDiscussion,
+        &set_by,
         interview.on,
         &|d| d + chrono::Days::new(u64::from(interval)),
         phase_end,
@@ -229,12 +332,17 @@ pub fn obligations<Id: Copy>(
     let horizon = plus_months(today, rule.supplementary_interval_months);
     let months = rule.supplementary_interval_months;
     let last_job_search = held.iter().filter(is_discussion).filter(|m| m.on <= phase_end).map(|m| m.on).max();
-    chain(
-        ObligationKind::SupplementaryDiscussion,
-        last_job_search.unwrap_or(phase_end).max(phase_end),
-        &|d| plus_months(d, months),
-        horizon,
-    );
+    let anchor = last_job_search.unwrap_or(phase_end).max(phase_end);
+    // A promise in days is stricter than the statute's months when it comes
+    // sooner from the same anchor.
+    let by_statute = |d: NaiveDate| plus_months(d, months);
+    match &facts.promise.discussion_interval_days {
+        Some((days, id)) if anchor + chrono::Days::new(u64::from(*days)) < by_statute(anchor) => {
+            let days = u64::from(*days);
+            chain(ObligationKind::SupplementaryDiscussion, id, anchor, &|d| d + chrono::Days::new(days), horizon)
+        }
+        _ => chain(ObligationKind::SupplementaryDiscussion, &rule.id, anchor, &by_statute, horizon),
+    }
 
     // Intensive periods: at 6, 12, 18... months, extra discussions spread
     // over the following month each.
@@ -273,6 +381,12 @@ mod tests {
 
     fn meeting(id: u32, on: NaiveDate, kind: MeetingType) -> HeldMeeting<u32> {
         HeldMeeting { id, on, kind }
+    }
+
+    const NO_PROMISE: &LocalPromise = &LocalPromise { interview_working_days: None, discussion_interval_days: None };
+
+    fn facts(start: NaiveDate, meetings: &[HeldMeeting<u32>]) -> CaseFacts<'_, u32> {
+        CaseFacts { job_search_started_on: start, meetings, plan_revised_on: None, promise: NO_PROMISE }
     }
 
     #[test]
@@ -316,7 +430,7 @@ mod tests {
             meeting(2, d(2026, 3, 20), MeetingType::JobSearchDiscussion),
         ];
         let today = d(2026, 4, 10);
-        let list = obligations(&rules, start, &meetings, today).unwrap();
+        let list = obligations(&rules, &facts(start, &meetings), today).unwrap();
         let interview = &list[0];
         assert_eq!(
             (interview.kind, interview.status, interview.met_by),
@@ -336,7 +450,7 @@ mod tests {
         let start = d(2026, 11, 2);
         let due = rules.initial_interview_deadline(start, start).unwrap().0;
         assert_eq!(due, d(2026, 11, 16));
-        let status = |today| obligations::<u32>(&rules, start, &[], today).unwrap()[0].status;
+        let status = |today| obligations(&rules, &facts(start, &[]), today).unwrap()[0].status;
         assert_eq!(status(d(2026, 11, 3)), ObligationStatus::Upcoming);
         assert_eq!(status(d(2026, 11, 12)), ObligationStatus::DueSoon);
         assert_eq!(status(d(2026, 11, 17)), ObligationStatus::Overdue);
@@ -347,11 +461,79 @@ mod tests {
         let rules = Rules::embedded();
         let start = d(2026, 1, 5);
         let meetings = [meeting(1, d(2026, 1, 8), MeetingType::InitialInterview)];
-        let list = obligations(&rules, start, &meetings, d(2026, 8, 1)).unwrap();
+        let list = obligations(&rules, &facts(start, &meetings), d(2026, 8, 1)).unwrap();
         assert!(list.iter().any(|o| o.kind == ObligationKind::SupplementaryDiscussion));
         let intensive: Vec<_> =
             list.iter().filter(|o| o.kind == ObligationKind::IntensiveDiscussion).collect();
         assert_eq!(intensive.len(), 2, "two extra discussions after six months");
         assert!(intensive.iter().all(|o| o.due >= d(2026, 7, 5) && o.due <= d(2026, 8, 5)));
+    }
+
+    #[test]
+    fn the_stricter_of_statute_and_promise_applies() {
+        let rules = Rules::embedded();
+        let under_30 = ServicePromise {
+            id: "promise:under-30".into(),
+            min_age: None,
+            max_age: Some(29),
+            interview_working_days: Some(3),
+            discussion_interval_days: Some(7),
+            effective_from: d(2026, 1, 1),
+            effective_until: None,
+        };
+        // A looser promise never loosens the statute.
+        let loose = ServicePromise {
+            id: "promise:loose".into(),
+            max_age: None,
+            interview_working_days: Some(20),
+            discussion_interval_days: Some(60),
+            ..under_30.clone()
+        };
+        let promises = [under_30, loose];
+        let start = d(2026, 3, 2);
+        let today = d(2026, 3, 20);
+        let young = LocalPromise::strictest(&promises, d(2000, 1, 1), start, today);
+        let old = LocalPromise::strictest(&promises, d(1970, 1, 1), start, today);
+        assert_eq!(young.discussion_interval_days, Some((7, "promise:under-30".into())));
+        assert_eq!(old.interview_working_days, Some((20, "promise:loose".into())));
+
+        let meetings = [meeting(1, d(2026, 3, 4), MeetingType::InitialInterview)];
+        let with = |promise: &LocalPromise| {
+            let facts = CaseFacts { promise, ..facts(start, &meetings) };
+            obligations(&rules, &facts, today).unwrap()
+        };
+        let list = with(&young);
+        assert_eq!((list[0].due, list[0].rule.as_str()), (d(2026, 3, 5), "promise:under-30"));
+        let next = list.iter().find(|o| o.kind == ObligationKind::JobSearchDiscussion).unwrap();
+        assert_eq!((next.due, next.rule.as_str()), (d(2026, 3, 11), "promise:under-30"));
+        let list = with(&old);
+        assert_eq!((list[0].due, list[0].rule.as_str()), (d(2026, 3, 16), "nordic-2026"));
+        let next = list.iter().find(|o| o.kind == ObligationKind::JobSearchDiscussion).unwrap();
+        assert_eq!((next.due, next.rule.as_str()), (d(2026, 3, 18), "nordic-2026"));
+    }
+
+    #[test]
+    fn the_plan_is_reviewed_at_the_latest_discussion() {
+        let rules = Rules::embedded();
+        let start = d(2026, 3, 2);
+        let meetings = [
+            meeting(1, d(2026, 3, 4), MeetingType::InitialInterview),
+            meeting(2, d(2026, 3, 18), MeetingType::JobSearchDiscussion),
+            // Booked, not held: does not yet ask for a review.
+            meeting(3, d(2026, 4, 1), MeetingType::JobSearchDiscussion),
+        ];
+        let today = d(2026, 3, 20);
+        let review = |revised| {
+            let facts = CaseFacts { plan_revised_on: revised, ..facts(start, &meetings) };
+            obligations(&rules, &facts, today)
+                .unwrap()
+                .into_iter()
+                .find(|o| o.kind == ObligationKind::PlanReview)
+                .unwrap()
+        };
+        let missing = review(None);
+        assert_eq!((missing.due, missing.status), (d(2026, 3, 18), ObligationStatus::Overdue));
+        assert_eq!(review(Some(d(2026, 3, 4))).status, ObligationStatus::Overdue, "reviewed before the discussion");
+        assert_eq!(review(Some(d(2026, 3, 18))).status, ObligationStatus::Met);
     }
 }

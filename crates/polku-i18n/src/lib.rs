@@ -227,6 +227,14 @@ mod tests {
                         "letters",
                         "line",
                         "message",
+                        "first",
+                        "scope",
+                        "months",
+                        "percent",
+                        "cap",
+                        "rate",
+                        "from",
+                        "to",
                     ] {
                         args.set(name, FluentValue::from("x"));
                     }
