@@ -62,3 +62,5 @@ error-subsidy-rate-not-allowed = { $field }: 100 per cent pay subsidy is only fo
 error-subsidy-cap-exceeded = { $field }: pay subsidy at { $rate } per cent is at most { $cap } € a month.
 error-path-overlap = { $field }: overlaps the period { $from }–{ $to }.
 error-service-category-mismatch = { $field }: the service does not belong to this stage of the service path.
+error-unknown-service = { $field }: the area's catalogue has no such service.
+error-label-taken = { $field }: the label is already in use.

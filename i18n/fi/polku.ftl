@@ -61,3 +61,5 @@ error-subsidy-rate-not-allowed = { $field }: 100 prosentin palkkatuki on vain yh
 error-subsidy-cap-exceeded = { $field }: { $rate } prosentin palkkatuki on enintään { $cap } € kuukaudessa.
 error-path-overlap = { $field }: menee päällekkäin jakson { $from }–{ $to } kanssa.
 error-service-category-mismatch = { $field }: palvelu ei kuulu tähän palvelupolun vaiheeseen.
+error-unknown-service = { $field }: työllisyysalueen palveluvalikoimassa ei ole tällaista palvelua.
+error-label-taken = { $field }: tunnus on jo käytössä.

@@ -61,3 +61,5 @@ error-subsidy-rate-not-allowed = { $field }: 100 procents lönesubvention gälle
 error-subsidy-cap-exceeded = { $field }: lönesubvention på { $rate } procent är högst { $cap } € i månaden.
 error-path-overlap = { $field }: överlappar perioden { $from }–{ $to }.
 error-service-category-mismatch = { $field }: tjänsten hör inte till detta skede av servicestigen.
+error-unknown-service = { $field }: sysselsättningsområdets tjänsteutbud har ingen sådan tjänst.
+error-label-taken = { $field }: beteckningen används redan.

@@ -8,5 +8,6 @@ mod casework;
 mod catalogue;
 mod deadlines;
 mod harness;
+mod path;
 mod schema;
 mod tenancy;

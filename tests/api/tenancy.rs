@@ -113,6 +113,8 @@ enum Kind {
     Partner,
     Customer,
     Plan,
+    Episode,
+    Promise,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
@@ -145,6 +147,21 @@ const BY_ID: &[(&str, Kind, &str)] = &[
          startsAt: \"2026-11-20T10:00:00Z\", language: FI }) { id } }",
     ),
     ("plan", Kind::Plan, "query($id: ID!) { plan(id: $id) { id } }"),
+    (
+        "addPathEpisode",
+        Kind::Customer,
+        "mutation($id: ID!) { addPathEpisode(input: { customerId: $id, stage: OTHER_EXIT, startsOn: \"2026-01-15\" }) { id } }",
+    ),
+    (
+        "endPathEpisodeEarly",
+        Kind::Episode,
+        "mutation($id: ID!) { endPathEpisodeEarly(id: $id, endsOn: \"2025-03-01\") { id } }",
+    ),
+    (
+        "endServicePromise",
+        Kind::Promise,
+        "mutation($id: ID!) { endServicePromise(id: $id, until: \"2026-12-31\") { id } }",
+    ),
     ("revisePlan", Kind::Plan, "mutation($id: ID!) { revisePlan(planId: $id, fromVersion: 1, input: {}) { id } }"),
     (
         "markTaskDone",
@@ -202,6 +219,24 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         )
         .await;
     let plan_id = data(&plan)["createPlan"]["id"].as_str().unwrap().to_string();
+    let episode = app
+        .gql(
+            Some(&porvoo_admin),
+            "mutation($c: ID!) { addPathEpisode(input: { customerId: $c, stage: WORK_TRIAL, startsOn: \"2025-02-01\", \
+             endsOn: \"2025-04-30\", daysPerWeek: 4, hoursPerDay: 6 }) { id } }",
+            json!({ "c": customer_id }),
+        )
+        .await;
+    let episode_id = data(&episode)["addPathEpisode"]["id"].as_str().unwrap().to_string();
+    let promise = app
+        .gql(
+            Some(&porvoo_admin),
+            "mutation { createServicePromise(input: { label: \"x\", descriptions: [], discussionIntervalDays: 7, \
+             effectiveFrom: \"2026-01-01\" }) { id } }",
+            json!({}),
+        )
+        .await;
+    let promise_id = data(&promise)["createServicePromise"]["id"].as_str().unwrap().to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
@@ -209,6 +244,8 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
             Kind::Partner => &partner_id,
             Kind::Customer => &customer_id,
             Kind::Plan => &plan_id,
+            Kind::Episode => &episode_id,
+            Kind::Promise => &promise_id,
         };
         let response = app.gql(Some(&lahti_admin), query, json!({ "id": id })).await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{name}: {response:#}");

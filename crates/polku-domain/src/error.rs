@@ -81,6 +81,8 @@ error_codes! {
     SubsidyCapExceeded => "SUBSIDY_CAP_EXCEEDED",
     PathOverlap => "PATH_OVERLAP",
     ServiceCategoryMismatch => "SERVICE_CATEGORY_MISMATCH",
+    UnknownService => "UNKNOWN_SERVICE",
+    LabelTaken => "LABEL_TAKEN",
 }
 
 impl fmt::Display for ErrorCode {

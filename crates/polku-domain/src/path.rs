@@ -230,7 +230,9 @@ pub fn check<'r, Org: PartialEq>(
     let start = new.starts_on;
     match (new.stage.is_period(), new.ends_on) {
         (true, None) => return Err(DomainError::field(ErrorCode::Required, "endsOn")),
-        (true, Some(end)) if end < start => return Err(DomainError::field(ErrorCode::InvalidDateRange, "endsOn")),
+        (true, Some(end)) if end < start => {
+            return Err(DomainError::field(ErrorCode::InvalidDateRange, "endsOn"))
+        }
         (false, Some(_)) => return Err(DomainError::field(ErrorCode::NotAPeriod, "endsOn")),
         _ => {}
     }
@@ -257,7 +259,8 @@ pub fn check<'r, Org: PartialEq>(
                 return Err(DomainError::field(ErrorCode::Required, "organiserId"));
             };
             let trials = || others.iter().filter(|e| e.stage == PathStage::WorkTrial);
-            let same: i64 = trials().filter(|e| e.organiser.as_ref() == Some(organiser)).map(Episode::days).sum();
+            let same: i64 =
+                trials().filter(|e| e.organiser.as_ref() == Some(organiser)).map(Episode::days).sum();
             let total: i64 = trials().map(Episode::days).sum();
             let months = limits.work_trial_max_months_same_organiser;
             if same + new.days() > month_days(start, months) {

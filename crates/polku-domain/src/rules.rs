@@ -261,11 +261,8 @@ pub fn obligations<Id: Copy>(
 
     // The plan, reviewed at the latest discussion held (the initial
     // interview drew it up).
-    let latest_held = held
-        .iter()
-        .filter(|m| m.on <= today && m.kind != MeetingType::CoachingSession)
-        .map(|m| m.on)
-        .max();
+    let latest_held =
+        held.iter().filter(|m| m.on <= today && m.kind != MeetingType::CoachingSession).map(|m| m.on).max();
     if let Some(on) = latest_held {
         let met = facts.plan_revised_on.is_some_and(|r| r >= on);
         out.push(Obligation {
@@ -339,7 +336,13 @@ pub fn obligations<Id: Copy>(
     match &facts.promise.discussion_interval_days {
         Some((days, id)) if anchor + chrono::Days::new(u64::from(*days)) < by_statute(anchor) => {
             let days = u64::from(*days);
-            chain(ObligationKind::SupplementaryDiscussion, id, anchor, &|d| d + chrono::Days::new(days), horizon)
+            chain(
+                ObligationKind::SupplementaryDiscussion,
+                id,
+                anchor,
+                &|d| d + chrono::Days::new(days),
+                horizon,
+            )
         }
         _ => chain(ObligationKind::SupplementaryDiscussion, &rule.id, anchor, &by_statute, horizon),
     }
@@ -383,7 +386,8 @@ mod tests {
         HeldMeeting { id, on, kind }
     }
 
-    const NO_PROMISE: &LocalPromise = &LocalPromise { interview_working_days: None, discussion_interval_days: None };
+    const NO_PROMISE: &LocalPromise =
+        &LocalPromise { interview_working_days: None, discussion_interval_days: None };
 
     fn facts(start: NaiveDate, meetings: &[HeldMeeting<u32>]) -> CaseFacts<'_, u32> {
         CaseFacts { job_search_started_on: start, meetings, plan_revised_on: None, promise: NO_PROMISE }
@@ -533,7 +537,11 @@ mod tests {
         };
         let missing = review(None);
         assert_eq!((missing.due, missing.status), (d(2026, 3, 18), ObligationStatus::Overdue));
-        assert_eq!(review(Some(d(2026, 3, 4))).status, ObligationStatus::Overdue, "reviewed before the discussion");
+        assert_eq!(
+            review(Some(d(2026, 3, 4))).status,
+            ObligationStatus::Overdue,
+            "reviewed before the discussion"
+        );
         assert_eq!(review(Some(d(2026, 3, 18))).status, ObligationStatus::Met);
     }
 }

@@ -160,6 +160,10 @@ impl Customer {
     ) -> async_graphql::Result<Vec<crate::deadlines::Obligation>> {
         crate::deadlines::obligations_of(ctx, &self.0).await
     }
+    /// The service path as one timeline, oldest first.
+    async fn path(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::path::PathEpisode>> {
+        crate::path::timeline(ctx, self.0.id).await
+    }
     async fn status_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusChange>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;

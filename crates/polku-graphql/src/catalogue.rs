@@ -201,7 +201,7 @@ pub struct PartnerPayload {
     partner: Partner,
 }
 
-fn tenant_languages(ctx: &Context<'_>) -> Result<Vec<Lang>, ApiError> {
+pub(crate) fn tenant_languages(ctx: &Context<'_>) -> Result<Vec<Lang>, ApiError> {
     let s = crate::context::session(ctx)?;
     Ok(s.tenant.as_ref().ok_or(DomainError::new(ErrorCode::Forbidden))?.enabled_languages.clone())
 }

@@ -2,17 +2,28 @@
 //! start date, each customer's obligations under the rule version in force
 //! when their job search began, and a coach's worklist of everything open.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
-use polku_domain::rules::{self, HeldMeeting, ObligationKind, ObligationStatus, Rules};
-use polku_store::{caseload, meetings, plans};
+use polku_domain::customer::PlanType;
+use polku_domain::path::{Episode, PathRules};
+use polku_domain::rules::{
+    self, CaseFacts, HeldMeeting, LocalPromise, ObligationKind, ObligationStatus, Rules, ServicePromise,
+};
+use polku_store::{caseload, meetings, path, plans, promises, staff};
 use uuid::Uuid;
 
 use crate::context::{require, session, today, CASE_STAFF};
 use crate::error::ApiResult;
+use crate::ApiError;
 
-fn rules_data<'a>(ctx: &Context<'a>) -> &'a Rules {
+pub(crate) fn rules_data<'a>(ctx: &Context<'a>) -> &'a Rules {
     ctx.data::<Rules>().expect("rules attached to the schema")
+}
+
+pub(crate) fn path_rules<'a>(ctx: &Context<'a>) -> &'a PathRules {
+    ctx.data::<PathRules>().expect("path rules attached to the schema")
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -21,6 +32,10 @@ pub enum WorkKind {
     JobSearchDiscussion,
     SupplementaryDiscussion,
     IntensiveDiscussion,
+    /// The plan reviewed at the latest discussion.
+    PlanReview,
+    /// The activation plan reviewed before 24 months of rehabilitative work.
+    ActivationPlanReview,
     /// An agreed task of the customer's current plan.
     PlanTask,
 }
@@ -32,6 +47,8 @@ impl From<ObligationKind> for WorkKind {
             ObligationKind::JobSearchDiscussion => WorkKind::JobSearchDiscussion,
             ObligationKind::SupplementaryDiscussion => WorkKind::SupplementaryDiscussion,
             ObligationKind::IntensiveDiscussion => WorkKind::IntensiveDiscussion,
+            ObligationKind::PlanReview => WorkKind::PlanReview,
+            ObligationKind::ActivationPlanReview => WorkKind::ActivationPlanReview,
         }
     }
 }
@@ -62,31 +79,142 @@ pub struct Obligation {
     met_by_meeting_id: Option<ID>,
 }
 
-pub(crate) fn customer_obligations(
-    rules: &Rules,
-    customer: &polku_store::customers::Customer,
-    held: &[meetings::Meeting],
-    today: NaiveDate,
-) -> Vec<Obligation> {
-    let Some(start) = customer.job_search_started_on else { return Vec::new() };
-    let held: Vec<HeldMeeting<Uuid>> = held
-        .iter()
-        .filter(|m| m.customer_id == customer.id)
-        .map(|m| HeldMeeting { id: m.id, on: m.starts_at.date_naive(), kind: m.meeting_type })
-        .collect();
-    // A start date before the first rules (an old TE-office customer) has
-    // no statutory deadlines to show.
-    rules::obligations(rules, start, &held, today)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|o| Obligation {
-            kind: o.kind.into(),
-            due: o.due,
-            rule_version: o.rule,
-            status: o.status.into(),
-            met_by_meeting_id: o.met_by.map(|m| ID(m.to_string())),
-        })
-        .collect()
+/// What the deadlines of a set of customers rest on, read in a constant
+/// number of statements and grouped by customer, so computing them is
+/// linear in the data whatever the caseload's size.
+pub(crate) struct CaseData {
+    meetings: HashMap<Uuid, Vec<HeldMeeting<Uuid>>>,
+    /// Per customer: the day any plan was last revised, the day an
+    /// activation plan was, and the open tasks of the current plan.
+    plans: HashMap<Uuid, PlanFacts>,
+    episodes: HashMap<Uuid, Vec<Episode<Uuid>>>,
+    promises: Vec<ServicePromise>,
+}
+
+#[derive(Default)]
+struct PlanFacts {
+    revised_on: Option<NaiveDate>,
+    activation_revised_on: Option<NaiveDate>,
+    open_tasks: Vec<plans::Task>,
+}
+
+impl CaseData {
+    pub(crate) async fn load(tx: &mut polku_store::Tx, ids: &[Uuid]) -> Result<CaseData, ApiError> {
+        let mut data = CaseData {
+            meetings: HashMap::new(),
+            plans: HashMap::new(),
+            episodes: HashMap::new(),
+            promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
+        };
+        for m in meetings::for_customers(tx, ids).await? {
+            data.meetings.entry(m.customer_id).or_default().push(HeldMeeting {
+                id: m.id,
+                on: m.starts_at.date_naive(),
+                kind: m.meeting_type,
+            });
+        }
+        // Plans come newest first: the first seen is the current one.
+        for p in plans::for_customers(tx, ids).await? {
+            let facts = data.plans.entry(p.customer_id).or_default();
+            let on = p.current.created_at.date_naive();
+            if facts.revised_on.is_none() {
+                facts.open_tasks =
+                    p.current.content.tasks.iter().filter(|t| t.done_on.is_none()).cloned().collect();
+            }
+            facts.revised_on = facts.revised_on.max(Some(on));
+            if p.plan_type == PlanType::ActivationPlan {
+                facts.activation_revised_on = facts.activation_revised_on.max(Some(on));
+            }
+        }
+        for e in path::for_customers(tx, ids).await? {
+            data.episodes.entry(e.customer_id).or_default().push(e.as_domain());
+        }
+        Ok(data)
+    }
+
+    /// The customer's obligations: statutory (with the area's stricter
+    /// promises), the plan review, and the activation-plan review of the
+    /// service path.
+    pub(crate) fn obligations(
+        &self,
+        rules: &Rules,
+        path_rules: &PathRules,
+        customer: &polku_store::customers::Customer,
+        today: NaiveDate,
+    ) -> Vec<Obligation> {
+        let plan = self.plans.get(&customer.id);
+        let mut out = Vec::new();
+        if let Some(start) = customer.job_search_started_on {
+            let promise = LocalPromise::strictest(&self.promises, customer.birth_date, start, today);
+            let facts = CaseFacts {
+                job_search_started_on: start,
+                meetings: self.meetings.get(&customer.id).map_or(&[], Vec::as_slice),
+                plan_revised_on: plan.and_then(|p| p.revised_on),
+                promise: &promise,
+            };
+            // A start date before the first rules (an old TE-office
+            // customer) has no statutory deadlines to show.
+            out.extend(rules::obligations(rules, &facts, today).unwrap_or_default().into_iter().map(|o| {
+                Obligation {
+                    kind: o.kind.into(),
+                    due: o.due,
+                    rule_version: o.rule,
+                    status: o.status.into(),
+                    met_by_meeting_id: o.met_by.map(|m| ID(m.to_string())),
+                }
+            }));
+        }
+        let episodes = self.episodes.get(&customer.id).map_or(&[][..], Vec::as_slice);
+        let activation = plan.and_then(|p| p.activation_revised_on);
+        if let Some(o) = polku_domain::path::activation_plan_review(path_rules, episodes, activation, today) {
+            out.push(Obligation {
+                kind: o.kind.into(),
+                due: o.due,
+                rule_version: o.rule,
+                status: o.status.into(),
+                met_by_meeting_id: None,
+            });
+        }
+        out
+    }
+
+    /// Every open obligation and plan task of the given customers.
+    fn work_items<'c>(
+        &self,
+        rules: &Rules,
+        path_rules: &PathRules,
+        customers: impl Iterator<Item = &'c polku_store::customers::Customer>,
+        today: NaiveDate,
+    ) -> Vec<WorkItem> {
+        let mut items = Vec::new();
+        for c in customers {
+            let name = format!("{} {}", c.first_names, c.last_name);
+            let item = |kind, due, status, rule_version, task| WorkItem {
+                customer_id: ID(c.id.to_string()),
+                customer_name: name.clone(),
+                service_language: c.service_language.into(),
+                kind,
+                due,
+                status,
+                rule_version,
+                task,
+            };
+            for o in self.obligations(rules, path_rules, c, today) {
+                if o.status != DeadlineStatus::Met {
+                    items.push(item(o.kind, Some(o.due), o.status, Some(o.rule_version), None));
+                }
+            }
+            for t in self.plans.get(&c.id).map_or(&[][..], |p| p.open_tasks.as_slice()) {
+                let status = task_status(t.due, today).into();
+                items.push(item(WorkKind::PlanTask, t.due, status, None, Some(t.what.clone())));
+            }
+        }
+        items.sort_by(|a, b| {
+            let overdue = |i: &WorkItem| i.status != DeadlineStatus::Overdue;
+            (overdue(a), a.due.is_none(), a.due).cmp(&(overdue(b), b.due.is_none(), b.due))
+        });
+        items
+    }
 }
 
 #[derive(SimpleObject)]
@@ -104,17 +232,52 @@ pub struct WorkItem {
     task: Option<String>,
 }
 
-#[derive(SimpleObject, Default)]
+#[derive(SimpleObject, Default, Clone, Copy)]
 pub struct WorklistCounts {
     overdue: i32,
     due_soon: i32,
     upcoming: i32,
 }
 
+impl WorklistCounts {
+    fn of(items: &[WorkItem]) -> WorklistCounts {
+        let mut counts = WorklistCounts::default();
+        for i in items {
+            match i.status {
+                DeadlineStatus::Overdue => counts.overdue += 1,
+                DeadlineStatus::DueSoon => counts.due_soon += 1,
+                DeadlineStatus::Upcoming => counts.upcoming += 1,
+                DeadlineStatus::Met => {}
+            }
+        }
+        counts
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct Worklist {
     /// Overdue first, then by due date.
     items: Vec<WorkItem>,
+    counts: WorklistCounts,
+}
+
+/// One coach's share of the area's work, for a manager.
+#[derive(SimpleObject)]
+pub struct CoachWorkload {
+    /// Null for the customers no coach has yet.
+    coach: Option<crate::casework::Staff>,
+    /// Active customers.
+    caseload: i32,
+    caseload_limit: i32,
+    counts: WorklistCounts,
+    /// The most urgent items, at most `itemsPerCoach` of them.
+    items: Vec<WorkItem>,
+}
+
+#[derive(SimpleObject)]
+pub struct AreaWorklist {
+    /// Coaches with the most overdue work first.
+    coaches: Vec<CoachWorkload>,
     counts: WorklistCounts,
 }
 
@@ -126,6 +289,9 @@ fn task_status(due: Option<NaiveDate>, today: NaiveDate) -> ObligationStatus {
 
 #[derive(Default)]
 pub struct DeadlineQuery;
+
+#[derive(Default)]
+pub struct AreaWorklistQuery;
 
 #[Object]
 impl DeadlineQuery {
@@ -151,73 +317,88 @@ impl DeadlineQuery {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
         let coach = crate::casework::resolve_coach(s, &mut tx, coach_id).await.api()?;
-        let today = today();
         let entries = caseload::for_coach(&mut tx, coach, Utc::now()).await.api()?;
         let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
-        let held = meetings::for_customers(&mut tx, &ids).await.api()?;
-        let plans = plans::for_customers(&mut tx, &ids).await.api()?;
+        let data = CaseData::load(&mut tx, &ids).await.api()?;
         drop(tx);
-
-        let rules = rules_data(ctx);
-        let mut items = Vec::new();
-        for e in &entries {
-            let c = &e.customer;
-            let name = format!("{} {}", c.first_names, c.last_name);
-            for o in customer_obligations(rules, c, &held, today)
-                .into_iter()
-                .filter(|o| o.status != DeadlineStatus::Met)
-            {
-                items.push(WorkItem {
-                    customer_id: ID(c.id.to_string()),
-                    customer_name: name.clone(),
-                    service_language: c.service_language.into(),
-                    kind: o.kind,
-                    due: Some(o.due),
-                    status: o.status,
-                    rule_version: Some(o.rule_version),
-                    task: None,
-                });
-            }
-            // The newest plan is the current one (plans come newest first).
-            if let Some(plan) = plans.iter().find(|p| p.customer_id == c.id) {
-                for t in plan.current.content.tasks.iter().filter(|t| t.done_on.is_none()) {
-                    items.push(WorkItem {
-                        customer_id: ID(c.id.to_string()),
-                        customer_name: name.clone(),
-                        service_language: c.service_language.into(),
-                        kind: WorkKind::PlanTask,
-                        due: t.due,
-                        status: task_status(t.due, today).into(),
-                        rule_version: None,
-                        task: Some(t.what.clone()),
-                    });
-                }
-            }
-        }
-        items.sort_by(|a, b| {
-            let overdue = |i: &WorkItem| i.status != DeadlineStatus::Overdue;
-            (overdue(a), a.due.is_none(), a.due).cmp(&(overdue(b), b.due.is_none(), b.due))
-        });
-        let mut counts = WorklistCounts::default();
-        for i in &items {
-            match i.status {
-                DeadlineStatus::Overdue => counts.overdue += 1,
-                DeadlineStatus::DueSoon => counts.due_soon += 1,
-                DeadlineStatus::Upcoming => counts.upcoming += 1,
-                DeadlineStatus::Met => {}
-            }
-        }
+        let items =
+            data.work_items(rules_data(ctx), path_rules(ctx), entries.iter().map(|e| &e.customer), today());
+        let counts = WorklistCounts::of(&items);
         Ok(Worklist { items, counts })
     }
 }
 
-/// Obligations on a customer, read with the customer's meetings.
+const MAX_ITEMS_PER_COACH: i32 = 500;
+
+#[Object]
+impl AreaWorklistQuery {
+    /// A manager's view: the worklist of the whole area grouped by coach,
+    /// with caseloads and counts, in a constant number of statements.
+    async fn area_worklist(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Items listed per coach, most urgent first (default 10, at most 500).")]
+        items_per_coach: Option<i32>,
+    ) -> async_graphql::Result<AreaWorklist> {
+        let s = require(ctx, &[polku_domain::Role::Manager, polku_domain::Role::TenantAdmin]).api()?;
+        let per_coach = items_per_coach.unwrap_or(10);
+        if !(0..=MAX_ITEMS_PER_COACH).contains(&per_coach) {
+            return Err(ApiError::from(
+                polku_domain::DomainError::field(polku_domain::ErrorCode::OutOfRange, "itemsPerCoach")
+                    .with_arg("min", 0)
+                    .with_arg("max", MAX_ITEMS_PER_COACH),
+            )
+            .into_graphql());
+        }
+        let limit = s.tenant.as_ref().map_or(0, |t| t.caseload_limit);
+        let mut tx = s.tx().await.api()?;
+        let entries = caseload::for_area(&mut tx, Utc::now()).await.api()?;
+        let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
+        let data = CaseData::load(&mut tx, &ids).await.api()?;
+        let coaches = staff::list(&mut tx, true).await.api()?;
+        drop(tx);
+
+        let mut by_coach: HashMap<Option<Uuid>, Vec<&polku_store::customers::Customer>> = HashMap::new();
+        for e in &entries {
+            by_coach.entry(e.customer.coach_id).or_default().push(&e.customer);
+        }
+        let (rules, path_rules, today) = (rules_data(ctx), path_rules(ctx), today());
+        let mut total = WorklistCounts::default();
+        let mut workload = |coach: Option<crate::casework::Staff>,
+                            customers: &[&polku_store::customers::Customer]| {
+            let mut items = data.work_items(rules, path_rules, customers.iter().copied(), today);
+            let counts = WorklistCounts::of(&items);
+            total.overdue += counts.overdue;
+            total.due_soon += counts.due_soon;
+            total.upcoming += counts.upcoming;
+            items.truncate(per_coach as usize);
+            CoachWorkload { coach, caseload: customers.len() as i32, caseload_limit: limit, counts, items }
+        };
+        let mut out: Vec<CoachWorkload> = coaches
+            .into_iter()
+            .map(|c| {
+                let customers = by_coach.remove(&Some(c.id)).unwrap_or_default();
+                workload(Some(crate::casework::Staff(c)), &customers)
+            })
+            .collect();
+        // Customers of coaches who have left, and those with none.
+        let rest: Vec<_> = by_coach.into_values().flatten().collect();
+        if !rest.is_empty() {
+            out.push(workload(None, &rest));
+        }
+        out.sort_by_key(|w| (std::cmp::Reverse(w.counts.overdue), w.coach.is_none()));
+        Ok(AreaWorklist { coaches: out, counts: total })
+    }
+}
+
+/// Obligations on a customer, read with the customer's meetings, plans
+/// and service path.
 pub(crate) async fn obligations_of(
     ctx: &Context<'_>,
     customer: &polku_store::customers::Customer,
 ) -> async_graphql::Result<Vec<Obligation>> {
     let s = require(ctx, CASE_STAFF).api()?;
     let mut tx = s.tx().await.api()?;
-    let held = meetings::for_customers(&mut tx, &[customer.id]).await.api()?;
-    Ok(customer_obligations(rules_data(ctx), customer, &held, today()))
+    let data = CaseData::load(&mut tx, &[customer.id]).await.api()?;
+    Ok(data.obligations(rules_data(ctx), path_rules(ctx), customer, today()))
 }

@@ -149,7 +149,7 @@ pub fn localize_response(mut response: Response, ctx: &RequestContext) -> Respon
             for (k, v) in args {
                 if let Value::String(v) = v {
                     // Message arguments are a closed set of names.
-                    if let Some(name) = ARG_NAMES.iter().find(|n| **n == k.as_str()) {
+                    if let Some(name) = polku_i18n::ARG_NAMES.iter().find(|n| **n == k.as_str()) {
                         domain.args.push((name, v.clone()));
                     }
                 }
@@ -167,5 +167,3 @@ pub fn localize_response(mut response: Response, ctx: &RequestContext) -> Respon
     }
     response
 }
-
-const ARG_NAMES: &[&str] = &["value", "max", "min", "lang", "claim", "count", "name"];

@@ -12,6 +12,7 @@ mod error;
 mod input;
 mod loaders;
 mod pagination;
+mod path;
 mod reference;
 mod savepoint;
 mod tenants;
@@ -28,10 +29,17 @@ pub struct Query(
     reference::ReferenceQuery,
     casework::CaseworkQuery,
     deadlines::DeadlineQuery,
+    deadlines::AreaWorklistQuery,
+    path::PathQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(tenants::TenantMutation, catalogue::CatalogueMutation, casework::CaseworkMutation);
+pub struct Mutation(
+    tenants::TenantMutation,
+    catalogue::CatalogueMutation,
+    casework::CaseworkMutation,
+    path::PathMutation,
+);
 
 pub type PolkuSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -41,6 +49,7 @@ pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault) -> Polku
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(vault)
         .data(polku_domain::rules::Rules::embedded())
+        .data(polku_domain::path::PathRules::embedded())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(savepoint::MutationSavepoints)

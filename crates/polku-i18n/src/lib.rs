@@ -25,6 +25,43 @@ const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::En, "transfer.ftl", include_str!("../../../i18n/en/transfer.ftl")),
 ];
 
+/// The names messages may take as arguments besides `field` and `trace`: a
+/// closed set, so that an error's arguments carried through the GraphQL
+/// layer can never smuggle in anything else.
+pub const ARG_NAMES: &[&str] = &[
+    "value",
+    "max",
+    "min",
+    "lang",
+    "claim",
+    "count",
+    "name",
+    "area",
+    "date",
+    "coach",
+    "coachPhone",
+    "coachEmail",
+    "detail",
+    "columns",
+    "column",
+    "lines",
+    "imported",
+    "updated",
+    "notEligible",
+    "rejected",
+    "letters",
+    "line",
+    "message",
+    "first",
+    "scope",
+    "months",
+    "percent",
+    "cap",
+    "rate",
+    "from",
+    "to",
+];
+
 /// Message lookup in three languages. Cheap to share: build once, keep in an `Arc`.
 pub struct Localizer {
     bundles: Vec<(Lang, FluentBundle<FluentResource>)>,
@@ -201,42 +238,8 @@ mod tests {
                 if let Some(pattern) = msg.value() {
                     let mut errors = Vec::new();
                     let mut args = FluentArgs::new();
-                    for name in [
-                        "field",
-                        "value",
-                        "max",
-                        "min",
-                        "lang",
-                        "claim",
-                        "trace",
-                        "count",
-                        "name",
-                        "area",
-                        "date",
-                        "coach",
-                        "coachPhone",
-                        "coachEmail",
-                        "detail",
-                        "columns",
-                        "column",
-                        "lines",
-                        "imported",
-                        "updated",
-                        "notEligible",
-                        "rejected",
-                        "letters",
-                        "line",
-                        "message",
-                        "first",
-                        "scope",
-                        "months",
-                        "percent",
-                        "cap",
-                        "rate",
-                        "from",
-                        "to",
-                    ] {
-                        args.set(name, FluentValue::from("x"));
+                    for name in ARG_NAMES.iter().chain(&["field", "trace"]) {
+                        args.set(*name, FluentValue::from("x"));
                     }
                     bundle.format_pattern(pattern, Some(&args), &mut errors);
                     assert!(errors.is_empty(), "{lang} {id}: {errors:?}");

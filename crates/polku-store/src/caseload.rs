@@ -33,10 +33,28 @@ pub async fn for_coach(
     coach: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Vec<CaseloadEntry>, StoreError> {
+    load(tx, Some(coach), now, "caseload").await
+}
+
+/// Every active customer of the area, assigned or not, for a manager's
+/// view across coaches.
+pub async fn for_area(tx: &mut Tx, now: DateTime<Utc>) -> Result<Vec<CaseloadEntry>, StoreError> {
+    load(tx, None, now, "area worklist").await
+}
+
+async fn load(
+    tx: &mut Tx,
+    coach: Option<Uuid>,
+    now: DateTime<Utc>,
+    what: &str,
+) -> Result<Vec<CaseloadEntry>, StoreError> {
+    // Two statements rather than one with `$1 IS NULL OR …`, so a coach's
+    // caseload keeps its index under a cached generic plan.
+    let filter = if coach.is_some() { "coach_id = $1" } else { "$1::uuid IS NULL" };
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS}, p.plan_id, p.current_version AS plan_version, m.next_meeting_at, \
                 coalesce(t.open_tasks, 0) AS open_tasks \
-         FROM (SELECT * FROM customers WHERE coach_id = $1 AND status = 'active') c \
+         FROM (SELECT * FROM customers WHERE {filter} AND status = 'active') c \
          LEFT JOIN LATERAL (SELECT plan_id, current_version FROM employment_plans ep \
              WHERE ep.tenant_id = c.tenant_id AND ep.customer_id = c.customer_id \
              ORDER BY ep.created_at DESC LIMIT 1) p ON true \
@@ -62,6 +80,6 @@ pub async fn for_coach(
         })
         .collect();
     let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
-    audit::record(tx, &ids, AuditAction::Read, "caseload").await?;
+    audit::record(tx, &ids, AuditAction::Read, what).await?;
     Ok(entries)
 }

@@ -35,6 +35,9 @@ const CONSTRAINTS: &[(&str, ErrorCode, &str)] = &[
     ("customers_home_municipality_fkey", ErrorCode::MunicipalityNotInArea, "homeMunicipality"),
     ("customers_coach_fkey", ErrorCode::UnknownCoach, "coachId"),
     ("staff_subject_key", ErrorCode::Validation, "subject"),
+    ("service_promises_label_key", ErrorCode::LabelTaken, "label"),
+    ("path_episodes_service_fkey", ErrorCode::UnknownService, "serviceId"),
+    ("path_episodes_organiser_fkey", ErrorCode::UnknownPartner, "organiserId"),
 ];
 
 impl From<sqlx::Error> for StoreError {
