@@ -64,3 +64,15 @@ error-path-overlap = { $field }: overlaps the period { $from }–{ $to }.
 error-service-category-mismatch = { $field }: the service does not belong to this stage of the service path.
 error-unknown-service = { $field }: the area's catalogue has no such service.
 error-label-taken = { $field }: the label is already in use.
+error-illegal-transition = A referral in state { $from } cannot be { $value ->
+        [send] sent
+        [accept] accepted
+        [decline] declined
+        [start] started
+        [complete] completed
+        [interrupt] interrupted
+       *[other] cancelled
+    }.
+error-service-retired = { $field }: the service has been retired and takes no more referrals.
+error-api-key-revoked = The API key has been revoked.
+error-rate-limited = Too many requests. Try again in { $value } seconds.

@@ -63,3 +63,15 @@ error-path-overlap = { $field }: menee päällekkäin jakson { $from }–{ $to }
 error-service-category-mismatch = { $field }: palvelu ei kuulu tähän palvelupolun vaiheeseen.
 error-unknown-service = { $field }: työllisyysalueen palveluvalikoimassa ei ole tällaista palvelua.
 error-label-taken = { $field }: tunnus on jo käytössä.
+error-illegal-transition = Lähetettä ei voi { $value ->
+        [send] lähettää
+        [accept] hyväksyä
+        [decline] hylätä
+        [start] aloittaa
+        [complete] päättää
+        [interrupt] keskeyttää
+       *[other] perua
+    } tilassa { $from }.
+error-service-retired = { $field }: palvelu on poistettu käytöstä, eikä siihen voi enää ohjata.
+error-api-key-revoked = API-avain on peruttu.
+error-rate-limited = Liikaa pyyntöjä. Yritä uudelleen { $value } sekunnin kuluttua.

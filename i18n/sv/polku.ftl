@@ -63,3 +63,15 @@ error-path-overlap = { $field }: överlappar perioden { $from }–{ $to }.
 error-service-category-mismatch = { $field }: tjänsten hör inte till detta skede av servicestigen.
 error-unknown-service = { $field }: sysselsättningsområdets tjänsteutbud har ingen sådan tjänst.
 error-label-taken = { $field }: beteckningen används redan.
+error-illegal-transition = Remissen kan inte { $value ->
+        [send] skickas
+        [accept] godkännas
+        [decline] avslås
+        [start] inledas
+        [complete] avslutas
+        [interrupt] avbrytas
+       *[other] återkallas
+    } i läget { $from }.
+error-service-retired = { $field }: tjänsten har tagits ur bruk och kan inte längre väljas.
+error-api-key-revoked = API-nyckeln har återkallats.
+error-rate-limited = För många förfrågningar. Försök igen om { $value } sekunder.

@@ -4,7 +4,14 @@
 // Each bench uses only part of this module.
 #![allow(dead_code)]
 
+use std::time::{Duration, Instant};
+
+use polku_domain::Role;
+use polku_server::auth::{dev_claims, mint_hs256, Verifier};
 use polku_store::{admin, PoolConfig, Store};
+use serde_json::json;
+
+const SECRET: &[u8] = b"polku-bench-secret";
 
 pub struct BenchDb {
     pub store: Store,
@@ -36,6 +43,13 @@ impl BenchDb {
         Ok(BenchDb { store, vault, admin_url, name })
     }
 
+    /// A superuser connection to this database, for loading bulk data
+    /// faster than the API could.
+    pub async fn superuser(&self) -> anyhow::Result<sqlx::PgConnection> {
+        use sqlx::Connection;
+        Ok(sqlx::PgConnection::connect(&admin::with_database(&self.admin_url, &self.name)?).await?)
+    }
+
     pub async fn drop(self) -> anyhow::Result<()> {
         self.store.pool().close().await;
         admin::drop_database(&self.admin_url, &self.name).await?;
@@ -63,4 +77,95 @@ pub fn peak_memory_mib() -> f64 {
         .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
+}
+
+/// Serves the gateway on a loopback port; returns its GraphQL URL.
+pub async fn serve(store: &Store, vault: &polku_store::pii::HetuVault) -> anyhow::Result<String> {
+    let verifier = Verifier::new(Some(SECRET), None, None, None)?;
+    let state =
+        polku_server::AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, polku_server::router(state)).await });
+    Ok(format!("http://{addr}/graphql"))
+}
+
+/// A token the served gateway accepts.
+pub fn token(subject: &str, tenant: &str, roles: &[Role]) -> anyhow::Result<String> {
+    mint_hs256(SECRET, &dev_claims(subject, Some(tenant), roles, None, None, None, 1))
+}
+
+/// Requests per second and latency of `query` from `concurrency` clients
+/// for `length`, printed as one line.
+pub async fn measure(
+    url: &str,
+    token: &str,
+    label: &str,
+    query: &str,
+    concurrency: usize,
+    length: Duration,
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let body = json!({ "query": query }).to_string();
+    // Warm up connections and caches.
+    for _ in 0..20 {
+        client
+            .post(url)
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await?;
+    }
+    let start = Instant::now();
+    let deadline = start + length;
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (client, url, token, body) = (client.clone(), url.to_string(), token.to_string(), body.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let r = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().is_success() => {
+                        let text = r.text().await.unwrap_or_default();
+                        if text.contains("\"errors\"") {
+                            errors += 1;
+                        }
+                    }
+                    _ => errors += 1,
+                }
+                latencies.push(t.elapsed());
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for w in workers {
+        let (l, e) = w.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1000.0
+    };
+    println!(
+        "{label:<28} concurrency {concurrency:>2}: {:>7.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests, {errors} errors)",
+        latencies.len() as f64 / elapsed,
+        pct(0.50),
+        pct(0.99),
+        latencies.len()
+    );
+    Ok(())
 }

@@ -83,6 +83,10 @@ error_codes! {
     ServiceCategoryMismatch => "SERVICE_CATEGORY_MISMATCH",
     UnknownService => "UNKNOWN_SERVICE",
     LabelTaken => "LABEL_TAKEN",
+    IllegalTransition => "ILLEGAL_TRANSITION",
+    ServiceRetired => "SERVICE_RETIRED",
+    ApiKeyRevoked => "API_KEY_REVOKED",
+    RateLimited => "RATE_LIMITED",
 }
 
 impl fmt::Display for ErrorCode {

@@ -36,6 +36,7 @@ pub mod lang;
 pub mod money;
 pub mod municipality;
 pub mod path;
+pub mod referral;
 pub mod role;
 pub mod rules;
 pub mod tenant;

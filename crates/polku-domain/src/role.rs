@@ -23,6 +23,10 @@ pub enum Role {
     Partner,
     /// Regional TE/ELY oversight; sees aggregates only.
     Oversight,
+    /// The gateway itself while it looks up a partner's API key, before it
+    /// knows the partner. Never in a token: it is not in `ALL`, so it does
+    /// not parse.
+    ApiKeyCheck,
 }
 
 impl Role {
@@ -37,6 +41,7 @@ impl Role {
             Role::Coach => "coach",
             Role::Partner => "partner",
             Role::Oversight => "oversight",
+            Role::ApiKeyCheck => "api_key_check",
         }
     }
 

@@ -11,6 +11,7 @@ use polku_domain::path::{Episode, PathRules};
 use polku_domain::rules::{
     self, CaseFacts, HeldMeeting, LocalPromise, ObligationKind, ObligationStatus, Rules, ServicePromise,
 };
+use polku_store::audit::{self, AuditAction};
 use polku_store::{caseload, meetings, path, plans, promises, staff};
 use uuid::Uuid;
 
@@ -106,7 +107,7 @@ impl CaseData {
             episodes: HashMap::new(),
             promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
         };
-        for m in meetings::for_customers(tx, ids).await? {
+        for m in meetings::days_for_customers(tx, ids).await? {
             data.meetings.entry(m.customer_id).or_default().push(HeldMeeting {
                 id: m.id,
                 on: m.starts_at.date_naive(),
@@ -356,7 +357,6 @@ impl AreaWorklistQuery {
         let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
         let data = CaseData::load(&mut tx, &ids).await.api()?;
         let coaches = staff::list(&mut tx, true).await.api()?;
-        drop(tx);
 
         let mut by_coach: HashMap<Option<Uuid>, Vec<&polku_store::customers::Customer>> = HashMap::new();
         for e in &entries {
@@ -387,6 +387,15 @@ impl AreaWorklistQuery {
             out.push(workload(None, &rest));
         }
         out.sort_by_key(|w| (std::cmp::Reverse(w.counts.overdue), w.coach.is_none()));
+        // The customers named in the view are the ones read.
+        let mut shown: Vec<Uuid> = out
+            .iter()
+            .flat_map(|w| &w.items)
+            .filter_map(|i| Uuid::parse_str(i.customer_id.as_str()).ok())
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        audit::record(&mut tx, &shown, AuditAction::Read, "area worklist").await.api()?;
         Ok(AreaWorklist { coaches: out, counts: total })
     }
 }

@@ -38,6 +38,7 @@ const CONSTRAINTS: &[(&str, ErrorCode, &str)] = &[
     ("service_promises_label_key", ErrorCode::LabelTaken, "label"),
     ("path_episodes_service_fkey", ErrorCode::UnknownService, "serviceId"),
     ("path_episodes_organiser_fkey", ErrorCode::UnknownPartner, "organiserId"),
+    ("referrals_service_fkey", ErrorCode::UnknownService, "serviceId"),
 ];
 
 impl From<sqlx::Error> for StoreError {
