@@ -17,7 +17,6 @@ use crate::reference::{all_texts, Language, LanguageStatus, LocalizedString, Mun
 use crate::ApiError;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "polku_domain::Role")]
 pub enum Role {
     PlatformAdmin,
     TenantAdmin,
@@ -25,6 +24,22 @@ pub enum Role {
     Coach,
     Partner,
     Oversight,
+}
+
+impl Role {
+    /// The roles a token can carry; the gateway's internal ones are not shown.
+    fn from_domain(r: polku_domain::Role) -> Option<Role> {
+        use polku_domain::Role as D;
+        Some(match r {
+            D::PlatformAdmin => Role::PlatformAdmin,
+            D::TenantAdmin => Role::TenantAdmin,
+            D::Manager => Role::Manager,
+            D::Coach => Role::Coach,
+            D::Partner => Role::Partner,
+            D::Oversight => Role::Oversight,
+            D::ApiKeyCheck => return None,
+        })
+    }
 }
 
 /// The signed-in caller.
@@ -207,7 +222,7 @@ impl TenantQuery {
         let s = session(ctx).api()?;
         Ok(Viewer {
             subject: s.actor.subject.clone(),
-            roles: s.actor.roles.iter().map(|r| (*r).into()).collect(),
+            roles: s.actor.roles.iter().copied().filter_map(Role::from_domain).collect(),
             tenant_slug: s.actor.tenant.as_ref().map(|t| t.to_string()),
             partner_id: s.actor.partner_id.map(|p| ID(p.to_string())),
             region: s.actor.region.as_ref().map(|r| r.to_string()),
