@@ -89,6 +89,21 @@ impl TestApp {
         TestApp { router: polku_server::router(state), store, app_url, superuser_url }
     }
 
+    /// Another gateway on the same database, with its own connection pool:
+    /// a second replica.
+    pub fn replica(&self) -> TestApp {
+        let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
+        let store = Store::connect_lazy(&self.app_url, &pool).unwrap();
+        let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
+        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault());
+        TestApp {
+            router: polku_server::router(state),
+            store,
+            app_url: self.app_url.clone(),
+            superuser_url: self.superuser_url.clone(),
+        }
+    }
+
     pub fn token(&self, tenant: Option<&str>, roles: &[Role]) -> String {
         self.token_with(tenant, roles, None, None)
     }

@@ -8,6 +8,8 @@ mod casework;
 mod catalogue;
 mod deadlines;
 mod harness;
+mod helm;
 mod path;
+mod referrals;
 mod schema;
 mod tenancy;

@@ -115,6 +115,7 @@ enum Kind {
     Plan,
     Episode,
     Promise,
+    Referral,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
@@ -157,6 +158,20 @@ const BY_ID: &[(&str, Kind, &str)] = &[
         Kind::Episode,
         "mutation($id: ID!) { endPathEpisodeEarly(id: $id, endsOn: \"2025-03-01\") { id } }",
     ),
+    ("sendReferral", Kind::Referral, "mutation($id: ID!) { sendReferral(id: $id) { id } }"),
+    ("acceptReferral", Kind::Referral, "mutation($id: ID!) { acceptReferral(id: $id) { id } }"),
+    ("startReferral", Kind::Referral, "mutation($id: ID!) { startReferral(id: $id) { id } }"),
+    ("referral", Kind::Referral, "query($id: ID!) { referral(id: $id) { id } }"),
+    ("declineReferral", Kind::Referral, "mutation($id: ID!) { declineReferral(id: $id, reason: \"x\") { id } }"),
+    ("completeReferral", Kind::Referral, "mutation($id: ID!) { completeReferral(id: $id, outcome: OTHER) { id } }"),
+    ("interruptReferral", Kind::Referral, "mutation($id: ID!) { interruptReferral(id: $id, outcome: OTHER) { id } }"),
+    ("cancelReferral", Kind::Referral, "mutation($id: ID!) { cancelReferral(id: $id) { id } }"),
+    ("referCustomer", Kind::Customer, "mutation($id: ID!) { referCustomer(customerId: $id, serviceId: $id) { id } }"),
+    (
+        "serviceUtilisation",
+        Kind::Service,
+        "query($id: ID!) { serviceUtilisation(serviceId: $id, from: \"2026-01-01\", to: \"2026-02-01\") { month } }",
+    ),
     (
         "endServicePromise",
         Kind::Promise,
@@ -171,7 +186,7 @@ const BY_ID: &[(&str, Kind, &str)] = &[
 ];
 
 /// Arguments that filter a list: another tenant's id simply matches nothing.
-const FILTERS: &[&str] = &["services", "customers", "auditLog", "caseload", "worklist"];
+const FILTERS: &[&str] = &["services", "customers", "auditLog", "caseload", "worklist", "referrals"];
 
 #[tokio::test]
 async fn another_tenants_ids_are_not_found_for_every_operation() {
@@ -237,6 +252,14 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         )
         .await;
     let promise_id = data(&promise)["createServicePromise"]["id"].as_str().unwrap().to_string();
+    let referral = app
+        .gql(
+            Some(&porvoo_admin),
+            "mutation($c: ID!, $s: ID!) { referCustomer(customerId: $c, serviceId: $s) { id } }",
+            json!({ "c": customer_id, "s": service_id }),
+        )
+        .await;
+    let referral_id = data(&referral)["referCustomer"]["id"].as_str().unwrap().to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
@@ -246,6 +269,7 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
             Kind::Plan => &plan_id,
             Kind::Episode => &episode_id,
             Kind::Promise => &promise_id,
+            Kind::Referral => &referral_id,
         };
         let response = app.gql(Some(&lahti_admin), query, json!({ "id": id })).await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{name}: {response:#}");

@@ -71,7 +71,11 @@ fn may(action: ReferralAction, roles: &[Role]) -> bool {
 /// The state `action` leads to from `from`, before capacity is counted:
 /// `Start` asks for a place, and the store turns it into `Queued` when the
 /// service is full.
-pub fn next(from: ReferralState, action: ReferralAction, roles: &[Role]) -> Result<ReferralState, DomainError> {
+pub fn next(
+    from: ReferralState,
+    action: ReferralAction,
+    roles: &[Role],
+) -> Result<ReferralState, DomainError> {
     use ReferralAction as A;
     use ReferralState as S;
     if !may(action, roles) {

@@ -14,6 +14,7 @@ mod loaders;
 mod pagination;
 mod path;
 mod reference;
+mod referrals;
 mod savepoint;
 mod tenants;
 
@@ -31,6 +32,7 @@ pub struct Query(
     deadlines::DeadlineQuery,
     deadlines::AreaWorklistQuery,
     path::PathQuery,
+    referrals::ReferralQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct Mutation(
     catalogue::CatalogueMutation,
     casework::CaseworkMutation,
     path::PathMutation,
+    referrals::ReferralMutation,
 );
 
 pub type PolkuSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -19,6 +19,7 @@ pub mod pii;
 pub mod plans;
 pub mod promises;
 pub mod reference;
+pub mod referrals;
 pub mod services;
 pub mod staff;
 pub mod tenants;

@@ -1,0 +1,246 @@
+//! Referrals through the API: the course of a referral with every
+//! transition kept, what a partner organisation sees (and that the database
+//! itself keeps the rest from it), capacity with its queue under concurrent
+//! starts on two gateway replicas, and localised refusals.
+
+use futures::future::join_all;
+use polku_domain::Role;
+use serde_json::{json, Value};
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+use crate::harness::{act_as, data, error_code, error_field, error_message, token_for, TestApp};
+
+const SERVICE: &str =
+    "mutation($p: ID, $c: Int) { createService(input: { names: [{lang: FI, text: \"Puutyöpaja\"}], \
+    category: WORKSHOP, languages: [FI], activeFrom: \"2026-01-01\", providerId: $p, capacity: $c, \
+    costPerPlaceMonth: \"900\" }) { service { id } } }";
+const REFER: &str =
+    "mutation($c: ID!, $s: ID!) { referCustomer(customerId: $c, serviceId: $s) { id state } }";
+
+fn transition(name: &str) -> String {
+    format!("mutation($id: ID!) {{ {name}(id: $id) {{ id state }} }}")
+}
+
+async fn partner_id(app: &TestApp, token: &str, name: &str) -> Uuid {
+    let r = app.gql(Some(token), "{ partners(first: 50) { edges { node { id name } } } }", json!({})).await;
+    let id = data(&r)["partners"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["name"] == name)
+        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+        .unwrap();
+    id.parse().unwrap()
+}
+
+struct Area {
+    coach: String,
+    admin: String,
+    samaria: String,
+    posintra: String,
+    samaria_id: Uuid,
+    customers: Vec<Value>,
+}
+
+async fn area(app: &TestApp) -> Area {
+    let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach, Role::Manager]);
+    let admin = app.token(Some("porvoo"), &[Role::TenantAdmin]);
+    let samaria_id = partner_id(app, &admin, "Samaria rf").await;
+    let posintra_id = partner_id(app, &admin, "Posintra").await;
+    let r = app.gql(Some(&coach), "{ customers(first: 20) { edges { node { id } } } }", json!({})).await;
+    let customers =
+        data(&r)["customers"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect();
+    Area {
+        samaria: app.token_with(Some("porvoo"), &[Role::Partner], Some(samaria_id), None),
+        posintra: app.token_with(Some("porvoo"), &[Role::Partner], Some(posintra_id), None),
+        coach,
+        admin,
+        samaria_id,
+        customers,
+    }
+}
+
+async fn service(app: &TestApp, a: &Area, capacity: i32) -> Value {
+    let r = app.gql(Some(&a.admin), SERVICE, json!({ "p": a.samaria_id, "c": capacity })).await;
+    data(&r)["createService"]["service"]["id"].clone()
+}
+
+/// Refers, sends and has Samaria accept `n` customers; returns the referral ids.
+async fn accepted(app: &TestApp, a: &Area, service: &Value, n: usize) -> Vec<Value> {
+    let mut ids = Vec::new();
+    for c in &a.customers[..n] {
+        let r = app.gql(Some(&a.coach), REFER, json!({ "c": c, "s": service })).await;
+        let id = data(&r)["referCustomer"]["id"].clone();
+        data(&app.gql(Some(&a.coach), &transition("sendReferral"), json!({ "id": id })).await);
+        data(&app.gql(Some(&a.samaria), &transition("acceptReferral"), json!({ "id": id })).await);
+        ids.push(id);
+    }
+    ids
+}
+
+async fn states(app: &TestApp, token: &str, service: &Value) -> Vec<(String, String)> {
+    let r = app
+        .gql(Some(token), "query($s: ID) { referrals(serviceId: $s) { id state } }", json!({ "s": service }))
+        .await;
+    data(&r)["referrals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r["state"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_referral_runs_its_course_and_a_partner_sees_only_its_own() {
+    let app = TestApp::spawn().await;
+    let a = area(&app).await;
+    let service = service(&app, &a, 2).await;
+
+    let r = app.gql(Some(&a.coach), REFER, json!({ "c": a.customers[0], "s": service })).await;
+    let first = data(&r)["referCustomer"]["id"].clone();
+    assert_eq!(data(&r)["referCustomer"]["state"], "PROPOSED");
+    // Not yet sent: the partner sees nothing.
+    assert_eq!(states(&app, &a.samaria, &service).await, vec![]);
+    data(&app.gql(Some(&a.coach), &transition("sendReferral"), json!({ "id": first })).await);
+
+    let list = "{ referrals { state serviceName customer { name serviceLanguage phone email } } }";
+    let r = app.gql(Some(&a.samaria), list, json!({})).await;
+    assert_eq!(data(&r)["referrals"].as_array().unwrap().len(), 1);
+    assert_eq!(data(&r)["referrals"][0]["serviceName"], "Puutyöpaja");
+    assert!(data(&r)["referrals"][0]["customer"]["name"].is_string());
+    // Another organisation sees none of it, and cannot act on it.
+    assert_eq!(data(&app.gql(Some(&a.posintra), list, json!({})).await)["referrals"], json!([]));
+    let r = app.gql(Some(&a.posintra), &transition("acceptReferral"), json!({ "id": first })).await;
+    assert_eq!(error_code(&r), Some("NOT_FOUND"));
+    // A partner reads no customer through the staff's queries.
+    let r = app
+        .gql(Some(&a.samaria), "query($c: ID!) { customer(id: $c) { name } }", json!({ "c": a.customers[0] }))
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+
+    // The database itself: as Samaria, only the referred customer's row,
+    // and nothing of plans or meetings.
+    let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    act_as(&mut tx, "partner", "porvoo").await;
+    sqlx::query("SELECT set_config('polku.partner_id', $1, true)")
+        .bind(a.samaria_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(seen, 1);
+    for table in ["employment_plans", "meetings", "letters", "path_episodes"] {
+        let n: i64 =
+            sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    let changed = sqlx::query("UPDATE customers SET phone = '1'").execute(&mut *tx).await;
+    assert!(changed.is_err() || changed.unwrap().rows_affected() == 0, "a partner changes no customer");
+    tx.rollback().await.unwrap();
+
+    // Accepted, started, completed; each step kept with who and when.
+    for (step, state) in [("acceptReferral", "ACCEPTED"), ("startReferral", "STARTED")] {
+        let r = app.gql(Some(&a.samaria), &transition(step), json!({ "id": first })).await;
+        assert_eq!(data(&r)[step]["state"], state);
+    }
+    let r = app
+        .gql_lang(Some(&a.samaria), Some("sv"), &transition("acceptReferral"), json!({ "id": first }))
+        .await;
+    assert_eq!(error_code(&r), Some("ILLEGAL_TRANSITION"));
+    assert!(error_message(&r).contains("godkännas"), "{r:#}");
+    let done = "mutation($id: ID!) { completeReferral(id: $id, outcome: EMPLOYED) { state outcome endedOn history { state actor } } }";
+    let r = app.gql(Some(&a.samaria), done, json!({ "id": first })).await;
+    let history: Vec<&str> = data(&r)["completeReferral"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(history, ["proposed", "sent", "accepted", "started", "completed"]);
+    assert_eq!(data(&r)["completeReferral"]["outcome"], "EMPLOYED");
+
+    // Declining needs a reason.
+    let ids = {
+        let r = app.gql(Some(&a.coach), REFER, json!({ "c": a.customers[1], "s": service })).await;
+        data(&r)["referCustomer"]["id"].clone()
+    };
+    data(&app.gql(Some(&a.coach), &transition("sendReferral"), json!({ "id": ids })).await);
+    let decline = "mutation($id: ID!, $r: String!) { declineReferral(id: $id, reason: $r) { state reason } }";
+    let r = app.gql(Some(&a.samaria), decline, json!({ "id": ids, "r": "  " })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("REQUIRED"), Some("reason")));
+    let r = app.gql(Some(&a.samaria), decline, json!({ "id": ids, "r": "Ei tilaa" })).await;
+    assert_eq!(data(&r)["declineReferral"], json!({ "state": "DECLINED", "reason": "Ei tilaa" }));
+
+    // Unknown and retired services.
+    let r = app.gql(Some(&a.coach), REFER, json!({ "c": a.customers[2], "s": Uuid::now_v7() })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("UNKNOWN_SERVICE"), Some("serviceId")));
+    data(
+        &app.gql(
+            Some(&a.admin),
+            "mutation($id: ID!) { retireService(id: $id) { service { id } } }",
+            json!({ "id": service }),
+        )
+        .await,
+    );
+    let r =
+        app.gql_lang(Some(&a.coach), Some("fi"), REFER, json!({ "c": a.customers[2], "s": service })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("SERVICE_RETIRED"), Some("serviceId")));
+    assert!(error_message(&r).contains("serviceId"));
+}
+
+#[tokio::test]
+async fn capacity_holds_under_concurrent_starts_on_two_replicas_and_the_queue_keeps_order() {
+    let app = TestApp::spawn().await;
+    let other = app.replica();
+    let a = area(&app).await;
+    let service = service(&app, &a, 3).await;
+    let ids = accepted(&app, &a, &service, 12).await;
+
+    let start = transition("startReferral");
+    let requests = ids.iter().enumerate().map(|(i, id)| {
+        let (gateway, start, token) = (if i % 2 == 0 { &app } else { &other }, &start, &a.samaria);
+        async move { gateway.gql(Some(token), start, json!({ "id": id })).await }
+    });
+    for r in join_all(requests).await {
+        data(&r);
+    }
+    let count = |states: &[(String, String)], s: &str| states.iter().filter(|(_, x)| x == s).count();
+    let now = states(&app, &a.coach, &service).await;
+    assert_eq!((count(&now, "STARTED"), count(&now, "QUEUED")), (3, 9), "{now:?}");
+
+    // A place freed goes to the first in the queue.
+    let queue = "query($s: ID) { referrals(serviceId: $s, states: [QUEUED]) { id queuedAt } }";
+    let r = app.gql(Some(&a.coach), queue, json!({ "s": service })).await;
+    let mut waiting: Vec<(String, String)> = data(&r)["referrals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| (q["queuedAt"].as_str().unwrap().to_string(), q["id"].as_str().unwrap().to_string()))
+        .collect();
+    waiting.sort();
+    let leaving = now.iter().find(|(_, s)| s == "STARTED").unwrap().0.clone();
+    let r = app
+        .gql(
+            Some(&a.samaria),
+            "mutation($id: ID!) { interruptReferral(id: $id, outcome: HEALTH) { state } }",
+            json!({ "id": leaving }),
+        )
+        .await;
+    assert_eq!(data(&r)["interruptReferral"]["state"], "INTERRUPTED");
+    let after = states(&app, &a.coach, &service).await;
+    assert_eq!(count(&after, "STARTED"), 3);
+    assert!(after.contains(&(waiting[0].1.clone(), "STARTED".into())), "the first in the queue starts");
+
+    let r = app
+        .gql(
+            Some(&a.coach),
+            "query($s: ID!) { serviceUtilisation(serviceId: $s, from: \"2026-01-01\", to: \"2026-12-31\") { month capacity placeDaysFilled queued } }",
+            json!({ "s": service }),
+        )
+        .await;
+    let months = data(&r)["serviceUtilisation"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert!(months.iter().all(|m| m["capacity"] == 3 && m["queued"] == 8));
+}
