@@ -92,10 +92,15 @@ impl TestApp {
     /// Another gateway on the same database, with its own connection pool:
     /// a second replica.
     pub fn replica(&self) -> TestApp {
+        self.replica_with(|state| state)
+    }
+
+    /// A replica whose state is adjusted first (its rate limiter, say).
+    pub fn replica_with(&self, adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
         let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
         let store = Store::connect_lazy(&self.app_url, &pool).unwrap();
         let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
-        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault());
+        let state = adjust(AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault()));
         TestApp {
             router: polku_server::router(state),
             store,

@@ -244,3 +244,76 @@ async fn capacity_holds_under_concurrent_starts_on_two_replicas_and_the_queue_ke
     assert_eq!(months.len(), 12);
     assert!(months.iter().all(|m| m["capacity"] == 3 && m["queued"] == 8));
 }
+
+#[tokio::test]
+async fn partners_work_with_api_keys_that_are_rate_limited_across_replicas_and_revocable() {
+    use polku_server::ratelimit::{Rate, RateLimiter};
+    let app = TestApp::spawn().await;
+    let a = area(&app).await;
+    let service = service(&app, &a, 5).await;
+    accepted(&app, &a, &service, 2).await;
+
+    let issue = "mutation($p: ID!) { issueApiKey(partnerId: $p, label: \"Samarian järjestelmä\") { key { id } secret } }";
+    assert_eq!(
+        error_code(&app.gql(Some(&a.samaria), issue, json!({ "p": a.samaria_id })).await),
+        Some("FORBIDDEN")
+    );
+    let r = app.gql(Some(&a.admin), issue, json!({ "p": a.samaria_id })).await;
+    let key = data(&r)["issueApiKey"]["secret"].as_str().unwrap().to_string();
+    let key_id = data(&r)["issueApiKey"]["key"]["id"].clone();
+    assert!(key.starts_with("polku_porvoo_"));
+
+    // The key acts as its partner, and sees what the partner's staff see.
+    let r = app.gql(Some(&key), "{ viewer { roles partnerId } referrals { state } }", json!({})).await;
+    assert_eq!(data(&r)["viewer"]["roles"], json!(["PARTNER"]));
+    assert_eq!(data(&r)["viewer"]["partnerId"], a.samaria_id.to_string());
+    assert_eq!(data(&r)["referrals"].as_array().unwrap().len(), 2);
+    let r = app.gql(Some(&a.admin), "{ apiKeys { label lastUsedAt revokedAt } }", json!({})).await;
+    assert!(data(&r)["apiKeys"][0]["lastUsedAt"].is_string());
+    // Only a hash is stored.
+    let mut superuser = PgConnection::connect(&app.superuser_url).await.unwrap();
+    let secret = key.rsplit('_').next().unwrap();
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM partner_api_keys WHERE position($1::bytea in secret_hash) > 0",
+    )
+    .bind(secret.as_bytes())
+    .fetch_one(&mut superuser)
+    .await
+    .unwrap();
+    assert_eq!(stored, 0);
+
+    // Two replicas share one bucket through Redis: two requests pass, the
+    // third waits, whichever replica it reaches.
+    let redis_url = std::env::var("REDIS_URL").expect("the test command provides Redis");
+    let client = redis::Client::open(redis_url).unwrap();
+    let manager = redis::aio::ConnectionManager::new(client).await.unwrap();
+    let tight = Rate { per_second: 0.001, burst: 2.0 };
+    let limited = |state: polku_server::AppState| {
+        state.with_rate_limiter(RateLimiter::with_redis(tight, manager.clone()))
+    };
+    let (one, two) = (app.replica_with(limited), app.replica_with(limited));
+    data(&one.gql(Some(&key), "{ referrals { id } }", json!({})).await);
+    data(&two.gql(Some(&key), "{ referrals { id } }", json!({})).await);
+    let r = one.gql_lang(Some(&key), Some("en"), "{ referrals { id } }", json!({})).await;
+    assert_eq!(error_code(&r), Some("RATE_LIMITED"), "{r:#}");
+    assert!(error_message(&r).contains("seconds"), "{r:#}");
+
+    // Revoked: refused at once with its own code; a made-up key is invalid.
+    data(
+        &app.gql(
+            Some(&a.admin),
+            "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }",
+            json!({ "id": key_id }),
+        )
+        .await,
+    );
+    assert_eq!(
+        error_code(&app.gql(Some(&key), "{ referrals { id } }", json!({})).await),
+        Some("API_KEY_REVOKED")
+    );
+    let forged = format!("{}x", &key[..key.len() - 1]);
+    assert_eq!(
+        error_code(&app.gql(Some(&forged), "{ referrals { id } }", json!({})).await),
+        Some("INVALID_TOKEN")
+    );
+}

@@ -116,6 +116,7 @@ enum Kind {
     Episode,
     Promise,
     Referral,
+    ApiKey,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
@@ -172,6 +173,8 @@ const BY_ID: &[(&str, Kind, &str)] = &[
         Kind::Service,
         "query($id: ID!) { serviceUtilisation(serviceId: $id, from: \"2026-01-01\", to: \"2026-02-01\") { month } }",
     ),
+    ("issueApiKey", Kind::Partner, "mutation($id: ID!) { issueApiKey(partnerId: $id, label: \"x\") { secret } }"),
+    ("revokeApiKey", Kind::ApiKey, "mutation($id: ID!) { revokeApiKey(id: $id) { id } }"),
     (
         "endServicePromise",
         Kind::Promise,
@@ -186,7 +189,8 @@ const BY_ID: &[(&str, Kind, &str)] = &[
 ];
 
 /// Arguments that filter a list: another tenant's id simply matches nothing.
-const FILTERS: &[&str] = &["services", "customers", "auditLog", "caseload", "worklist", "referrals"];
+const FILTERS: &[&str] =
+    &["services", "customers", "auditLog", "caseload", "worklist", "referrals", "apiKeys"];
 
 #[tokio::test]
 async fn another_tenants_ids_are_not_found_for_every_operation() {
@@ -260,6 +264,14 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         )
         .await;
     let referral_id = data(&referral)["referCustomer"]["id"].as_str().unwrap().to_string();
+    let key = app
+        .gql(
+            Some(&porvoo_admin),
+            "mutation($p: ID!) { issueApiKey(partnerId: $p, label: \"x\") { key { id } } }",
+            json!({ "p": partner_id }),
+        )
+        .await;
+    let key_id = data(&key)["issueApiKey"]["key"]["id"].as_str().unwrap().to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
@@ -270,6 +282,7 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
             Kind::Episode => &episode_id,
             Kind::Promise => &promise_id,
             Kind::Referral => &referral_id,
+            Kind::ApiKey => &key_id,
         };
         let response = app.gql(Some(&lahti_admin), query, json!({ "id": id })).await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{name}: {response:#}");

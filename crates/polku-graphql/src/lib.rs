@@ -4,6 +4,7 @@
 //! commits and localises the errors. Root objects merge one object per
 //! domain area.
 
+mod api_keys;
 mod casework;
 mod catalogue;
 mod context;
@@ -33,6 +34,7 @@ pub struct Query(
     deadlines::AreaWorklistQuery,
     path::PathQuery,
     referrals::ReferralQuery,
+    api_keys::ApiKeyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,6 +44,7 @@ pub struct Mutation(
     casework::CaseworkMutation,
     path::PathMutation,
     referrals::ReferralMutation,
+    api_keys::ApiKeyMutation,
 );
 
 pub type PolkuSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -35,6 +35,17 @@ pub struct ServeConfig {
     /// Seconds a request waits for a database connection before failing with UNAVAILABLE.
     #[arg(long, env = "POLKU_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
     pub db_acquire_timeout_secs: u64,
+
+    /// Redis, shared by the replicas: API-key rate limits and live updates.
+    /// Without it each instance limits and delivers on its own.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<SecretString>,
+
+    /// Requests a second per partner API key, and the burst allowed.
+    #[arg(long, env = "POLKU_API_KEY_RATE", default_value_t = 10.0)]
+    pub api_key_rate: f64,
+    #[arg(long, env = "POLKU_API_KEY_BURST", default_value_t = 40.0)]
+    pub api_key_burst: f64,
 }
 
 /// How bearer tokens are verified.

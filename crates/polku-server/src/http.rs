@@ -19,6 +19,7 @@ use polku_store::Store;
 use tracing::Instrument;
 
 use crate::auth::{Identity, Verifier};
+use crate::ratelimit::{Rate, RateLimiter};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -28,6 +29,7 @@ pub struct AppState {
     pub verifier: Verifier,
     pub localizer: Arc<Localizer>,
     pub limits: Limits,
+    pub rate_limiter: RateLimiter,
 }
 
 impl AppState {
@@ -38,7 +40,15 @@ impl AppState {
             verifier,
             localizer: Arc::new(Localizer::new()),
             limits,
+            rate_limiter: RateLimiter::local(Rate::default()),
         }
+    }
+
+    /// Limits API-key requests with this limiter (shared through Redis when
+    /// it has a connection).
+    pub fn with_rate_limiter(mut self, limiter: RateLimiter) -> AppState {
+        self.rate_limiter = limiter;
+        self
     }
 }
 
@@ -135,11 +145,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
     let request = request.into_inner();
     let trace_id = trace_id(&headers);
     let request_id = header(&headers, "x-request-id").map(str::to_string).unwrap_or_else(|| trace_id.clone());
@@ -155,8 +161,27 @@ async fn graphql(
         limits: state.limits,
     };
 
-    let token = bearer(&headers);
-    if let Some(token) = token {
+    if let Some(key) = api_key(&headers) {
+        match authenticate_key(&state, key, &context.request_id).await {
+            Ok(session) => {
+                let (enabled, default) = match &session.tenant {
+                    Some(t) => (t.enabled_languages.clone(), t.default_language),
+                    None => (Lang::ALL.to_vec(), Lang::Fi),
+                };
+                context.lang = negotiate(None, accept_language, &enabled, default);
+                context.session = Some(Arc::new(session));
+            }
+            Err(KeyRefusal::Limited(wait_ms)) => {
+                let seconds = wait_ms.div_ceil(1000).max(1);
+                let error = DomainError::new(ErrorCode::RateLimited).with_arg("value", seconds);
+                let mut response = refuse(&context, error.into()).into_response();
+                *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                response.headers_mut().insert("retry-after", seconds.into());
+                return response;
+            }
+            Err(KeyRefusal::Error(e)) => return refuse(&context, e).into_response(),
+        }
+    } else if let Some(token) = bearer(&headers) {
         match authenticate(&state, token, &context.request_id).await {
             Ok((identity, session)) => {
                 let (enabled, default) = match &session.tenant {
@@ -166,7 +191,7 @@ async fn graphql(
                 context.lang = negotiate(identity.lang, accept_language, &enabled, default);
                 context.session = Some(Arc::new(session));
             }
-            Err(error) => return refuse(&context, error),
+            Err(error) => return refuse(&context, error).into_response(),
         }
     }
 
@@ -186,7 +211,47 @@ async fn graphql(
     );
     let request = context.clone().attach(request);
     let response = state.schema.execute(request).instrument(span).await;
-    polku_graphql::finish(&context, response).await.into()
+    GraphQLResponse::from(polku_graphql::finish(&context, response).await).into_response()
+}
+
+/// A partner's API key, from `X-Api-Key`, `Authorization: ApiKey …`, or a
+/// bearer token shaped like a key.
+fn api_key(headers: &HeaderMap) -> Option<&str> {
+    header(headers, "x-api-key")
+        .or_else(|| header(headers, "authorization").and_then(|v| v.strip_prefix("ApiKey ")))
+        .or_else(|| bearer(headers).filter(|t| t.starts_with("polku_")))
+        .map(str::trim)
+}
+
+enum KeyRefusal {
+    /// Over the key's rate: milliseconds until the next request may pass.
+    Limited(u64),
+    Error(ApiError),
+}
+
+impl<E: Into<ApiError>> From<E> for KeyRefusal {
+    fn from(e: E) -> Self {
+        KeyRefusal::Error(e.into())
+    }
+}
+
+/// A partner organisation's request by API key: the key is checked (and its
+/// use stamped) in its own transaction, then rate-limited, then the request
+/// runs as the key's partner.
+async fn authenticate_key(state: &AppState, text: &str, request_id: &str) -> Result<Session, KeyRefusal> {
+    let key = polku_store::api_keys::PresentedKey::parse(text)
+        .ok_or_else(|| ApiError::from(DomainError::new(ErrorCode::InvalidToken)))?;
+    let partner = polku_store::api_keys::check(&state.store, &key).await?;
+    state.rate_limiter.check(&key.key_id.simple().to_string()).await.map_err(KeyRefusal::Limited)?;
+    let actor = polku_store::Actor {
+        subject: format!("api-key:{}", key.key_id),
+        roles: vec![Role::Partner],
+        tenant: Some(key.tenant),
+        partner_id: Some(partner),
+        region: None,
+        request_id: Some(request_id.to_string()),
+    };
+    Ok(Session::new(state.store.begin(&actor).await?))
 }
 
 async fn authenticate(

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod dev;
 pub mod http;
+pub mod ratelimit;
 pub mod seed;
 pub mod telemetry;
 

@@ -208,8 +208,18 @@ async fn serve(config: ServeConfig) -> Result<()> {
         ..PoolConfig::default()
     };
     let store = Store::connect_lazy(config.database_url.expose_secret(), &pool)?;
-    let state =
+    let mut state =
         AppState::new(store, config.auth.verifier().await?, config.limits.into(), config.hetu.vault()?);
+    let rate = polku_server::ratelimit::Rate { per_second: config.api_key_rate, burst: config.api_key_burst };
+    if let Some(url) = &config.redis_url {
+        // The connection manager reconnects by itself; until Redis answers,
+        // each replica limits on its own.
+        let client = redis::Client::open(url.expose_secret()).context("REDIS_URL")?;
+        let redis = redis::aio::ConnectionManager::new(client).await.context("connecting to Redis")?;
+        state = state.with_rate_limiter(polku_server::ratelimit::RateLimiter::with_redis(rate, redis));
+    } else {
+        state = state.with_rate_limiter(polku_server::ratelimit::RateLimiter::local(rate));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;

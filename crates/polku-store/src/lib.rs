@@ -5,6 +5,7 @@
 //! still sees only its own tenant's rows.
 
 pub mod admin;
+pub mod api_keys;
 pub mod audit;
 pub mod caseload;
 pub mod customers;

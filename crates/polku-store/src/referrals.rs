@@ -170,6 +170,13 @@ pub async fn create(
     today: NaiveDate,
 ) -> Result<Referral, StoreError> {
     let tenant = tx.require_tenant()?.id;
+    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)")
+        .bind(customer)
+        .fetch_one(tx.conn())
+        .await?;
+    if !known {
+        return Err(StoreError::NotFound);
+    }
     // Provider, retirement, end of the active period.
     type ServiceRow = (Option<Uuid>, Option<DateTime<Utc>>, Option<NaiveDate>);
     let found: Option<ServiceRow> = sqlx::query_as(
