@@ -76,3 +76,5 @@ error-illegal-transition = A referral in state { $from } cannot be { $value ->
 error-service-retired = { $field }: the service has been retired and takes no more referrals.
 error-api-key-revoked = The API key has been revoked.
 error-rate-limited = Too many requests. Try again in { $value } seconds.
+error-grant-working-time = { $field }: the employment grant requires working time over { $min } %; { $value } % is not enough.
+error-grant-employer-kind = { $field }: only a company or an association can receive the employment grant.

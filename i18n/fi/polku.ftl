@@ -75,3 +75,5 @@ error-illegal-transition = Lähetettä ei voi { $value ->
 error-service-retired = { $field }: palvelu on poistettu käytöstä, eikä siihen voi enää ohjata.
 error-api-key-revoked = API-avain on peruttu.
 error-rate-limited = Liikaa pyyntöjä. Yritä uudelleen { $value } sekunnin kuluttua.
+error-grant-working-time = { $field }: työllisyysavustus edellyttää yli { $min } %:n työaikaa; { $value } % ei riitä.
+error-grant-employer-kind = { $field }: työllisyysavustusta voi saada vain yritys tai yhdistys.

@@ -75,3 +75,5 @@ error-illegal-transition = Remissen kan inte { $value ->
 error-service-retired = { $field }: tjänsten har tagits ur bruk och kan inte längre väljas.
 error-api-key-revoked = API-nyckeln har återkallats.
 error-rate-limited = För många förfrågningar. Försök igen om { $value } sekunder.
+error-grant-working-time = { $field }: sysselsättningsunderstöd kräver en arbetstid över { $min } %; { $value } % räcker inte.
+error-grant-employer-kind = { $field }: sysselsättningsunderstöd kan bara beviljas ett företag eller en förening.

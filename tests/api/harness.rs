@@ -109,6 +109,16 @@ impl TestApp {
         }
     }
 
+    /// Serves this gateway on a loopback port, for clients that need a real
+    /// socket (WebSockets).
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = self.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        addr
+    }
+
     pub fn token(&self, tenant: Option<&str>, roles: &[Role]) -> String {
         self.token_with(tenant, roles, None, None)
     }

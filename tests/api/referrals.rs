@@ -317,3 +317,148 @@ async fn partners_work_with_api_keys_that_are_rate_limited_across_replicas_and_r
         Some("INVALID_TOKEN")
     );
 }
+
+#[tokio::test]
+async fn an_employment_grant_is_refused_at_80_percent_and_paid_by_calendar_days() {
+    let app = TestApp::spawn().await;
+    let a = area(&app).await;
+    let posintra = partner_id(&app, &a.admin, "Posintra").await;
+    let r =
+        app.gql(Some(&a.admin), "mutation { setEmploymentGrantAmount(amount: \"400,00\") }", json!({})).await;
+    assert_eq!(data(&r)["setEmploymentGrantAmount"], "400.00");
+    let record =
+        "mutation($i: EmploymentGrantInput!) { recordEmploymentGrant(input: $i) { monthlyAmount total \
+        schedule { month days daysInMonth amount } discussions { id } } }";
+    let input = |employer: Uuid, time: i32| {
+        json!({ "customerId": a.customers[0], "employerId": employer, "startsOn": "2026-01-15", "endsOn": "2026-04-10",
+            "workingTimePercent": time, "subsidyPercent": 70, "employerSupport": "Perehdytys ja työpaikkaohjaaja" })
+    };
+    let r = app.gql(Some(&a.coach), record, json!({ "i": input(posintra, 100) })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("GRANT_EMPLOYER_KIND"), Some("input.employerId")));
+    let r = app.gql_lang(Some(&a.coach), Some("sv"), record, json!({ "i": input(a.samaria_id, 80) })).await;
+    assert_eq!(
+        (error_code(&r), error_field(&r)),
+        (Some("GRANT_WORKING_TIME"), Some("input.workingTimePercent"))
+    );
+    assert!(error_message(&r).contains("80 %"), "{r:#}");
+
+    // A tripartite discussion during the employment belongs to the grant.
+    let meeting = "mutation($i: MeetingInput!) { recordMeeting(input: $i) { id } }";
+    data(
+        &app.gql(
+            Some(&a.coach),
+            meeting,
+            json!({ "i": { "customerId": a.customers[0], "meetingType": "TRIPARTITE_DISCUSSION",
+        "channel": "IN_PERSON", "startsAt": "2026-02-10T10:00:00Z", "language": "FI" } }),
+        )
+        .await,
+    );
+    let r = app.gql(Some(&a.coach), record, json!({ "i": input(a.samaria_id, 85) })).await;
+    let grant = &data(&r)["recordEmploymentGrant"];
+    let amounts: Vec<&str> =
+        grant["schedule"].as_array().unwrap().iter().map(|p| p["amount"].as_str().unwrap()).collect();
+    assert_eq!(amounts, ["219.35", "400.00", "400.00", "133.33"]);
+    assert_eq!(grant["schedule"][0]["days"], 17);
+    assert_eq!(grant["total"], "1152.68");
+    assert_eq!(grant["discussions"].as_array().unwrap().len(), 1);
+    let r = app
+        .gql(
+            Some(&a.coach),
+            "query($c: ID!) { employmentGrants(customerId: $c) { monthlyAmount } }",
+            json!({ "c": a.customers[0] }),
+        )
+        .await;
+    assert_eq!(data(&r)["employmentGrants"], json!([{ "monthlyAmount": "400.00" }]));
+}
+
+/// A `graphql-transport-ws` client subscribed to referral events.
+struct Listener {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Listener {
+    async fn connect(addr: std::net::SocketAddr, token: &str) -> Listener {
+        use futures::SinkExt;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        use tokio_tungstenite::tungstenite::Message;
+        let mut request = format!("ws://{addr}/graphql/ws").into_client_request().unwrap();
+        request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        let init =
+            json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+        socket.send(Message::text(init.to_string())).await.unwrap();
+        let mut listener = Listener { socket };
+        assert_eq!(listener.next().await["type"], "connection_ack");
+        let subscribe = json!({ "id": "1", "type": "subscribe",
+            "payload": { "query": "subscription { referralEvents { referralId state } }" } });
+        listener.socket.send(Message::text(subscribe.to_string())).await.unwrap();
+        listener
+    }
+
+    async fn next(&mut self) -> Value {
+        use futures::StreamExt;
+        loop {
+            let message = self.socket.next().await.expect("socket open").unwrap();
+            if let Ok(text) = message.to_text() {
+                if !text.is_empty() {
+                    return serde_json::from_str(text).unwrap();
+                }
+            }
+        }
+    }
+
+    /// The next referral event: (referral id, state).
+    async fn event(&mut self) -> (String, String) {
+        let m = self.next().await;
+        assert_eq!(m["type"], "next", "{m:#}");
+        let e = &m["payload"]["data"]["referralEvents"];
+        (e["referralId"].as_str().unwrap().to_string(), e["state"].as_str().unwrap().to_string())
+    }
+}
+
+#[tokio::test]
+async fn referral_events_reach_the_coach_and_the_partner_through_another_replica_and_no_one_else() {
+    use polku_graphql::EventBus;
+    let app = TestApp::spawn().await;
+    let redis =
+        redis::Client::open(std::env::var("REDIS_URL").expect("the test command provides Redis")).unwrap();
+    let bus_a = polku_server::relay::through_redis(redis.clone(), &EventBus::in_process()).await.unwrap();
+    let bus_b = polku_server::relay::through_redis(redis, &EventBus::in_process()).await.unwrap();
+    let a_gateway = app.replica_with(|s| s.with_event_bus(bus_a));
+    let b_gateway = app.replica_with({
+        let bus = bus_b.clone();
+        |s| s.with_event_bus(bus)
+    });
+    let b = b_gateway.serve().await;
+    let area = area(&app).await;
+    let service = service(&app, &area, 5).await;
+    let other_coach = token_for("coach-porvoo-2", "porvoo", &[Role::Coach, Role::Manager]);
+
+    // Everyone listens on replica B; the changes are made on replica A.
+    let mut coach = Listener::connect(b, &area.coach).await;
+    let mut samaria = Listener::connect(b, &area.samaria).await;
+    let mut stranger = Listener::connect(b, &other_coach).await;
+    // The subscriptions are in place once B's bus has their receivers.
+    let ready = async {
+        while bus_b.subscribers() < 3 {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), ready).await.expect("subscriptions registered");
+
+    let r = a_gateway.gql(Some(&area.coach), REFER, json!({ "c": area.customers[0], "s": service })).await;
+    let id = data(&r)["referCustomer"]["id"].as_str().unwrap().to_string();
+    // Making a proposal is no transition: nothing is published until it is sent.
+    data(&a_gateway.gql(Some(&area.coach), &transition("sendReferral"), json!({ "id": id })).await);
+    assert_eq!(coach.event().await, (id.clone(), "SENT".into()));
+    assert_eq!(samaria.event().await, (id.clone(), "SENT".into()));
+    data(&a_gateway.gql(Some(&area.samaria), &transition("acceptReferral"), json!({ "id": id })).await);
+    assert_eq!(coach.event().await, (id.clone(), "ACCEPTED".into()));
+    assert_eq!(samaria.event().await, (id.clone(), "ACCEPTED".into()));
+
+    // Another coach heard none of it: the first event it gets is of its own referral.
+    let r = a_gateway.gql(Some(&other_coach), REFER, json!({ "c": area.customers[1], "s": service })).await;
+    let own = data(&r)["referCustomer"]["id"].as_str().unwrap().to_string();
+    data(&a_gateway.gql(Some(&other_coach), &transition("sendReferral"), json!({ "id": own })).await);
+    assert_eq!(stranger.event().await, (own, "SENT".into()));
+}

@@ -175,6 +175,7 @@ const BY_ID: &[(&str, Kind, &str)] = &[
     ),
     ("issueApiKey", Kind::Partner, "mutation($id: ID!) { issueApiKey(partnerId: $id, label: \"x\") { secret } }"),
     ("revokeApiKey", Kind::ApiKey, "mutation($id: ID!) { revokeApiKey(id: $id) { id } }"),
+    ("employmentGrants", Kind::Customer, "query($id: ID!) { employmentGrants(customerId: $id) { id } }"),
     (
         "endServicePromise",
         Kind::Promise,

@@ -81,9 +81,23 @@ pub fn peak_memory_mib() -> f64 {
 
 /// Serves the gateway on a loopback port; returns its GraphQL URL.
 pub async fn serve(store: &Store, vault: &polku_store::pii::HetuVault) -> anyhow::Result<String> {
+    serve_with(store, vault, |state| state).await
+}
+
+/// Serves a gateway whose state is adjusted first (a second replica with
+/// its own event relay, say).
+pub async fn serve_with(
+    store: &Store,
+    vault: &polku_store::pii::HetuVault,
+    adjust: impl FnOnce(polku_server::AppState) -> polku_server::AppState,
+) -> anyhow::Result<String> {
     let verifier = Verifier::new(Some(SECRET), None, None, None)?;
-    let state =
-        polku_server::AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault.clone());
+    let state = adjust(polku_server::AppState::new(
+        store.clone(),
+        verifier,
+        polku_graphql::Limits::default(),
+        vault.clone(),
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, polku_server::router(state)).await });

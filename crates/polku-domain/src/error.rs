@@ -87,6 +87,8 @@ error_codes! {
     ServiceRetired => "SERVICE_RETIRED",
     ApiKeyRevoked => "API_KEY_REVOKED",
     RateLimited => "RATE_LIMITED",
+    GrantWorkingTime => "GRANT_WORKING_TIME",
+    GrantEmployerKind => "GRANT_EMPLOYER_KIND",
 }
 
 impl fmt::Display for ErrorCode {

@@ -31,6 +31,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod customer;
 pub mod error;
+pub mod grant;
 pub mod hetu;
 pub mod lang;
 pub mod money;

@@ -34,11 +34,28 @@ pub struct Session {
     pub actor: Actor,
     pub tenant: Option<TenantInfo>,
     tx: Mutex<Option<Tx>>,
+    /// Events of this request's changes, published once it commits.
+    pending: std::sync::Mutex<Vec<crate::events::ReferralChanged>>,
 }
 
 impl Session {
     pub fn new(tx: Tx) -> Session {
-        Session { actor: tx.actor().clone(), tenant: tx.tenant().cloned(), tx: Mutex::new(Some(tx)) }
+        Session {
+            actor: tx.actor().clone(),
+            tenant: tx.tenant().cloned(),
+            tx: Mutex::new(Some(tx)),
+            pending: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Keeps an event until the transaction commits.
+    pub(crate) fn after_commit(&self, event: crate::events::ReferralChanged) {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).push(event);
+    }
+
+    /// The events of a committed request.
+    pub(crate) fn take_events(&self) -> Vec<crate::events::ReferralChanged> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Exclusive use of the transaction. Never hold it across a DataLoader

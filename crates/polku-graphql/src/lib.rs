@@ -10,6 +10,8 @@ mod catalogue;
 mod context;
 mod deadlines;
 mod error;
+mod events;
+mod grants;
 mod input;
 mod loaders;
 mod pagination;
@@ -19,10 +21,11 @@ mod referrals;
 mod savepoint;
 mod tenants;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 pub use context::{Limits, RequestContext, Session};
 pub use error::{localize_response, ApiError};
+pub use events::{EventBus, ReferralChanged, Subscriber};
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -35,6 +38,7 @@ pub struct Query(
     path::PathQuery,
     referrals::ReferralQuery,
     api_keys::ApiKeyQuery,
+    grants::GrantQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -45,15 +49,18 @@ pub struct Mutation(
     path::PathMutation,
     referrals::ReferralMutation,
     api_keys::ApiKeyMutation,
+    grants::GrantMutation,
 );
 
-pub type PolkuSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type PolkuSchema = Schema<Query, Mutation, events::Subscription>;
 
 /// Builds the schema. Limits come from configuration; the sizes that let
 /// GraphiQL's own introspection query through are tested.
-pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault) -> PolkuSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+/// Events of committed changes go to `events`.
+pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault, events: EventBus) -> PolkuSchema {
+    Schema::build(Query::default(), Mutation::default(), events::Subscription)
         .data(vault)
+        .data(events)
         .data(polku_domain::rules::Rules::embedded())
         .data(polku_domain::path::PathRules::embedded())
         .limit_depth(limits.max_depth)
@@ -67,17 +74,24 @@ pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault) -> Polku
 pub fn sdl() -> String {
     let vault = polku_store::pii::HetuVault::from_base64(&polku_store::pii::HetuVault::generate_key(), 1)
         .expect("a generated key is valid");
-    build_schema(Limits::default(), vault).sdl()
+    build_schema(Limits::default(), vault, EventBus::in_process()).sdl()
 }
 
 /// Ends a request: commits its transaction (a failed commit turns the whole
 /// response into an error, so nothing reported as done was lost), then puts
 /// every error into the caller's language.
-pub async fn finish(ctx: &RequestContext, mut response: async_graphql::Response) -> async_graphql::Response {
+pub async fn finish(
+    ctx: &RequestContext,
+    events: &EventBus,
+    mut response: async_graphql::Response,
+) -> async_graphql::Response {
     if let Some(session) = &ctx.session {
-        if let Err(e) = session.commit().await {
-            let error = ApiError::from(e);
-            response = async_graphql::Response::from_errors(vec![error.into_request_error()]);
+        match session.commit().await {
+            Ok(()) => session.take_events().into_iter().for_each(|e| events.publish(e)),
+            Err(e) => {
+                let error = ApiError::from(e);
+                response = async_graphql::Response::from_errors(vec![error.into_request_error()]);
+            }
         }
     }
     localize_response(response, ctx)

@@ -218,6 +218,19 @@ async fn act(
     let id = parse_id(id).api()?;
     let mut tx = s.tx().await.api()?;
     let changed = referrals::transition(&mut tx, id, action, note, today()).await.api()?;
+    if let Some(tenant) = &s.tenant {
+        for r in std::iter::once(&changed.referral).chain(&changed.promoted) {
+            s.after_commit(crate::events::ReferralChanged {
+                tenant: tenant.slug.as_str().to_string(),
+                referral_id: r.id,
+                service_id: r.service_id,
+                partner_id: r.partner_id,
+                referred_by: r.referred_by.clone(),
+                state: r.state.as_db().to_string(),
+                at: r.updated_at,
+            });
+        }
+    }
     Ok(Referral(changed.referral))
 }
 

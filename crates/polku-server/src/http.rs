@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use polku_domain::{DomainError, ErrorCode, Lang, Role};
-use polku_graphql::{ApiError, Limits, PolkuSchema, RequestContext, Session};
+use polku_graphql::{ApiError, EventBus, Limits, PolkuSchema, RequestContext, Session, Subscriber};
 use polku_i18n::{negotiate, Localizer};
 use polku_store::pii::HetuVault;
 use polku_store::Store;
@@ -30,12 +30,17 @@ pub struct AppState {
     pub localizer: Arc<Localizer>,
     pub limits: Limits,
     pub rate_limiter: RateLimiter,
+    pub events: EventBus,
+    vault: HetuVault,
 }
 
 impl AppState {
     pub fn new(store: Store, verifier: Verifier, limits: Limits, vault: HetuVault) -> AppState {
+        let events = EventBus::in_process();
         AppState {
-            schema: polku_graphql::build_schema(limits, vault),
+            schema: polku_graphql::build_schema(limits, vault.clone(), events.clone()),
+            events,
+            vault,
             store,
             verifier,
             localizer: Arc::new(Localizer::new()),
@@ -50,12 +55,21 @@ impl AppState {
         self.rate_limiter = limiter;
         self
     }
+
+    /// Publishes committed changes on `events` (relayed through Redis when
+    /// the server has it).
+    pub fn with_event_bus(mut self, events: EventBus) -> AppState {
+        self.schema = polku_graphql::build_schema(self.limits, self.vault.clone(), events.clone());
+        self.events = events;
+        self
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/graphql") }))
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(subscriptions))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/letters/{id}", get(letter))
@@ -211,7 +225,59 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
     );
     let request = context.clone().attach(request);
     let response = state.schema.execute(request).instrument(span).await;
-    GraphQLResponse::from(polku_graphql::finish(&context, response).await).into_response()
+    GraphQLResponse::from(polku_graphql::finish(&context, &state.events, response).await).into_response()
+}
+
+/// Subscriptions over WebSocket (`graphql-transport-ws`, and the older
+/// `graphql-ws`). The client authenticates in `connection_init` with
+/// `{"authorization": "Bearer …"}` (or `{"token": "…"}`): the same tokens
+/// as queries; a connection without a valid one is closed.
+async fn subscriptions(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let AppState { schema, verifier, store, .. } = state;
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+        async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+            .on_connection_init(move |payload| async move {
+                let token = payload
+                    .get("authorization")
+                    .or_else(|| payload.get("Authorization"))
+                    .or_else(|| payload.get("token"))
+                    .and_then(|v| v.as_str())
+                    .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim().to_string())
+                    .ok_or_else(|| async_graphql::Error::new("UNAUTHENTICATED"))?;
+                let actor = match polku_store::api_keys::PresentedKey::parse(&token) {
+                    // A partner's API key serves subscriptions too.
+                    Some(key) => {
+                        let partner = polku_store::api_keys::check(&store, &key)
+                            .await
+                            .map_err(|e| async_graphql::Error::new(e.code().as_str()))?;
+                        polku_store::Actor {
+                            subject: format!("api-key:{}", key.key_id),
+                            roles: vec![Role::Partner],
+                            tenant: Some(key.tenant),
+                            partner_id: Some(partner),
+                            region: None,
+                            request_id: None,
+                        }
+                    }
+                    None => {
+                        verifier.verify(&token).map_err(|_| async_graphql::Error::new("INVALID_TOKEN"))?.actor
+                    }
+                };
+                let mut data = async_graphql::Data::default();
+                data.insert(Subscriber {
+                    subject: actor.subject,
+                    roles: actor.roles,
+                    tenant: actor.tenant.map(|t| t.as_str().to_string()),
+                    partner_id: actor.partner_id,
+                });
+                Ok(data)
+            })
+            .serve()
+    })
 }
 
 /// A partner's API key, from `X-Api-Key`, `Authorization: ApiKey …`, or a

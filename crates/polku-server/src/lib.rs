@@ -7,6 +7,7 @@ pub mod config;
 pub mod dev;
 pub mod http;
 pub mod ratelimit;
+pub mod relay;
 pub mod seed;
 pub mod telemetry;
 

@@ -215,8 +215,12 @@ async fn serve(config: ServeConfig) -> Result<()> {
         // The connection manager reconnects by itself; until Redis answers,
         // each replica limits on its own.
         let client = redis::Client::open(url.expose_secret()).context("REDIS_URL")?;
-        let redis = redis::aio::ConnectionManager::new(client).await.context("connecting to Redis")?;
+        let redis =
+            redis::aio::ConnectionManager::new(client.clone()).await.context("connecting to Redis")?;
         state = state.with_rate_limiter(polku_server::ratelimit::RateLimiter::with_redis(rate, redis));
+        let events =
+            polku_server::relay::through_redis(client, &state.events).await.context("Redis pub/sub")?;
+        state = state.with_event_bus(events);
     } else {
         state = state.with_rate_limiter(polku_server::ratelimit::RateLimiter::local(rate));
     }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod caseload;
 pub mod customers;
 pub mod error;
+pub mod grants;
 pub mod imports;
 pub mod letters;
 pub mod meetings;
