@@ -462,3 +462,22 @@ async fn referral_events_reach_the_coach_and_the_partner_through_another_replica
     data(&a_gateway.gql(Some(&other_coach), &transition("sendReferral"), json!({ "id": own })).await);
     assert_eq!(stranger.event().await, (own, "SENT".into()));
 }
+
+#[tokio::test]
+async fn a_partners_list_of_referrals_is_a_constant_number_of_statements() {
+    let app = TestApp::spawn().await;
+    let a = area(&app).await;
+    let service = service(&app, &a, 50).await;
+    let list = "{ referrals(states: [ACCEPTED, QUEUED, STARTED]) { id state serviceName customer { name serviceLanguage phone email } } }";
+    let mut counts = Vec::new();
+    for n in [2, 16] {
+        let already =
+            data(&app.gql(Some(&a.samaria), list, json!({})).await)["referrals"].as_array().unwrap().len();
+        accepted(&app, &a, &service, n).await;
+        let before = app.store.statement_count();
+        let r = app.gql(Some(&a.samaria), list, json!({})).await;
+        assert_eq!(data(&r)["referrals"].as_array().unwrap().len(), already + n);
+        counts.push(app.store.statement_count() - before);
+    }
+    assert_eq!(counts[0], counts[1], "statements grew with the list: {counts:?}");
+}
