@@ -6,13 +6,10 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::Deserialize;
 
-use crate::rules::{deadline_status, Obligation, ObligationKind};
+use crate::rules::{deadline_status, version_in_force, Obligation, ObligationKind};
 use crate::{DomainError, ErrorCode, Euros, PartnerKind, ServiceCategory};
 
 const SOURCE: &str = include_str!("../rules/service-path.toml");
-
-/// A start date further ahead than this is a typing error, not planning.
-const FAR_FUTURE_DAYS: i64 = 366;
 
 db_enum! {
     /// A stage of the service path. The first three are periods with an
@@ -142,14 +139,7 @@ impl PathRules {
 
     /// The limits in force on `date`.
     pub fn in_force(&self, date: NaiveDate, today: NaiveDate) -> Result<&PathVersion, DomainError> {
-        if (date - today).num_days() > FAR_FUTURE_DAYS {
-            return Err(DomainError::new(ErrorCode::DateTooFarAhead).with_arg("value", date));
-        }
-        self.versions.iter().rev().find(|v| v.effective_from <= date).ok_or_else(|| {
-            DomainError::new(ErrorCode::NoPathRuleForDate)
-                .with_arg("value", date)
-                .with_arg("first", self.versions[0].effective_from)
-        })
+        version_in_force(&self.versions, |v| v.effective_from, date, today, ErrorCode::NoPathRuleForDate)
     }
 }
 

@@ -72,14 +72,7 @@ impl Rules {
     /// The version in force on `date`; refuses dates before the first
     /// version and more than a year ahead of `today`.
     pub fn in_force(&self, date: NaiveDate, today: NaiveDate) -> Result<&RuleVersion, DomainError> {
-        if (date - today).num_days() > FAR_FUTURE_DAYS {
-            return Err(DomainError::new(ErrorCode::DateTooFarAhead).with_arg("value", date));
-        }
-        self.versions
-            .iter()
-            .rev()
-            .find(|v| v.effective_from <= date)
-            .ok_or_else(|| DomainError::new(ErrorCode::NoRuleForDate).with_arg("value", date))
+        version_in_force(&self.versions, |v| v.effective_from, date, today, ErrorCode::NoRuleForDate)
     }
 
     /// The initial-interview deadline for a job search starting on `start`.
@@ -91,6 +84,25 @@ impl Rules {
         let rule = self.in_force(start, today)?;
         Ok((add_working_days(start, rule.initial_interview_working_days), rule))
     }
+}
+
+/// Of `versions` (oldest first), the one in force on `date`: refuses a
+/// date more than a year ahead of `today` (a typing error, not planning)
+/// and one before the first version (`missing`, naming the first date).
+pub(crate) fn version_in_force<T>(
+    versions: &[T],
+    effective_from: impl Fn(&T) -> NaiveDate,
+    date: NaiveDate,
+    today: NaiveDate,
+    missing: ErrorCode,
+) -> Result<&T, DomainError> {
+    if (date - today).num_days() > FAR_FUTURE_DAYS {
+        return Err(DomainError::new(ErrorCode::DateTooFarAhead).with_arg("value", date));
+    }
+    versions.iter().rev().find(|v| effective_from(v) <= date).ok_or_else(|| {
+        let first = versions.first().map(&effective_from).map(|d| d.to_string()).unwrap_or_default();
+        DomainError::new(missing).with_arg("value", date).with_arg("first", first)
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

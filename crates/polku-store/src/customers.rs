@@ -291,6 +291,20 @@ pub async fn create(tx: &mut Tx, vault: &HetuVault, record: CustomerRecord) -> R
     get(tx, id).await
 }
 
+/// NOT_FOUND unless the caller can see the customer: for operations that
+/// name a customer and must not tell another area's from a made-up one.
+pub async fn must_exist(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
+    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)")
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await?;
+    if known {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
 /// Finds a customer by identity code, without decrypting anything.
 pub async fn find_id_by_hetu(
     tx: &mut Tx,

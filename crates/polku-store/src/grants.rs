@@ -81,13 +81,7 @@ pub async fn record(tx: &mut Tx, g: NewGrant) -> Result<Grant, StoreError> {
 
 /// A customer's grants; NOT_FOUND for a customer the caller cannot see.
 pub async fn for_customer(tx: &mut Tx, customer: Uuid) -> Result<Vec<Grant>, StoreError> {
-    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)")
-        .bind(customer)
-        .fetch_one(tx.conn())
-        .await?;
-    if !known {
-        return Err(StoreError::NotFound);
-    }
+    crate::customers::must_exist(tx, customer).await?;
     let list: Vec<Grant> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM employment_grants WHERE customer_id = $1 ORDER BY starts_on"
     ))

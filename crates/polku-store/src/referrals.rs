@@ -170,13 +170,7 @@ pub async fn create(
     today: NaiveDate,
 ) -> Result<Referral, StoreError> {
     let tenant = tx.require_tenant()?.id;
-    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)")
-        .bind(customer)
-        .fetch_one(tx.conn())
-        .await?;
-    if !known {
-        return Err(StoreError::NotFound);
-    }
+    crate::customers::must_exist(tx, customer).await?;
     // Provider, retirement, end of the active period.
     type ServiceRow = (Option<Uuid>, Option<DateTime<Utc>>, Option<NaiveDate>);
     let found: Option<ServiceRow> = sqlx::query_as(
