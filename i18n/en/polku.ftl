@@ -78,3 +78,4 @@ error-api-key-revoked = The API key has been revoked.
 error-rate-limited = Too many requests. Try again in { $value } seconds.
 error-grant-working-time = { $field }: the employment grant requires working time over { $min } %; { $value } % is not enough.
 error-grant-employer-kind = { $field }: only a company or an association can receive the employment grant.
+error-persisted-query-not-found = The persisted query is unknown; send the query with its hash.

@@ -77,3 +77,4 @@ error-api-key-revoked = API-avain on peruttu.
 error-rate-limited = Liikaa pyyntöjä. Yritä uudelleen { $value } sekunnin kuluttua.
 error-grant-working-time = { $field }: työllisyysavustus edellyttää yli { $min } %:n työaikaa; { $value } % ei riitä.
 error-grant-employer-kind = { $field }: työllisyysavustusta voi saada vain yritys tai yhdistys.
+error-persisted-query-not-found = Tallennettua kyselyä ei tunneta; lähetä kysely tiivisteen kanssa.

@@ -77,3 +77,4 @@ error-api-key-revoked = API-nyckeln har återkallats.
 error-rate-limited = För många förfrågningar. Försök igen om { $value } sekunder.
 error-grant-working-time = { $field }: sysselsättningsunderstöd kräver en arbetstid över { $min } %; { $value } % räcker inte.
 error-grant-employer-kind = { $field }: sysselsättningsunderstöd kan bara beviljas ett företag eller en förening.
+error-persisted-query-not-found = Den sparade frågan är okänd; skicka frågan tillsammans med hashvärdet.

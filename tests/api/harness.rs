@@ -146,6 +146,11 @@ impl TestApp {
         query: &str,
         variables: Value,
     ) -> Value {
+        self.post(token, lang, json!({ "query": query, "variables": variables })).await
+    }
+
+    /// POSTs any GraphQL request body (with extensions, say).
+    pub async fn post(&self, token: Option<&str>, lang: Option<&str>, body: Value) -> Value {
         let mut request = Request::post("/graphql").header("content-type", "application/json");
         if let Some(t) = token {
             request = request.header("authorization", format!("Bearer {t}"));
@@ -153,8 +158,8 @@ impl TestApp {
         if let Some(l) = lang {
             request = request.header("accept-language", l);
         }
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let response =
+            self.router.clone().oneshot(request.body(Body::from(body.to_string())).unwrap()).await.unwrap();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))

@@ -9,6 +9,7 @@ mod catalogue;
 mod deadlines;
 mod harness;
 mod helm;
+mod operations;
 mod path;
 mod referrals;
 mod schema;

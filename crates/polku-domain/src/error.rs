@@ -89,6 +89,7 @@ error_codes! {
     RateLimited => "RATE_LIMITED",
     GrantWorkingTime => "GRANT_WORKING_TIME",
     GrantEmployerKind => "GRANT_EMPLOYER_KIND",
+    PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
 }
 
 impl fmt::Display for ErrorCode {

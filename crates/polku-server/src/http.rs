@@ -31,6 +31,10 @@ pub struct AppState {
     pub limits: Limits,
     pub rate_limiter: RateLimiter,
     pub events: EventBus,
+    pub persisted_queries: crate::apq::QueryStore,
+    pub metrics: crate::metrics::Metrics,
+    /// Redis, when configured: its availability is a metric.
+    redis: Option<redis::aio::ConnectionManager>,
     vault: HetuVault,
 }
 
@@ -40,6 +44,9 @@ impl AppState {
         AppState {
             schema: polku_graphql::build_schema(limits, vault.clone(), events.clone()),
             events,
+            persisted_queries: crate::apq::QueryStore::default(),
+            metrics: crate::metrics::Metrics::new(),
+            redis: None,
             vault,
             store,
             verifier,
@@ -53,6 +60,26 @@ impl AppState {
     /// it has a connection).
     pub fn with_rate_limiter(mut self, limiter: RateLimiter) -> AppState {
         self.rate_limiter = limiter;
+        self
+    }
+
+    /// Reports Redis's availability on `/metrics`.
+    pub fn with_redis(mut self, redis: redis::aio::ConnectionManager) -> AppState {
+        self.redis = Some(redis);
+        self
+    }
+
+    /// Whether Redis answers a ping within half a second; `None` without Redis.
+    pub async fn redis_up(&self) -> Option<bool> {
+        let mut redis = self.redis.clone()?;
+        let command = redis::cmd("PING");
+        let ping = command.query_async::<String>(&mut redis);
+        Some(matches!(tokio::time::timeout(std::time::Duration::from_millis(500), ping).await, Ok(Ok(_))))
+    }
+
+    /// Keeps persisted queries in `store` (Redis-backed when it has it).
+    pub fn with_persisted_queries(mut self, store: crate::apq::QueryStore) -> AppState {
+        self.persisted_queries = store;
         self
     }
 
@@ -72,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(subscriptions))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/letters/{id}", get(letter))
         .with_state(state)
 }
@@ -135,6 +163,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).unwrap_or(v).trim())
 }
 
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(&state).await;
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
 async fn readyz(State(state): State<AppState>) -> Response {
     if state.store.ping().await {
         (StatusCode::OK, "ready").into_response()
@@ -160,10 +193,23 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let started = std::time::Instant::now();
     let request = request.into_inner();
-    let trace_id = trace_id(&headers);
-    let request_id = header(&headers, "x-request-id").map(str::to_string).unwrap_or_else(|| trace_id.clone());
-    let accept_language = header(&headers, "accept-language");
+    let operation = request.operation_name.clone();
+    let (response, ok) = execute(&state, &headers, request).await;
+    state.metrics.observe(operation.as_deref(), ok, started.elapsed());
+    response
+}
+
+/// Runs one GraphQL request; says whether it went without errors.
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut request: async_graphql::Request,
+) -> (Response, bool) {
+    let trace_id = trace_id(headers);
+    let request_id = header(headers, "x-request-id").map(str::to_string).unwrap_or_else(|| trace_id.clone());
+    let accept_language = header(headers, "accept-language");
 
     // Before the tenant is known, any of the three languages may answer.
     let mut context = RequestContext {
@@ -175,8 +221,22 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
         limits: state.limits,
     };
 
-    if let Some(key) = api_key(&headers) {
-        match authenticate_key(&state, key, &context.request_id).await {
+    match state.persisted_queries.resolve(&mut request).await {
+        Ok(()) => {}
+        Err(crate::apq::ApqError::NotFound) => {
+            return (
+                refuse(&context, DomainError::new(ErrorCode::PersistedQueryNotFound).into()).into_response(),
+                false,
+            )
+        }
+        Err(crate::apq::ApqError::Invalid(why)) => {
+            let error = DomainError::new(ErrorCode::BadRequest).with_arg("value", why);
+            return (refuse(&context, error.into()).into_response(), false);
+        }
+    }
+
+    if let Some(key) = api_key(headers) {
+        match authenticate_key(state, key, &context.request_id).await {
             Ok(session) => {
                 let (enabled, default) = match &session.tenant {
                     Some(t) => (t.enabled_languages.clone(), t.default_language),
@@ -191,12 +251,12 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
                 let mut response = refuse(&context, error.into()).into_response();
                 *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
                 response.headers_mut().insert("retry-after", seconds.into());
-                return response;
+                return (response, false);
             }
-            Err(KeyRefusal::Error(e)) => return refuse(&context, e).into_response(),
+            Err(KeyRefusal::Error(e)) => return (refuse(&context, e).into_response(), false),
         }
-    } else if let Some(token) = bearer(&headers) {
-        match authenticate(&state, token, &context.request_id).await {
+    } else if let Some(token) = bearer(headers) {
+        match authenticate(state, token, &context.request_id).await {
             Ok((identity, session)) => {
                 let (enabled, default) = match &session.tenant {
                     Some(t) => (t.enabled_languages.clone(), t.default_language),
@@ -205,7 +265,7 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
                 context.lang = negotiate(identity.lang, accept_language, &enabled, default);
                 context.session = Some(Arc::new(session));
             }
-            Err(error) => return refuse(&context, error).into_response(),
+            Err(error) => return (refuse(&context, error).into_response(), false),
         }
     }
 
@@ -225,7 +285,9 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
     );
     let request = context.clone().attach(request);
     let response = state.schema.execute(request).instrument(span).await;
-    GraphQLResponse::from(polku_graphql::finish(&context, &state.events, response).await).into_response()
+    let response = polku_graphql::finish(&context, &state.events, response).await;
+    let ok = response.errors.is_empty();
+    (GraphQLResponse::from(response).into_response(), ok)
 }
 
 /// Subscriptions over WebSocket (`graphql-transport-ws`, and the older

@@ -2,10 +2,12 @@
 //! HTTP router and telemetry, kept in a library so tests can drive the real
 //! router in process.
 
+pub mod apq;
 pub mod auth;
 pub mod config;
 pub mod dev;
 pub mod http;
+pub mod metrics;
 pub mod ratelimit;
 pub mod relay;
 pub mod seed;

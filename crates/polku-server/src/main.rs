@@ -217,7 +217,10 @@ async fn serve(config: ServeConfig) -> Result<()> {
         let client = redis::Client::open(url.expose_secret()).context("REDIS_URL")?;
         let redis =
             redis::aio::ConnectionManager::new(client.clone()).await.context("connecting to Redis")?;
-        state = state.with_rate_limiter(polku_server::ratelimit::RateLimiter::with_redis(rate, redis));
+        state =
+            state.with_rate_limiter(polku_server::ratelimit::RateLimiter::with_redis(rate, redis.clone()));
+        state = state.with_persisted_queries(polku_server::apq::QueryStore::with_redis(redis.clone()));
+        state = state.with_redis(redis);
         let events =
             polku_server::relay::through_redis(client, &state.events).await.context("Redis pub/sub")?;
         state = state.with_event_bus(events);

@@ -53,6 +53,7 @@ pub async fn through_redis(client: redis::Client, bus: &EventBus) -> redis::Redi
             let sent: redis::RedisResult<i64> = publisher.publish(CHANNEL, json).await;
             if let Err(e) = sent {
                 tracing::warn!(error = %e, "Redis unavailable: referral event delivered on this replica only");
+                crate::metrics::RELAY_FALLBACKS.inc();
                 local.deliver(event);
             }
         }
