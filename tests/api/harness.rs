@@ -95,12 +95,18 @@ impl TestApp {
         self.replica_with(|state| state)
     }
 
-    /// A replica whose state is adjusted first (its rate limiter, say).
-    pub fn replica_with(&self, adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
+    /// The state of a new gateway on this database, to serve it by hand.
+    pub fn new_state(&self) -> AppState {
         let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
         let store = Store::connect_lazy(&self.app_url, &pool).unwrap();
         let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
-        let state = adjust(AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault()));
+        AppState::new(store, verifier, polku_graphql::Limits::default(), vault())
+    }
+
+    /// A replica whose state is adjusted first (its rate limiter, say).
+    pub fn replica_with(&self, adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
+        let state = adjust(self.new_state());
+        let store = state.store.clone();
         TestApp {
             router: polku_server::router(state),
             store,

@@ -75,3 +75,86 @@ async fn metrics_count_operations_by_name_and_hold_no_personal_data() {
         assert!(!body.contains(&name), "a customer's name in the metrics");
     }
 }
+
+#[tokio::test]
+async fn on_shutdown_an_open_request_finishes_and_websockets_get_a_close_frame() {
+    use futures::StreamExt;
+    use sqlx::{Connection, PgConnection};
+    use tokio_tungstenite::tungstenite::Message;
+
+    use crate::referrals::{accepted, area, service, transition, Listener};
+
+    let app = TestApp::spawn().await;
+    let a = area(&app).await;
+    let service_id = service(&app, &a, 5).await;
+    let referral = accepted(&app, &a, &service_id, 1).await.remove(0);
+
+    let state = app.new_state();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(polku_server::serve_until(
+        listener,
+        state,
+        async move {
+            let _ = stopped.await;
+        },
+        std::time::Duration::from_secs(120),
+    ));
+    let mut socket = Listener::connect(addr, &a.coach).await;
+
+    // A slow request: starting the referral waits for the service's place
+    // lock, which the test holds.
+    let mut holder = PgConnection::connect(&app.superuser_url).await.unwrap();
+    let mut lock = holder.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('polku.service.' || $1::text, 0))")
+        .bind(service_id.as_str().unwrap())
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let slow = tokio::spawn({
+        let (url, token, query) =
+            (format!("http://{addr}/graphql"), a.samaria.clone(), transition("startReferral"));
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": { "id": referral } }))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    });
+    let mut watcher = PgConnection::connect(&app.superuser_url).await.unwrap();
+    loop {
+        let waiting: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                .fetch_one(&mut watcher)
+                .await
+                .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+
+    // SIGTERM, as far as the gateway is concerned.
+    stop.send(()).unwrap();
+    let close = loop {
+        match socket.socket.next().await {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(close.map(|f| u16::from(f.code)), Some(1001));
+
+    // The open request still finishes, and commits.
+    lock.rollback().await.unwrap();
+    let r = slow.await.unwrap();
+    assert_eq!(data(&r)["startReferral"]["state"], "STARTED");
+    assert!(server.await.unwrap().unwrap(), "drained within the grace period");
+}

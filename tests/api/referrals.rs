@@ -18,7 +18,7 @@ const SERVICE: &str =
 const REFER: &str =
     "mutation($c: ID!, $s: ID!) { referCustomer(customerId: $c, serviceId: $s) { id state } }";
 
-fn transition(name: &str) -> String {
+pub(crate) fn transition(name: &str) -> String {
     format!("mutation($id: ID!) {{ {name}(id: $id) {{ id state }} }}")
 }
 
@@ -34,16 +34,16 @@ async fn partner_id(app: &TestApp, token: &str, name: &str) -> Uuid {
     id.parse().unwrap()
 }
 
-struct Area {
-    coach: String,
+pub(crate) struct Area {
+    pub(crate) coach: String,
     admin: String,
-    samaria: String,
+    pub(crate) samaria: String,
     posintra: String,
     samaria_id: Uuid,
     customers: Vec<Value>,
 }
 
-async fn area(app: &TestApp) -> Area {
+pub(crate) async fn area(app: &TestApp) -> Area {
     let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach, Role::Manager]);
     let admin = app.token(Some("porvoo"), &[Role::TenantAdmin]);
     let samaria_id = partner_id(app, &admin, "Samaria rf").await;
@@ -61,13 +61,13 @@ async fn area(app: &TestApp) -> Area {
     }
 }
 
-async fn service(app: &TestApp, a: &Area, capacity: i32) -> Value {
+pub(crate) async fn service(app: &TestApp, a: &Area, capacity: i32) -> Value {
     let r = app.gql(Some(&a.admin), SERVICE, json!({ "p": a.samaria_id, "c": capacity })).await;
     data(&r)["createService"]["service"]["id"].clone()
 }
 
 /// Refers, sends and has Samaria accept `n` customers; returns the referral ids.
-async fn accepted(app: &TestApp, a: &Area, service: &Value, n: usize) -> Vec<Value> {
+pub(crate) async fn accepted(app: &TestApp, a: &Area, service: &Value, n: usize) -> Vec<Value> {
     let mut ids = Vec::new();
     for c in &a.customers[..n] {
         let r = app.gql(Some(&a.coach), REFER, json!({ "c": c, "s": service })).await;
@@ -372,12 +372,13 @@ async fn an_employment_grant_is_refused_at_80_percent_and_paid_by_calendar_days(
 }
 
 /// A `graphql-transport-ws` client subscribed to referral events.
-struct Listener {
-    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+pub(crate) struct Listener {
+    pub(crate) socket:
+        tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
 }
 
 impl Listener {
-    async fn connect(addr: std::net::SocketAddr, token: &str) -> Listener {
+    pub(crate) async fn connect(addr: std::net::SocketAddr, token: &str) -> Listener {
         use futures::SinkExt;
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         use tokio_tungstenite::tungstenite::Message;

@@ -36,6 +36,11 @@ pub struct ServeConfig {
     #[arg(long, env = "POLKU_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
     pub db_acquire_timeout_secs: u64,
 
+    /// Seconds open requests may take to finish after SIGTERM before the
+    /// gateway exits anyway.
+    #[arg(long, env = "POLKU_SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
+    pub shutdown_grace_seconds: u64,
+
     /// Redis, shared by the replicas: API-key rate limits and live updates.
     /// Without it each instance limits and delivers on its own.
     #[arg(long, env = "REDIS_URL")]

@@ -35,6 +35,8 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// Redis, when configured: its availability is a metric.
     redis: Option<redis::aio::ConnectionManager>,
+    /// Set once the gateway is draining: readiness fails and WebSockets close.
+    shutdown: Arc<tokio::sync::watch::Sender<bool>>,
     vault: HetuVault,
 }
 
@@ -47,6 +49,7 @@ impl AppState {
             persisted_queries: crate::apq::QueryStore::default(),
             metrics: crate::metrics::Metrics::new(),
             redis: None,
+            shutdown: Arc::new(tokio::sync::watch::channel(false).0),
             vault,
             store,
             verifier,
@@ -61,6 +64,24 @@ impl AppState {
     pub fn with_rate_limiter(mut self, limiter: RateLimiter) -> AppState {
         self.rate_limiter = limiter;
         self
+    }
+
+    /// Starts draining: `/readyz` turns not-ready so no new traffic comes,
+    /// and open WebSockets are closed with a close frame.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    /// Resolves once draining has begun.
+    pub fn draining(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.shutdown.subscribe();
+        async move {
+            let _ = rx.wait_for(|draining| *draining).await;
+        }
+    }
+
+    fn is_draining(&self) -> bool {
+        *self.shutdown.borrow()
     }
 
     /// Reports Redis's availability on `/metrics`.
@@ -169,7 +190,9 @@ async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    if state.store.ping().await {
+    if state.is_draining() {
+        (StatusCode::SERVICE_UNAVAILABLE, "draining").into_response()
+    } else if state.store.ping().await {
         (StatusCode::OK, "ready").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
@@ -299,9 +322,15 @@ async fn subscriptions(
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> Response {
+    let draining = state.draining();
     let AppState { schema, verifier, store, .. } = state;
-    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
-        async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
+        use futures::{SinkExt, StreamExt};
+        let (mut sink, stream) = socket.split();
+        // On shutdown the client's side of the conversation ends, the
+        // subscriptions stop, and the client gets a proper close frame.
+        let stream = stream.take_until(draining);
+        async_graphql_axum::GraphQLWebSocket::new_with_pair(&mut sink, stream, schema, protocol)
             .on_connection_init(move |payload| async move {
                 let token = payload
                     .get("authorization")
@@ -339,7 +368,36 @@ async fn subscriptions(
                 Ok(data)
             })
             .serve()
+            .await;
+        let close = axum::extract::ws::CloseFrame { code: 1001, reason: "server shutting down".into() };
+        let _ = sink.send(axum::extract::ws::Message::Close(Some(close))).await;
     })
+}
+
+/// Serves until `signal`, then drains: stops accepting, lets open requests
+/// finish for at most `grace`, closes WebSockets with a close frame. Returns
+/// whether everything finished within the grace period.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    signal: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: std::time::Duration,
+) -> std::io::Result<bool> {
+    let draining = state.draining();
+    let trigger = state.clone();
+    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+        signal.await;
+        tracing::info!("draining: no new connections, open requests may finish");
+        trigger.begin_shutdown();
+    });
+    let server = async move { server.await };
+    tokio::select! {
+        served = server => served.map(|()| true),
+        () = async move { draining.await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(grace_seconds = grace.as_secs(), "grace period over with requests still open; exiting");
+            Ok(false)
+        }
+    }
 }
 
 /// A partner's API key, from `X-Api-Key`, `Authorization: ApiKey …`, or a

@@ -13,4 +13,4 @@ pub mod relay;
 pub mod seed;
 pub mod telemetry;
 
-pub use http::{router, AppState};
+pub use http::{router, serve_until, AppState};

@@ -231,7 +231,8 @@ async fn serve(config: ServeConfig) -> Result<()> {
         .await
         .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(server.address = %config.listen, "polku listening");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_seconds);
+    polku_server::serve_until(listener, state, shutdown_signal(), grace).await?;
     Ok(())
 }
 
