@@ -14,8 +14,8 @@ use tokio::sync::OnceCell;
 use tower::ServiceExt;
 use uuid::Uuid;
 
-const OWNER_PASSWORD: &str = "polku-test-owner";
-const APP_PASSWORD: &str = "polku-test-app";
+pub const OWNER_PASSWORD: &str = "polku-test-owner";
+pub const APP_PASSWORD: &str = "polku-test-app";
 const SECRET: &[u8] = b"polku-test-secret";
 /// The tests' identity-code key (32 bytes of 0x2a, base64).
 pub const HETU_KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
@@ -93,6 +93,14 @@ impl TestApp {
     /// a second replica.
     pub fn replica(&self) -> TestApp {
         self.replica_with(|state| state)
+    }
+
+    /// A gateway on a database of the caller's (a private cluster).
+    pub fn for_database(app_url: String, superuser_url: String, pool: PoolConfig) -> TestApp {
+        let store = Store::connect_lazy(&app_url, &pool).unwrap();
+        let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
+        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault());
+        TestApp { router: polku_server::router(state), store, app_url, superuser_url }
     }
 
     /// The state of a new gateway on this database, to serve it by hand.

@@ -158,3 +158,104 @@ async fn on_shutdown_an_open_request_finishes_and_websockets_get_a_close_frame()
     assert_eq!(data(&r)["startReferral"]["state"], "STARTED");
     assert!(server.await.unwrap().unwrap(), "drained within the grace period");
 }
+
+/// A private PostgreSQL cluster that the test may stop and start; stopped
+/// for good when dropped.
+struct OwnCluster(std::sync::Arc<polku_devenv::PgCluster>);
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = self.0.stop();
+        let _ = std::fs::remove_dir_all(self.0.data_dir.parent().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn the_gateway_survives_a_database_restart_without_losing_a_committed_write() {
+    use polku_store::{admin, PoolConfig};
+
+    use crate::harness::{token_for, APP_PASSWORD, OWNER_PASSWORD};
+
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fault-pg-{}", uuid::Uuid::new_v4()));
+    let cluster = tokio::task::spawn_blocking(move || polku_devenv::PgCluster::start(&dir, None))
+        .await
+        .unwrap()
+        .unwrap();
+    let cluster = OwnCluster(std::sync::Arc::new(cluster));
+    let superuser = cluster.0.superuser_url("polku");
+    admin::bootstrap_owner(&cluster.0.superuser_url("postgres"), "polku", OWNER_PASSWORD).await.unwrap();
+    let owner = admin::with_user(&superuser, admin::DEV_OWNER_ROLE, OWNER_PASSWORD).unwrap();
+    admin::migrate(&owner).await.unwrap();
+    admin::enable_app_login(&owner, APP_PASSWORD).await.unwrap();
+    let pool = PoolConfig {
+        max_connections: 4,
+        acquire_timeout: std::time::Duration::from_secs(2),
+        ..PoolConfig::default()
+    };
+    let app = TestApp::for_database(admin::app_url(&owner, APP_PASSWORD).unwrap(), superuser, pool);
+    polku_server::seed::seed_demo(
+        &app.store,
+        &crate::harness::vault(),
+        &std::sync::Arc::new(polku_i18n::Localizer::new()),
+    )
+    .await
+    .unwrap();
+    let app = std::sync::Arc::new(app);
+    let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach]);
+    let r = app.gql(Some(&coach), "{ caseload { customer { id } } }", json!({})).await;
+    let customer = data(&r)["caseload"][0]["customer"]["id"].clone();
+    let set_phone =
+        "mutation($c: ID!, $p: String) { updateCustomer(id: $c, input: { phone: $p }) { phone } }";
+    let write = |phone: String| {
+        let (app, coach, customer) = (app.clone(), coach.clone(), customer.clone());
+        async move { app.gql(Some(&coach), set_phone, json!({ "c": customer, "p": phone })).await }
+    };
+    assert_eq!(data(&write("0401".into()).await)["updateCustomer"]["phone"], "0401");
+
+    // Readers keep asking throughout; every answer is data or UNAVAILABLE.
+    let stop_reading = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = tokio::spawn({
+        let (app, coach, stop) = (app.clone(), coach.clone(), stop_reading.clone());
+        async move {
+            let mut outcomes = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = app.gql(Some(&coach), "{ caseload { customer { id } } }", json!({})).await;
+                outcomes.push(error_code(&r).map(str::to_string));
+                tokio::task::yield_now().await;
+            }
+            outcomes
+        }
+    });
+
+    let stopper = cluster.0.clone();
+    tokio::task::spawn_blocking(move || stopper.stop()).await.unwrap().unwrap();
+    let (status, _) = app.get("/readyz").await;
+    assert_eq!(status, 503, "not ready without the database");
+    let refused = write("0402".into()).await;
+    assert_eq!(error_code(&refused), Some("UNAVAILABLE"), "{refused:#}");
+
+    let starter = cluster.0.clone();
+    tokio::task::spawn_blocking(move || starter.restart_stopped()).await.unwrap().unwrap();
+    // Recovery without restarting the gateway.
+    let recovered = async {
+        while app.get("/readyz").await.0 != 200 {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), recovered).await.expect("ready again");
+    let r = app
+        .gql(Some(&coach), "query($c: ID!) { customer(id: $c) { phone } }", json!({ "c": customer }))
+        .await;
+    assert_eq!(
+        data(&r)["customer"]["phone"],
+        "0401",
+        "the committed write stands; the refused one left nothing"
+    );
+    assert_eq!(data(&write("0403".into()).await)["updateCustomer"]["phone"], "0403");
+
+    stop_reading.store(true, std::sync::atomic::Ordering::Relaxed);
+    let outcomes = reader.await.unwrap();
+    assert!(outcomes.iter().all(|o| o.is_none() || o.as_deref() == Some("UNAVAILABLE")), "{outcomes:?}");
+    assert!(outcomes.iter().any(Option::is_none), "reads succeeded around the outage");
+}

@@ -306,6 +306,7 @@ async fn execute(
         tenant.id = %tenant_id,
         trace_id = %context.trace_id,
     );
+    crate::telemetry::continue_trace(&span, headers);
     let request = context.clone().attach(request);
     let response = state.schema.execute(request).instrument(span).await;
     let response = polku_graphql::finish(&context, &state.events, response).await;

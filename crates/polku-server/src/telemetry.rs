@@ -24,6 +24,9 @@ impl Drop for TelemetryGuard {
 /// Installs the global subscriber. `POLKU_LOG_FORMAT=json` switches to JSON
 /// lines for log shippers; `RUST_LOG` filters as usual.
 pub fn init() -> anyhow::Result<TelemetryGuard> {
+    opentelemetry::global::set_text_map_propagator(
+        opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+    );
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let json = std::env::var("POLKU_LOG_FORMAT").is_ok_and(|v| v == "json");
     let fmt = if json {
@@ -37,9 +40,6 @@ pub fn init() -> anyhow::Result<TelemetryGuard> {
             .with_batch_exporter(exporter)
             .with_resource(opentelemetry_sdk::Resource::builder().with_service_name("polku").build())
             .build();
-        opentelemetry::global::set_text_map_propagator(
-            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
-        );
         let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("polku"));
         (Some(layer), Some(provider))
     } else {
@@ -47,4 +47,27 @@ pub fn init() -> anyhow::Result<TelemetryGuard> {
     };
     tracing_subscriber::registry().with(filter).with(fmt).with(otel).try_init()?;
     Ok(TelemetryGuard { provider })
+}
+
+/// Request headers as the W3C trace-context propagator reads them.
+struct Headers<'a>(&'a axum::http::HeaderMap);
+
+impl opentelemetry::propagation::Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+/// Makes `span` a child of the caller's trace (`traceparent` /
+/// `tracestate`), so a request is one trace from the client through the
+/// gateway. Without an exporter, or without the headers, nothing changes.
+pub fn continue_trace(span: &tracing::Span, headers: &axum::http::HeaderMap) {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(headers)));
+    // Fails only when the span is not recorded (no OpenTelemetry layer).
+    let _ = span.set_parent(parent);
 }
