@@ -259,3 +259,95 @@ async fn the_gateway_survives_a_database_restart_without_losing_a_committed_writ
     assert!(outcomes.iter().all(|o| o.is_none() || o.as_deref() == Some("UNAVAILABLE")), "{outcomes:?}");
     assert!(outcomes.iter().any(Option::is_none), "reads succeeded around the outage");
 }
+
+struct OwnRedis(std::sync::Arc<polku_devenv::RedisServer>);
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.0.stop();
+    }
+}
+
+#[tokio::test]
+async fn without_redis_queries_go_on_with_local_limits_queries_and_events_and_recover() {
+    use polku_graphql::EventBus;
+    use polku_server::ratelimit::{Rate, RateLimiter};
+    use redis::AsyncCommands;
+
+    use crate::referrals::{area, service, transition, Listener};
+
+    let app = TestApp::spawn().await;
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("fault-redis-{}", uuid::Uuid::new_v4()));
+    let server =
+        tokio::task::spawn_blocking(move || polku_devenv::RedisServer::start(&dir)).await.unwrap().unwrap();
+    let server = OwnRedis(std::sync::Arc::new(server));
+    let client = redis::Client::open(server.0.url()).unwrap();
+    let redis = polku_server::redis_connection(&client).await.unwrap();
+    let bus = polku_server::relay::through_redis(client.clone(), &EventBus::in_process()).await.unwrap();
+    let gateway = app.replica_with(|s| {
+        s.with_rate_limiter(RateLimiter::with_redis(Rate { per_second: 100.0, burst: 100.0 }, redis.clone()))
+            .with_persisted_queries(polku_server::apq::QueryStore::with_redis(redis.clone()))
+            .with_event_bus(bus.clone())
+            .with_redis(redis.clone())
+    });
+    let addr = gateway.serve().await;
+    let a = area(&app).await;
+    let service_id = service(&app, &a, 5).await;
+    let mut coach_events = Listener::connect(addr, &a.coach).await;
+    let ready = async {
+        while bus.subscribers() < 1 {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), ready).await.unwrap();
+    let (_, metrics) = gateway.get("/metrics").await;
+    assert!(metrics.contains("polku_redis_up 1"), "{metrics}");
+
+    let stopper = server.0.clone();
+    tokio::task::spawn_blocking(move || stopper.stop()).await.unwrap().unwrap();
+    let fallbacks = polku_server::metrics::RELAY_FALLBACKS.get();
+
+    // Queries, persisted queries and referral events carry on.
+    let query = format!("{{ viewer {{ subject }} }} # {}", uuid::Uuid::new_v4());
+    let hash = format!("{:x}", Sha256::digest(query.as_bytes()));
+    let register =
+        json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+    assert_eq!(
+        data(&gateway.post(Some(&a.coach), None, register.clone()).await)["viewer"]["subject"],
+        "coach-porvoo"
+    );
+    let by_hash = json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+    assert_eq!(data(&gateway.post(Some(&a.coach), None, by_hash).await)["viewer"]["subject"], "coach-porvoo");
+    let r = gateway
+        .gql(Some(&a.coach), "mutation($c: ID!, $s: ID!) { referCustomer(customerId: $c, serviceId: $s) { id } }", json!({
+            "c": data(&app.gql(Some(&a.coach), "{ caseload { customer { id } } }", json!({})).await)["caseload"][0]["customer"]["id"],
+            "s": service_id }))
+        .await;
+    let referral = data(&r)["referCustomer"]["id"].as_str().unwrap().to_string();
+    data(&gateway.gql(Some(&a.coach), &transition("sendReferral"), json!({ "id": referral })).await);
+    assert_eq!(coach_events.event().await, (referral.clone(), "SENT".into()));
+    assert!(polku_server::metrics::RELAY_FALLBACKS.get() > fallbacks, "the fallback is counted");
+    let (_, metrics) = gateway.get("/metrics").await;
+    assert!(metrics.contains("polku_redis_up 0"), "{metrics}");
+
+    // Redis returns: used again without restarting the gateway.
+    let starter = server.0.clone();
+    tokio::task::spawn_blocking(move || starter.restart_stopped()).await.unwrap().unwrap();
+    let mut direct = polku_server::redis_connection(&client).await.unwrap();
+    let recovered = async {
+        loop {
+            gateway.post(Some(&a.coach), None, register.clone()).await;
+            let stored: Option<String> = direct.get(format!("polku:apq:{hash}")).await.unwrap_or(None);
+            if stored.is_some() {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), recovered)
+        .await
+        .expect("persisted queries reach Redis again");
+    let (_, metrics) = gateway.get("/metrics").await;
+    assert!(metrics.contains("polku_redis_up 1"), "{metrics}");
+}

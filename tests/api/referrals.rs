@@ -409,7 +409,7 @@ impl Listener {
     }
 
     /// The next referral event: (referral id, state).
-    async fn event(&mut self) -> (String, String) {
+    pub(crate) async fn event(&mut self) -> (String, String) {
         let m = self.next().await;
         assert_eq!(m["type"], "next", "{m:#}");
         let e = &m["payload"]["data"]["referralEvents"];

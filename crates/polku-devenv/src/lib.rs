@@ -268,6 +268,7 @@ fn path_str(p: &Path) -> Result<&str> {
 pub struct RedisServer {
     pub port: u16,
     pid_file: PathBuf,
+    conf: String,
 }
 
 impl RedisServer {
@@ -285,23 +286,41 @@ impl RedisServer {
             dir.display(),
             dir.join("redis.log").display()
         );
+        let server = RedisServer { port, pid_file, conf };
+        server.launch()?;
+        Ok(server)
+    }
+
+    fn launch(&self) -> Result<()> {
         let mut child = Command::new("redis-server").arg("-").stdin(Stdio::piped()).spawn()?;
-        child.stdin.take().context("redis stdin")?.write_all(conf.as_bytes())?;
+        child.stdin.take().context("redis stdin")?.write_all(self.conf.as_bytes())?;
         let status = child.wait()?;
         if !status.success() {
             bail!("redis-server failed to start: {status}");
         }
-        wait_for_port(port, "Redis", Duration::from_secs(10))?;
-        Ok(RedisServer { port, pid_file })
+        wait_for_port(self.port, "Redis", Duration::from_secs(10))
+    }
+
+    /// Starts a stopped server again on the same port.
+    pub fn restart_stopped(&self) -> Result<()> {
+        self.launch()
     }
 
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 
+    /// Stops the server and waits until its port is closed.
     pub fn stop(&self) -> Result<()> {
         if let Ok(pid) = fs::read_to_string(&self.pid_file) {
             Command::new("kill").arg(pid.trim()).status()?;
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            if std::time::Instant::now() > deadline {
+                bail!("Redis on port {} did not stop", self.port);
+            }
+            std::thread::yield_now();
         }
         Ok(())
     }

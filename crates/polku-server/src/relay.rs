@@ -15,7 +15,7 @@ const CHANNEL: &str = "polku:referral-events";
 /// after this replica's subscription is in place (so nothing published
 /// from now on is missed).
 pub async fn through_redis(client: redis::Client, bus: &EventBus) -> redis::RedisResult<EventBus> {
-    let mut publisher = redis::aio::ConnectionManager::new(client.clone()).await?;
+    let mut publisher = crate::redis_connection(&client).await?;
     let mut first = Some(subscribe(&client).await?);
 
     let local = bus.clone();
@@ -51,10 +51,18 @@ pub async fn through_redis(client: redis::Client, bus: &EventBus) -> redis::Redi
         while let Some(event) = outgoing.recv().await {
             let Ok(json) = serde_json::to_string(&event) else { continue };
             let sent: redis::RedisResult<i64> = publisher.publish(CHANNEL, json).await;
-            if let Err(e) = sent {
-                tracing::warn!(error = %e, "Redis unavailable: referral event delivered on this replica only");
-                crate::metrics::RELAY_FALLBACKS.inc();
-                local.deliver(event);
+            match sent {
+                Ok(0) => {
+                    // No replica is subscribed, this one included (it is
+                    // resubscribing): deliver here rather than to no one.
+                    local.deliver(event);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "Redis unavailable: referral event delivered on this replica only");
+                    crate::metrics::RELAY_FALLBACKS.inc();
+                    local.deliver(event);
+                }
             }
         }
     });
