@@ -4,6 +4,7 @@
 use polku_domain::Role;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use sqlx::Connection;
 
 use crate::harness::{data, error_code, TestApp};
 
@@ -79,7 +80,7 @@ async fn metrics_count_operations_by_name_and_hold_no_personal_data() {
 #[tokio::test]
 async fn on_shutdown_an_open_request_finishes_and_websockets_get_a_close_frame() {
     use futures::StreamExt;
-    use sqlx::{Connection, PgConnection};
+    use sqlx::PgConnection;
     use tokio_tungstenite::tungstenite::Message;
 
     use crate::referrals::{accepted, area, service, transition, Listener};
@@ -350,4 +351,49 @@ async fn without_redis_queries_go_on_with_local_limits_queries_and_events_and_re
         .expect("persisted queries reach Redis again");
     let (_, metrics) = gateway.get("/metrics").await;
     assert!(metrics.contains("polku_redis_up 1"), "{metrics}");
+}
+
+#[tokio::test]
+async fn identity_codes_are_re_encrypted_under_a_new_key() {
+    use polku_store::pii::HetuVault;
+
+    let app = TestApp::spawn().await;
+    let manager = app.token(Some("porvoo"), &[Role::Manager]);
+    let r = app.gql(Some(&manager), "{ customers(first: 1) { edges { node { id } } } }", json!({})).await;
+    let customer = data(&r)["customers"]["edges"][0]["node"]["id"].clone();
+    let reveal = "mutation($id: ID!) { revealIdentityCode(customerId: $id) }";
+    let before =
+        data(&app.gql(Some(&manager), reveal, json!({ "id": customer })).await)["revealIdentityCode"].clone();
+
+    let new = HetuVault::from_base64(&HetuVault::generate_key(), 2).unwrap();
+    let actor = polku_store::Actor::system(
+        Some(polku_domain::Slug::parse("porvoo").unwrap()),
+        vec![Role::TenantAdmin],
+    );
+    let mut total = 0;
+    loop {
+        let mut tx = app.store.begin(&actor).await.unwrap();
+        let n =
+            polku_store::customers::rekey_batch(&mut tx, &crate::harness::vault(), &new, 7).await.unwrap();
+        tx.commit().await.unwrap();
+        total += n;
+        if n == 0 {
+            break;
+        }
+    }
+    assert!(total > 7, "in batches: {total}");
+
+    let rotated = app.replica_with(|s| s.with_vault(new));
+    let after = data(&rotated.gql(Some(&manager), reveal, json!({ "id": customer })).await)
+        ["revealIdentityCode"]
+        .clone();
+    assert_eq!(before, after);
+    let mut superuser = sqlx::PgConnection::connect(&app.superuser_url).await.unwrap();
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM customers JOIN tenants USING (tenant_id) WHERE slug = 'porvoo' AND key_version = 1",
+    )
+    .fetch_one(&mut superuser)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
 }

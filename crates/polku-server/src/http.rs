@@ -104,6 +104,13 @@ impl AppState {
         self
     }
 
+    /// Uses `vault` for identity codes (after a key rotation, say).
+    pub fn with_vault(mut self, vault: HetuVault) -> AppState {
+        self.schema = polku_graphql::build_schema(self.limits, vault.clone(), self.events.clone());
+        self.vault = vault;
+        self
+    }
+
     /// Publishes committed changes on `events` (relayed through Redis when
     /// the server has it).
     pub fn with_event_bus(mut self, events: EventBus) -> AppState {

@@ -50,6 +50,27 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Re-encrypt every stored identity code under a new key (connects as
+    /// the application role). Run it with the old key as POLKU_HETU_KEY,
+    /// then switch the gateway to the new key; it resumes where it stopped
+    /// and can be run again for rows written in between.
+    RekeyIdentityCodes(RekeyArgs),
+}
+
+#[derive(clap::Args)]
+struct RekeyArgs {
+    /// Application role's connection URL.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: SecretString,
+    /// The key the codes are stored under now.
+    #[command(flatten)]
+    old: HetuKeyConfig,
+    /// The new key: 32 random bytes, base64.
+    #[arg(long, env = "POLKU_NEW_HETU_KEY")]
+    new_key: SecretString,
+    /// The new key's version; must differ from the old one.
+    #[arg(long, env = "POLKU_NEW_HETU_KEY_VERSION")]
+    new_key_version: i16,
 }
 
 #[derive(Subcommand)]
@@ -144,6 +165,7 @@ struct TokenArgs {
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Command::RekeyIdentityCodes(args) => rekey(args).await,
         Command::Schema => {
             print!("{}", polku_graphql::sdl());
             Ok(())
@@ -417,4 +439,30 @@ async fn shutdown_signal() {
     };
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+async fn rekey(args: RekeyArgs) -> Result<()> {
+    let old = args.old.vault()?;
+    let new = polku_store::pii::HetuVault::from_base64(args.new_key.expose_secret(), args.new_key_version)?;
+    anyhow::ensure!(old.key_version != new.key_version, "the new key needs a version of its own");
+    let store = Store::connect_lazy(args.database_url.expose_secret(), &PoolConfig::default())?;
+    let admin = polku_store::Actor::system(None, vec![Role::PlatformAdmin]);
+    let mut tx = store.begin(&admin).await?;
+    let tenants = polku_store::tenants::all_slugs(&mut tx).await?;
+    tx.commit().await?;
+    for slug in tenants {
+        let actor = polku_store::Actor::system(Some(slug.clone()), vec![Role::TenantAdmin]);
+        let mut done = 0;
+        loop {
+            let mut tx = store.begin(&actor).await?;
+            let n = polku_store::customers::rekey_batch(&mut tx, &old, &new, 1_000).await?;
+            tx.commit().await?;
+            done += n;
+            if n == 0 {
+                break;
+            }
+        }
+        println!("{slug}: {done} identity codes re-encrypted under key version {}", new.key_version);
+    }
+    Ok(())
 }

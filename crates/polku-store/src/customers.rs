@@ -389,6 +389,46 @@ pub async fn reveal_hetu(tx: &mut Tx, vault: &HetuVault, id: Uuid) -> Result<Het
     Ok(hetu)
 }
 
+/// Re-encrypts and re-hashes up to `limit` of the area's identity codes
+/// still under `old`'s key version with `new`, in one statement. Returns how
+/// many it did; zero means the area is done. Each batch is its own
+/// transaction, so a long run can stop and resume where it was.
+pub async fn rekey_batch(
+    tx: &mut Tx,
+    old: &HetuVault,
+    new: &HetuVault,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    let rows: Vec<(Uuid, Vec<u8>)> = sqlx::query_as(
+        "SELECT customer_id, hetu_ciphertext FROM customers WHERE key_version = $1 ORDER BY customer_id LIMIT $2",
+    )
+    .bind(old.key_version)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await?;
+    let (mut ids, mut sealed, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, ciphertext) in rows {
+        let hetu = old
+            .decrypt(tenant, &ciphertext)
+            .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+        ids.push(id);
+        sealed.push(new.encrypt(tenant, &hetu));
+        hashes.push(new.hash(&hetu));
+    }
+    sqlx::query(
+        "UPDATE customers c SET hetu_ciphertext = n.sealed, hetu_hash = n.hash, key_version = $4, updated_at = now() \
+         FROM unnest($1::uuid[], $2::bytea[], $3::bytea[]) AS n(id, sealed, hash) WHERE c.customer_id = n.id",
+    )
+    .bind(&ids)
+    .bind(&sealed)
+    .bind(&hashes)
+    .bind(new.key_version)
+    .execute(tx.conn())
+    .await?;
+    Ok(ids.len())
+}
+
 /// Contact details a coach may correct.
 #[derive(Clone, Debug, Default)]
 pub struct ContactUpdate {

@@ -214,3 +214,11 @@ pub async fn configure(tx: &mut Tx, settings: TenantSettings) -> Result<TenantIn
     }
     TenantInfo::try_from(row)
 }
+
+/// Every area's slug (platform administrators), for maintenance that runs
+/// area by area.
+pub async fn all_slugs(tx: &mut Tx) -> Result<Vec<Slug>, StoreError> {
+    let slugs: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM tenants ORDER BY slug").fetch_all(tx.conn()).await?;
+    slugs.iter().map(|s| Slug::parse(s).map_err(|e| StoreError::Domain(e.at("tenants.slug")))).collect()
+}
