@@ -120,6 +120,27 @@ struct ReadTally {
     rejections: Vec<RejectedLine>,
 }
 
+/// Customers written by imports in this process, and imports under way:
+/// the gateway's `/metrics` shows them as import progress.
+pub static ROWS_WRITTEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static RUNNING: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Counts an import as running for as long as it lives.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        RUNNING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Runs an import inside `tx` (whose tenant is the receiving area). The
 /// caller commits; `progress` is told the number of lines read after every
 /// batch. Reading, validation, encryption and letters happen on a blocking
@@ -133,6 +154,7 @@ pub async fn import<R: Read + Send + 'static>(
     options: &ImportOptions,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<ImportReport, ImportError> {
+    let _running = Running::start();
     let tenant = tx.require_tenant()?.clone();
     let municipalities = tenants::municipalities(tx, tenant.id).await?.into_iter().map(|m| m.code).collect();
     let transfer = TransferOptions {
@@ -329,6 +351,7 @@ async fn write(
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<(), ImportError> {
     let done = customers::upsert_prepared(tx, &prepared.batch, "customer (transfer)").await?;
+    ROWS_WRITTEN.fetch_add(done.len() as u64, std::sync::atomic::Ordering::Relaxed);
     let mut new_letters = Vec::new();
     for (result, (lang, html)) in done.iter().zip(prepared.letters) {
         if result.inserted {

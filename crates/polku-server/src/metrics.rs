@@ -40,6 +40,8 @@ pub struct Metrics {
     pool_connections: prometheus::IntGaugeVec,
     statements: IntCounter,
     subscriptions: IntGauge,
+    import_rows: IntCounter,
+    imports_running: IntGauge,
     redis_up: Gauge,
     operations: Arc<Mutex<HashSet<String>>>,
 }
@@ -85,6 +87,9 @@ impl Metrics {
             must(IntCounter::new("polku_db_statements_total", "Statements issued in request transactions."));
         let subscriptions =
             must(IntGauge::new("polku_subscriptions", "Open referral-event subscriptions on this replica."));
+        let import_rows =
+            must(IntCounter::new("polku_import_rows_written_total", "Customers written by transfer imports."));
+        let imports_running = must(IntGauge::new("polku_imports_running", "Transfer imports under way."));
         let redis_up = must(Gauge::new(
             "polku_redis_up",
             "1 when Redis answered the last scrape's ping, 0 when not; absent without Redis.",
@@ -95,6 +100,8 @@ impl Metrics {
             Box::new(pool_connections.clone()),
             Box::new(statements.clone()),
             Box::new(subscriptions.clone()),
+            Box::new(import_rows.clone()),
+            Box::new(imports_running.clone()),
             Box::new(RELAY_FALLBACKS.clone()),
             Box::new(RATE_LIMIT_FALLBACKS.clone()),
         ] {
@@ -107,6 +114,8 @@ impl Metrics {
             pool_connections,
             statements,
             subscriptions,
+            import_rows,
+            imports_running,
             redis_up,
             operations: Arc::default(),
         }
@@ -145,6 +154,9 @@ impl Metrics {
         let counted = state.store.statement_count();
         self.statements.inc_by(counted.saturating_sub(self.statements.get()));
         self.subscriptions.set(state.events.subscribers() as i64);
+        let written = polku_import::ROWS_WRITTEN.load(std::sync::atomic::Ordering::Relaxed);
+        self.import_rows.inc_by(written.saturating_sub(self.import_rows.get()));
+        self.imports_running.set(polku_import::RUNNING.load(std::sync::atomic::Ordering::Relaxed));
         let mut families = self.registry.gather();
         if let Some(up) = state.redis_up().await {
             self.redis_up.set(if up { 1.0 } else { 0.0 });
