@@ -87,8 +87,10 @@ impl Metrics {
             must(IntCounter::new("polku_db_statements_total", "Statements issued in request transactions."));
         let subscriptions =
             must(IntGauge::new("polku_subscriptions", "Open referral-event subscriptions on this replica."));
-        let import_rows =
-            must(IntCounter::new("polku_import_rows_written_total", "Customers written by transfer imports."));
+        let import_rows = must(IntCounter::new(
+            "polku_import_rows_written_total",
+            "Customers written by transfer imports.",
+        ));
         let imports_running = must(IntGauge::new("polku_imports_running", "Transfer imports under way."));
         let redis_up = must(Gauge::new(
             "polku_redis_up",
