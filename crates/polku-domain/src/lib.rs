@@ -30,6 +30,7 @@ pub mod business_id;
 pub mod calendar;
 pub mod catalogue;
 pub mod customer;
+pub mod disclosure;
 pub mod error;
 pub mod grant;
 pub mod hetu;
