@@ -59,7 +59,7 @@ db_enum! {
 
 /// Who acts: the area's staff or the provider's partner staff.
 fn may(action: ReferralAction, roles: &[Role]) -> bool {
-    let staff = roles.iter().any(|r| matches!(r, Role::Coach | Role::Manager | Role::TenantAdmin));
+    let staff = roles.iter().any(|r| r.is_case_staff());
     let partner = roles.contains(&Role::Partner);
     match action {
         ReferralAction::Send | ReferralAction::Cancel => staff,

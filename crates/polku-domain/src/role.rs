@@ -45,6 +45,14 @@ impl Role {
         }
     }
 
+    /// The area's case staff, who see customer data; the database's
+    /// `app_is_case_staff()` names the same three.
+    pub const CASE_STAFF: [Role; 3] = [Role::Coach, Role::Manager, Role::TenantAdmin];
+
+    pub fn is_case_staff(self) -> bool {
+        Role::CASE_STAFF.contains(&self)
+    }
+
     /// Whether the role acts inside one employment area and so needs a tenant.
     pub fn is_tenant_scoped(self) -> bool {
         !matches!(self, Role::PlatformAdmin | Role::Oversight)

@@ -131,7 +131,7 @@ pub(crate) fn require<'a>(ctx: &Context<'a>, roles: &[Role]) -> Result<&'a Arc<S
 }
 
 /// The area's case staff: the roles that see customer data.
-pub(crate) const CASE_STAFF: &[Role] = &[Role::Coach, Role::Manager, Role::TenantAdmin];
+pub(crate) const CASE_STAFF: &[Role] = &Role::CASE_STAFF;
 
 /// Today's date, for deadlines and letters.
 pub(crate) fn today() -> chrono::NaiveDate {

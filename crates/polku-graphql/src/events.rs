@@ -108,7 +108,7 @@ impl Subscriber {
         if self.tenant.as_deref() != Some(e.tenant.as_str()) {
             return false;
         }
-        let staff = self.roles.iter().any(|r| matches!(r, Role::Coach | Role::Manager | Role::TenantAdmin));
+        let staff = self.roles.iter().any(|r| r.is_case_staff());
         let partner = self.roles.contains(&Role::Partner)
             && self.partner_id.is_some()
             && self.partner_id == e.partner_id

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use polku_domain::{DomainError, ErrorCode, Lang, Role};
+use polku_domain::{DomainError, ErrorCode, Lang};
 use polku_graphql::{ApiError, EventBus, Limits, PolkuSchema, RequestContext, Session, Subscriber};
 use polku_i18n::{negotiate, Localizer};
 use polku_store::pii::HetuVault;
@@ -158,8 +158,7 @@ async fn letter(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         Ok(ok) => ok,
         Err(e) => return refuse(StatusCode::UNAUTHORIZED, e),
     };
-    let staff = [Role::Coach, Role::Manager, Role::TenantAdmin];
-    if !staff.iter().any(|r| session.actor.has(*r)) {
+    if !session.actor.roles.iter().any(|r| r.is_case_staff()) {
         return refuse(StatusCode::FORBIDDEN, DomainError::new(ErrorCode::Forbidden).into());
     }
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
@@ -267,14 +266,7 @@ async fn execute(
 
     if let Some(key) = api_key(headers) {
         match authenticate_key(state, key, &context.request_id).await {
-            Ok(session) => {
-                let (enabled, default) = match &session.tenant {
-                    Some(t) => (t.enabled_languages.clone(), t.default_language),
-                    None => (Lang::ALL.to_vec(), Lang::Fi),
-                };
-                context.lang = negotiate(None, accept_language, &enabled, default);
-                context.session = Some(Arc::new(session));
-            }
+            Ok(session) => enter(&mut context, session, None, accept_language),
             Err(KeyRefusal::Limited(wait_ms)) => {
                 let seconds = wait_ms.div_ceil(1000).max(1);
                 let error = DomainError::new(ErrorCode::RateLimited).with_arg("value", seconds);
@@ -287,14 +279,7 @@ async fn execute(
         }
     } else if let Some(token) = bearer(headers) {
         match authenticate(state, token, &context.request_id).await {
-            Ok((identity, session)) => {
-                let (enabled, default) = match &session.tenant {
-                    Some(t) => (t.enabled_languages.clone(), t.default_language),
-                    None => (Lang::ALL.to_vec(), Lang::Fi),
-                };
-                context.lang = negotiate(identity.lang, accept_language, &enabled, default);
-                context.session = Some(Arc::new(session));
-            }
+            Ok((identity, session)) => enter(&mut context, session, identity.lang, accept_language),
             Err(error) => return (refuse(&context, error).into_response(), false),
         }
     }
@@ -353,14 +338,7 @@ async fn subscriptions(
                         let partner = polku_store::api_keys::check(&store, &key)
                             .await
                             .map_err(|e| async_graphql::Error::new(e.code().as_str()))?;
-                        polku_store::Actor {
-                            subject: format!("api-key:{}", key.key_id),
-                            roles: vec![Role::Partner],
-                            tenant: Some(key.tenant),
-                            partner_id: Some(partner),
-                            region: None,
-                            request_id: None,
-                        }
+                        key.actor(partner)
                     }
                     None => {
                         verifier.verify(&token).map_err(|_| async_graphql::Error::new("INVALID_TOKEN"))?.actor
@@ -408,6 +386,22 @@ pub async fn serve_until(
     }
 }
 
+/// Puts the caller's session on the request, answering in their language
+/// (the token's claim, then `Accept-Language`) among the tenant's.
+fn enter(
+    context: &mut RequestContext,
+    session: Session,
+    claimed: Option<Lang>,
+    accept_language: Option<&str>,
+) {
+    let (enabled, default) = match &session.tenant {
+        Some(t) => (t.enabled_languages.clone(), t.default_language),
+        None => (Lang::ALL.to_vec(), Lang::Fi),
+    };
+    context.lang = negotiate(claimed, accept_language, &enabled, default);
+    context.session = Some(Arc::new(session));
+}
+
 /// A partner's API key, from `X-Api-Key`, `Authorization: ApiKey …`, or a
 /// bearer token shaped like a key.
 fn api_key(headers: &HeaderMap) -> Option<&str> {
@@ -437,14 +431,7 @@ async fn authenticate_key(state: &AppState, text: &str, request_id: &str) -> Res
         .ok_or_else(|| ApiError::from(DomainError::new(ErrorCode::InvalidToken)))?;
     let partner = polku_store::api_keys::check(&state.store, &key).await?;
     state.rate_limiter.check(&key.key_id.simple().to_string()).await.map_err(KeyRefusal::Limited)?;
-    let actor = polku_store::Actor {
-        subject: format!("api-key:{}", key.key_id),
-        roles: vec![Role::Partner],
-        tenant: Some(key.tenant),
-        partner_id: Some(partner),
-        region: None,
-        request_id: Some(request_id.to_string()),
-    };
+    let actor = polku_store::Actor { request_id: Some(request_id.to_string()), ..key.actor(partner) };
     Ok(Session::new(state.store.begin(&actor).await?))
 }
 

@@ -46,6 +46,18 @@ impl PresentedKey {
             secret: secret.to_string(),
         })
     }
+
+    /// Who a request with this key acts as, once checked: its partner's staff.
+    pub fn actor(self, partner: Uuid) -> Actor {
+        Actor {
+            subject: format!("api-key:{}", self.key_id),
+            roles: vec![Role::Partner],
+            tenant: Some(self.tenant),
+            partner_id: Some(partner),
+            region: None,
+            request_id: None,
+        }
+    }
 }
 
 fn digest(secret: &str) -> Vec<u8> {
