@@ -133,6 +133,20 @@ impl TestApp {
         addr
     }
 
+    /// A partner organisation's id in the caller's area, by name.
+    pub async fn partner_id(&self, token: &str, name: &str) -> Uuid {
+        let r =
+            self.gql(Some(token), "{ partners(first: 50) { edges { node { id name } } } }", json!({})).await;
+        let id = data(&r)["partners"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["name"] == name)
+            .and_then(|e| e["node"]["id"].as_str())
+            .unwrap_or_else(|| panic!("no partner {name}"));
+        id.parse().unwrap()
+    }
+
     pub fn token(&self, tenant: Option<&str>, roles: &[Role]) -> String {
         self.token_with(tenant, roles, None, None)
     }

@@ -18,24 +18,13 @@ async fn first_customer(app: &TestApp, token: &str) -> Value {
     data(&r)["caseload"][0]["customer"]["id"].clone()
 }
 
-async fn partner(app: &TestApp, token: &str, name: &str) -> Value {
-    let r = app.gql(Some(token), "{ partners(first: 50) { edges { node { id name } } } }", json!({})).await;
-    data(&r)["partners"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["name"] == name)
-        .map(|e| e["node"]["id"].clone())
-        .unwrap_or_else(|| panic!("no partner {name}"))
-}
-
 #[tokio::test]
 async fn the_service_path_keeps_its_legal_limits_and_reads_as_one_timeline() {
     let app = TestApp::spawn().await;
     let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach]);
     let c = first_customer(&app, &coach).await;
-    let posintra = partner(&app, &coach, "Posintra").await;
-    let samaria = partner(&app, &coach, "Samaria rf").await;
+    let posintra = json!(app.partner_id(&coach, "Posintra").await);
+    let samaria = json!(app.partner_id(&coach, "Samaria rf").await);
     let add = |input: Value| {
         let (app, coach) = (&app, &coach);
         async move { app.gql(Some(coach), ADD, json!({ "i": input })).await }

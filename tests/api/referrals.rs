@@ -22,18 +22,6 @@ pub(crate) fn transition(name: &str) -> String {
     format!("mutation($id: ID!) {{ {name}(id: $id) {{ id state }} }}")
 }
 
-async fn partner_id(app: &TestApp, token: &str, name: &str) -> Uuid {
-    let r = app.gql(Some(token), "{ partners(first: 50) { edges { node { id name } } } }", json!({})).await;
-    let id = data(&r)["partners"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["name"] == name)
-        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
-        .unwrap();
-    id.parse().unwrap()
-}
-
 pub(crate) struct Area {
     pub(crate) coach: String,
     admin: String,
@@ -46,8 +34,8 @@ pub(crate) struct Area {
 pub(crate) async fn area(app: &TestApp) -> Area {
     let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach, Role::Manager]);
     let admin = app.token(Some("porvoo"), &[Role::TenantAdmin]);
-    let samaria_id = partner_id(app, &admin, "Samaria rf").await;
-    let posintra_id = partner_id(app, &admin, "Posintra").await;
+    let samaria_id = app.partner_id(&admin, "Samaria rf").await;
+    let posintra_id = app.partner_id(&admin, "Posintra").await;
     let r = app.gql(Some(&coach), "{ customers(first: 20) { edges { node { id } } } }", json!({})).await;
     let customers =
         data(&r)["customers"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect();
@@ -322,7 +310,7 @@ async fn partners_work_with_api_keys_that_are_rate_limited_across_replicas_and_r
 async fn an_employment_grant_is_refused_at_80_percent_and_paid_by_calendar_days() {
     let app = TestApp::spawn().await;
     let a = area(&app).await;
-    let posintra = partner_id(&app, &a.admin, "Posintra").await;
+    let posintra = app.partner_id(&a.admin, "Posintra").await;
     let r =
         app.gql(Some(&a.admin), "mutation { setEmploymentGrantAmount(amount: \"400,00\") }", json!({})).await;
     assert_eq!(data(&r)["setEmploymentGrantAmount"], "400.00");

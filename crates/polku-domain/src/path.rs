@@ -308,12 +308,12 @@ pub fn check<'r, Org: PartialEq>(
 /// needs before 24 months: due the day before a run of back-to-back
 /// periods reaches the maximum, met by a revision of the activation plan
 /// after the run began. `None` when no run is under way.
-pub fn activation_plan_review<Org>(
+pub fn activation_plan_review<Org, Id>(
     rules: &PathRules,
     episodes: &[Episode<Org>],
     activation_plan_revised_on: Option<NaiveDate>,
     today: NaiveDate,
-) -> Option<Obligation<()>> {
+) -> Option<Obligation<Id>> {
     let mut periods: Vec<&Episode<Org>> =
         episodes.iter().filter(|e| e.stage == PathStage::RehabilitativeWork).collect();
     periods.sort_by_key(|e| e.starts_on);
@@ -473,10 +473,13 @@ mod tests {
             period(PathStage::RehabilitativeWork, d(2025, 3, 1), d(2025, 12, 31), 1),
             period(PathStage::RehabilitativeWork, d(2026, 1, 15), d(2026, 12, 31), 1),
         ];
-        let review = activation_plan_review(&rules, &runs, Some(d(2025, 2, 20)), TODAY).unwrap();
+        let review = activation_plan_review::<_, ()>(&rules, &runs, Some(d(2025, 2, 20)), TODAY).unwrap();
         assert_eq!((review.due, review.status), (d(2027, 2, 28), crate::rules::ObligationStatus::Upcoming));
-        let met = activation_plan_review(&rules, &runs, Some(d(2026, 1, 10)), TODAY).unwrap();
+        let met = activation_plan_review::<_, ()>(&rules, &runs, Some(d(2026, 1, 10)), TODAY).unwrap();
         assert_eq!(met.status, crate::rules::ObligationStatus::Met);
-        assert!(activation_plan_review(&rules, &runs[..1], None, TODAY).is_none(), "the run has ended");
+        assert!(
+            activation_plan_review::<_, ()>(&rules, &runs[..1], None, TODAY).is_none(),
+            "the run has ended"
+        );
     }
 }

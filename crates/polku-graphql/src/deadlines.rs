@@ -80,6 +80,18 @@ pub struct Obligation {
     met_by_meeting_id: Option<ID>,
 }
 
+impl From<rules::Obligation<Uuid>> for Obligation {
+    fn from(o: rules::Obligation<Uuid>) -> Self {
+        Obligation {
+            kind: o.kind.into(),
+            due: o.due,
+            rule_version: o.rule,
+            status: o.status.into(),
+            met_by_meeting_id: o.met_by.map(|m| ID(m.to_string())),
+        }
+    }
+}
+
 /// What the deadlines of a set of customers rest on, read in a constant
 /// number of statements and grouped by customer, so computing them is
 /// linear in the data whatever the caseload's size.
@@ -155,27 +167,19 @@ impl CaseData {
             };
             // A start date before the first rules (an old TE-office
             // customer) has no statutory deadlines to show.
-            out.extend(rules::obligations(rules, &facts, today).unwrap_or_default().into_iter().map(|o| {
-                Obligation {
-                    kind: o.kind.into(),
-                    due: o.due,
-                    rule_version: o.rule,
-                    status: o.status.into(),
-                    met_by_meeting_id: o.met_by.map(|m| ID(m.to_string())),
-                }
-            }));
+            out.extend(
+                rules::obligations(rules, &facts, today)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Obligation::from),
+            );
         }
         let episodes = self.episodes.get(&customer.id).map_or(&[][..], Vec::as_slice);
         let activation = plan.and_then(|p| p.activation_revised_on);
-        if let Some(o) = polku_domain::path::activation_plan_review(path_rules, episodes, activation, today) {
-            out.push(Obligation {
-                kind: o.kind.into(),
-                due: o.due,
-                rule_version: o.rule,
-                status: o.status.into(),
-                met_by_meeting_id: None,
-            });
-        }
+        out.extend(
+            polku_domain::path::activation_plan_review(path_rules, episodes, activation, today)
+                .map(Obligation::from),
+        );
         out
     }
 

@@ -80,7 +80,10 @@ async fn lock_path(tx: &mut Tx, customer: Uuid) -> Result<(), StoreError> {
     Ok(())
 }
 
-async fn episodes(tx: &mut Tx, customers: &[Uuid]) -> Result<Vec<StoredEpisode>, StoreError> {
+/// The paths of the given customers in one statement, each oldest first.
+/// Callers that show them audit the read; the worklist reads them only to
+/// compute deadlines.
+pub async fn for_customers(tx: &mut Tx, customers: &[Uuid]) -> Result<Vec<StoredEpisode>, StoreError> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM path_episodes WHERE customer_id = ANY($1) ORDER BY customer_id, starts_on, created_at"
     ))
@@ -89,16 +92,9 @@ async fn episodes(tx: &mut Tx, customers: &[Uuid]) -> Result<Vec<StoredEpisode>,
     .await?)
 }
 
-/// The paths of the given customers in one statement, each oldest first.
-/// Callers that show them audit the read; the worklist reads them only to
-/// compute deadlines.
-pub async fn for_customers(tx: &mut Tx, customers: &[Uuid]) -> Result<Vec<StoredEpisode>, StoreError> {
-    episodes(tx, customers).await
-}
-
 /// One customer's path as a timeline, oldest first.
 pub async fn timeline(tx: &mut Tx, customer: Uuid) -> Result<Vec<StoredEpisode>, StoreError> {
-    let list = episodes(tx, &[customer]).await?;
+    let list = for_customers(tx, &[customer]).await?;
     audit::record(tx, &[customer], AuditAction::Read, "service path").await?;
     Ok(list)
 }
@@ -193,7 +189,7 @@ pub async fn add(
         subsidy,
     };
     let others: Vec<Episode<Uuid>> =
-        episodes(tx, &[e.customer_id]).await?.iter().map(|o| o.as_domain()).collect();
+        for_customers(tx, &[e.customer_id]).await?.iter().map(|o| o.as_domain()).collect();
     let limits = path::check(rules, &draft, &others, today, Check::Planned)?;
     let row: StoredEpisode = sqlx::query_as(&format!(
         "INSERT INTO path_episodes (tenant_id, episode_id, customer_id, stage, starts_on, ends_on, service_id, \
