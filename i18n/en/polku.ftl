@@ -79,3 +79,7 @@ error-rate-limited = Too many requests. Try again in { $value } seconds.
 error-grant-working-time = { $field }: the employment grant requires working time over { $min } %; { $value } % is not enough.
 error-grant-employer-kind = { $field }: only a company or an association can receive the employment grant.
 error-persisted-query-not-found = The persisted query is unknown; send the query with its hash.
+error-invalid-month = { $field }: "{ $value }" is not a month. Write it as YYYY-MM, e.g. 2026-03.
+error-period-outside-data = { $field }: { $value } is outside the figures, which run from { $from } to { $to }.
+error-region-not-held = { $field }: you oversee { $region }, not the region "{ $value }".
+error-area-outside-region = { $field }: the employment area "{ $value }" is not among the areas you may see.

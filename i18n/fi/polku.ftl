@@ -78,3 +78,7 @@ error-rate-limited = Liikaa pyyntöjä. Yritä uudelleen { $value } sekunnin kul
 error-grant-working-time = { $field }: työllisyysavustus edellyttää yli { $min } %:n työaikaa; { $value } % ei riitä.
 error-grant-employer-kind = { $field }: työllisyysavustusta voi saada vain yritys tai yhdistys.
 error-persisted-query-not-found = Tallennettua kyselyä ei tunneta; lähetä kysely tiivisteen kanssa.
+error-invalid-month = { $field }: "{ $value }" ei ole kuukausi. Kirjoita se muodossa VVVV-KK, esim. 2026-03.
+error-period-outside-data = { $field }: { $value } on tunnuslukujen ulkopuolella; niitä on kuukausilta { $from }–{ $to }.
+error-region-not-held = { $field }: valvontaoikeutesi on alueeseen { $region }, ei alueeseen "{ $value }".
+error-area-outside-region = { $field }: työllisyysalue "{ $value }" ei ole niiden alueiden joukossa, joita saat tarkastella.

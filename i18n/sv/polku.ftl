@@ -78,3 +78,7 @@ error-rate-limited = För många förfrågningar. Försök igen om { $value } se
 error-grant-working-time = { $field }: sysselsättningsunderstöd kräver en arbetstid över { $min } %; { $value } % räcker inte.
 error-grant-employer-kind = { $field }: sysselsättningsunderstöd kan bara beviljas ett företag eller en förening.
 error-persisted-query-not-found = Den sparade frågan är okänd; skicka frågan tillsammans med hashvärdet.
+error-invalid-month = { $field }: "{ $value }" är inte en månad. Skriv den som ÅÅÅÅ-MM, t.ex. 2026-03.
+error-period-outside-data = { $field }: { $value } ligger utanför nyckeltalen, som finns för { $from }–{ $to }.
+error-region-not-held = { $field }: du har tillsyn över { $region }, inte över regionen "{ $value }".
+error-area-outside-region = { $field }: sysselsättningsområdet "{ $value }" hör inte till de områden du får se.

@@ -90,6 +90,10 @@ error_codes! {
     GrantWorkingTime => "GRANT_WORKING_TIME",
     GrantEmployerKind => "GRANT_EMPLOYER_KIND",
     PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+    InvalidMonth => "INVALID_MONTH",
+    PeriodOutsideData => "PERIOD_OUTSIDE_DATA",
+    RegionNotHeld => "REGION_NOT_HELD",
+    AreaOutsideRegion => "AREA_OUTSIDE_REGION",
 }
 
 impl fmt::Display for ErrorCode {

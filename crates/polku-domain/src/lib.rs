@@ -32,6 +32,7 @@ pub mod catalogue;
 pub mod customer;
 pub mod disclosure;
 pub mod error;
+pub mod figures;
 pub mod grant;
 pub mod hetu;
 pub mod lang;

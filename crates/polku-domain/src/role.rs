@@ -27,6 +27,9 @@ pub enum Role {
     /// knows the partner. Never in a token: it is not in `ALL`, so it does
     /// not parse.
     ApiKeyCheck,
+    /// The gateway's figures refresher, the only writer of the precomputed
+    /// oversight figures. Never in a token either.
+    FiguresRefresh,
 }
 
 impl Role {
@@ -42,6 +45,7 @@ impl Role {
             Role::Partner => "partner",
             Role::Oversight => "oversight",
             Role::ApiKeyCheck => "api_key_check",
+            Role::FiguresRefresh => "figures_refresh",
         }
     }
 

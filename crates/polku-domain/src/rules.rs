@@ -233,6 +233,17 @@ pub fn deadline_status(due: NaiveDate, met: bool, today: NaiveDate) -> Obligatio
     }
 }
 
+/// The day the plan must have been revised by, as of `as_of`: the latest
+/// discussion held (the initial interview drew the plan up, and every
+/// discussion after it reviews it). Coaching sessions do not count. The
+/// worklists and the oversight figures both use this one rule.
+pub fn plan_review_due<'a, Id: 'a>(
+    held: impl IntoIterator<Item = &'a HeldMeeting<Id>>,
+    as_of: NaiveDate,
+) -> Option<NaiveDate> {
+    held.into_iter().filter(|m| m.on <= as_of && m.kind != MeetingType::CoachingSession).map(|m| m.on).max()
+}
+
 /// The obligations for a customer whose job search began on `start`, given
 /// the meetings held, as of `today`. Each chain of discussions counts from
 /// the meeting that met the previous one (or from the previous due date when
@@ -273,9 +284,7 @@ pub fn obligations<Id: Copy>(
 
     // The plan, reviewed at the latest discussion held (the initial
     // interview drew it up).
-    let latest_held =
-        held.iter().filter(|m| m.on <= today && m.kind != MeetingType::CoachingSession).map(|m| m.on).max();
-    if let Some(on) = latest_held {
+    if let Some(on) = plan_review_due(held.iter().copied(), today) {
         let met = facts.plan_revised_on.is_some_and(|r| r >= on);
         out.push(Obligation {
             kind: ObligationKind::PlanReview,

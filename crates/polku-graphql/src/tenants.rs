@@ -37,7 +37,7 @@ impl Role {
             D::Coach => Role::Coach,
             D::Partner => Role::Partner,
             D::Oversight => Role::Oversight,
-            D::ApiKeyCheck => return None,
+            D::ApiKeyCheck | D::FiguresRefresh => return None,
         })
     }
 }

@@ -60,6 +60,7 @@ pub const ARG_NAMES: &[&str] = &[
     "rate",
     "from",
     "to",
+    "region",
 ];
 
 /// Message lookup in three languages. Cheap to share: build once, keep in an `Arc`.
