@@ -11,6 +11,7 @@ mod context;
 mod deadlines;
 mod error;
 mod events;
+mod figures;
 mod grants;
 mod input;
 mod loaders;
@@ -39,6 +40,7 @@ pub struct Query(
     referrals::ReferralQuery,
     api_keys::ApiKeyQuery,
     grants::GrantQuery,
+    figures::FigureQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod caseload;
 pub mod customers;
 pub mod error;
+pub mod figures;
 pub mod grants;
 pub mod imports;
 pub mod letters;
@@ -107,7 +108,13 @@ impl Store {
 
     /// Begins a transaction on behalf of `actor`. See [`Tx`].
     pub async fn begin(&self, actor: &Actor) -> Result<Tx, StoreError> {
-        Tx::begin(&self.pool, actor, self.statements.clone()).await
+        Tx::begin(&self.pool, actor, self.statements.clone(), false).await
+    }
+
+    /// Begins a transaction whose statements all see one snapshot: for
+    /// work that reads several tables and must find them consistent.
+    pub async fn begin_snapshot(&self, actor: &Actor) -> Result<Tx, StoreError> {
+        Tx::begin(&self.pool, actor, self.statements.clone(), true).await
     }
 
     /// How many statements request transactions have issued so far.

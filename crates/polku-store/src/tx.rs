@@ -118,8 +118,12 @@ impl Tx {
         pool: &PgPool,
         actor: &Actor,
         statements: Arc<AtomicU64>,
+        snapshot: bool,
     ) -> Result<Tx, StoreError> {
         let mut inner = pool.begin().await?;
+        if snapshot {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *inner).await?;
+        }
         let roles = actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
         sqlx::query(
             "SELECT set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \
