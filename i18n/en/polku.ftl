@@ -83,3 +83,32 @@ error-invalid-month = { $field }: "{ $value }" is not a month. Write it as YYYY-
 error-period-outside-data = { $field }: { $value } is outside the figures, which run from { $from } to { $to }.
 error-region-not-held = { $field }: you oversee { $region }, not the region "{ $value }".
 error-area-outside-region = { $field }: the employment area "{ $value }" is not among the areas you may see.
+
+## Breakdowns of the key figures
+
+figures-group-labour-market-subsidy = labour market subsidy
+figures-group-basic-daily-allowance = basic daily allowance
+figures-group-earnings-related-allowance = earnings-related allowance
+figures-group-none = no benefit
+figures-group-unknown = not recorded
+figures-lang-fi = Finnish
+figures-lang-sv = Swedish
+figures-lang-en = English
+figures-age-15-24 = 15–24
+figures-age-25-29 = 25–29
+figures-age-30-54 = 30–54
+figures-age-55-64 = 55–64
+figures-age-65-plus = 65 and over
+figures-exit-open-market = open labour market
+figures-exit-pay-subsidised-work = pay-subsidised work
+figures-exit-education = education
+figures-category-personal-coaching = personal coaching
+figures-category-workshop = workshop
+figures-category-training = training
+figures-category-rehabilitative-work = rehabilitative work activity
+figures-category-work-trial = work trial
+figures-category-pay-subsidised-employment = pay-subsidised employment
+figures-category-apprenticeship = apprenticeship
+figures-category-skills-demonstration = skills demonstration
+figures-category-employment-grant = employment grant
+figures-category-other = other service

@@ -82,3 +82,32 @@ error-invalid-month = { $field }: "{ $value }" ei ole kuukausi. Kirjoita se muod
 error-period-outside-data = { $field }: { $value } on tunnuslukujen ulkopuolella; niitä on kuukausilta { $from }–{ $to }.
 error-region-not-held = { $field }: valvontaoikeutesi on alueeseen { $region }, ei alueeseen "{ $value }".
 error-area-outside-region = { $field }: työllisyysalue "{ $value }" ei ole niiden alueiden joukossa, joita saat tarkastella.
+
+## Tunnuslukujen jaottelut
+
+figures-group-labour-market-subsidy = työmarkkinatuki
+figures-group-basic-daily-allowance = peruspäiväraha
+figures-group-earnings-related-allowance = ansiopäiväraha
+figures-group-none = ei etuutta
+figures-group-unknown = ei tiedossa
+figures-lang-fi = suomi
+figures-lang-sv = ruotsi
+figures-lang-en = englanti
+figures-age-15-24 = 15–24 v
+figures-age-25-29 = 25–29 v
+figures-age-30-54 = 30–54 v
+figures-age-55-64 = 55–64 v
+figures-age-65-plus = 65 v tai yli
+figures-exit-open-market = avoimet työmarkkinat
+figures-exit-pay-subsidised-work = palkkatuettu työ
+figures-exit-education = koulutus
+figures-category-personal-coaching = henkilökohtainen valmennus
+figures-category-workshop = työpaja
+figures-category-training = koulutus
+figures-category-rehabilitative-work = kuntouttava työtoiminta
+figures-category-work-trial = työkokeilu
+figures-category-pay-subsidised-employment = palkkatuettu työ
+figures-category-apprenticeship = oppisopimus
+figures-category-skills-demonstration = näyttötutkinto
+figures-category-employment-grant = työllisyysavustus
+figures-category-other = muu palvelu

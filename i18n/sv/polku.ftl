@@ -82,3 +82,32 @@ error-invalid-month = { $field }: "{ $value }" är inte en månad. Skriv den som
 error-period-outside-data = { $field }: { $value } ligger utanför nyckeltalen, som finns för { $from }–{ $to }.
 error-region-not-held = { $field }: du har tillsyn över { $region }, inte över regionen "{ $value }".
 error-area-outside-region = { $field }: sysselsättningsområdet "{ $value }" hör inte till de områden du får se.
+
+## Nyckeltalens indelningar
+
+figures-group-labour-market-subsidy = arbetsmarknadsstöd
+figures-group-basic-daily-allowance = grunddagpenning
+figures-group-earnings-related-allowance = inkomstrelaterad dagpenning
+figures-group-none = ingen förmån
+figures-group-unknown = okänd
+figures-lang-fi = finska
+figures-lang-sv = svenska
+figures-lang-en = engelska
+figures-age-15-24 = 15–24 år
+figures-age-25-29 = 25–29 år
+figures-age-30-54 = 30–54 år
+figures-age-55-64 = 55–64 år
+figures-age-65-plus = 65 år eller äldre
+figures-exit-open-market = öppna arbetsmarknaden
+figures-exit-pay-subsidised-work = lönesubventionerat arbete
+figures-exit-education = utbildning
+figures-category-personal-coaching = personlig coachning
+figures-category-workshop = verkstad
+figures-category-training = utbildning
+figures-category-rehabilitative-work = arbetsverksamhet i rehabiliteringssyfte
+figures-category-work-trial = arbetsprövning
+figures-category-pay-subsidised-employment = lönesubventionerat arbete
+figures-category-apprenticeship = läroavtal
+figures-category-skills-demonstration = fristående examen
+figures-category-employment-grant = sysselsättningsunderstöd
+figures-category-other = annan tjänst

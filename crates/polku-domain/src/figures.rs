@@ -219,7 +219,10 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
     };
     let mut out: Vec<MonthRaw> = months
         .iter()
-        .map(|m| MonthRaw { days: (m.last_day().min(today) - m.first_day()).num_days() + 1, ..Default::default() })
+        .map(|m| MonthRaw {
+            days: (m.last_day().min(today) - m.first_day()).num_days() + 1,
+            ..Default::default()
+        })
         .collect();
     let mut interview_days: Vec<Vec<i64>> = vec![Vec::new(); months.len()];
 
@@ -250,7 +253,9 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
         if let Some(start) = c.job_search_started_on {
             let first = c.meetings.iter().find(|m| m.kind == MeetingType::InitialInterview && m.on >= start);
             if let Some(m) = first {
-                if let (Some(i), Ok((deadline, _))) = (index(m.on), rules.initial_interview_deadline(start, today)) {
+                if let (Some(i), Ok((deadline, _))) =
+                    (index(m.on), rules.initial_interview_deadline(start, today))
+                {
                     out[i].initial_interviews += 1;
                     interview_days[i].push(working_days_between(start, m.on));
                     if m.on <= deadline {
@@ -270,8 +275,10 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
         }
         for pair in c.path.windows(2) {
             if let Some(i) = index(pair[1].starts_on) {
-                *out[i].transitions.entry(format!("{}>{}", pair[0].stage.as_db(), pair[1].stage.as_db())).or_default() +=
-                    1;
+                *out[i]
+                    .transitions
+                    .entry(format!("{}>{}", pair[0].stage.as_db(), pair[1].stage.as_db()))
+                    .or_default() += 1;
             }
         }
         for e in &c.path {
@@ -302,7 +309,8 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
                 let month_days = (m.last_day() - first).num_days() + 1;
                 raw.cost_cents += service.cost_cents as f64 * days as f64 / month_days as f64;
             }
-            let rated: Vec<u8> = c.meetings.iter().filter(|x| x.on >= first && x.on <= last).filter_map(|x| x.srs).collect();
+            let rated: Vec<u8> =
+                c.meetings.iter().filter(|x| x.on >= first && x.on <= last).filter_map(|x| x.srs).collect();
             if !rated.is_empty() {
                 raw.srs_people += 1;
                 raw.srs_sum += rated.iter().map(|&v| f64::from(v)).sum::<f64>() / rated.len() as f64;
@@ -315,10 +323,13 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
             *raw.by_group.entry(c.group.to_string()).or_default() += 1;
             *raw.by_language.entry(c.language.to_string()).or_default() += 1;
             let age = age_on(c.birth_date, last);
-            let band = AGE_BANDS.iter().find(|(_, lo, hi)| (*lo..=*hi).contains(&age)).map_or("15-24", |b| b.0);
+            let band =
+                AGE_BANDS.iter().find(|(_, lo, hi)| (*lo..=*hi).contains(&age)).map_or("15-24", |b| b.0);
             *raw.by_age_band.entry(band.to_string()).or_default() += 1;
 
-            let in_period = c.path.iter().any(|e| e.stage.is_period() && e.starts_on <= last && e.ends_on.is_none_or(|end| end >= last));
+            let in_period = c.path.iter().any(|e| {
+                e.stage.is_period() && e.starts_on <= last && e.ends_on.is_none_or(|end| end >= last)
+            });
             let in_referral = c
                 .referrals
                 .iter()
@@ -327,13 +338,14 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
 
             let interviewed = c
                 .job_search_started_on
-                .map(|start| held.iter().any(|h| h.kind == MeetingType::InitialInterview && h.on >= start && h.on <= last))
+                .map(|start| {
+                    held.iter()
+                        .any(|h| h.kind == MeetingType::InitialInterview && h.on >= start && h.on <= last)
+                })
                 .unwrap_or(false);
             if interviewed {
-                let since_start: Vec<&HeldMeeting<()>> = held
-                    .iter()
-                    .filter(|h| c.job_search_started_on.is_some_and(|s| h.on >= s))
-                    .collect();
+                let since_start: Vec<&HeldMeeting<()>> =
+                    held.iter().filter(|h| c.job_search_started_on.is_some_and(|s| h.on >= s)).collect();
                 if let Some(due) = plan_review_due(since_start, last) {
                     raw.plan_base += 1;
                     let revised = c.plan_revisions.iter().rev().find(|d| **d <= last);
@@ -477,7 +489,10 @@ pub fn publish(raw: &MonthRaw) -> Published {
             (Some(days), Measure::Value(_)) => Measure::Value(days),
             (_, enough) => enough,
         },
-        interviews_within_deadline: Measure::mean(raw.interviews_within_deadline as f64, raw.initial_interviews),
+        interviews_within_deadline: Measure::mean(
+            raw.interviews_within_deadline as f64,
+            raw.initial_interviews,
+        ),
         plan_up_to_date_rate: Measure::mean(raw.plans_up_to_date as f64, raw.plan_base),
         meetings: Count::of(raw.meetings),
         meetings_per_customer: per_customer(raw.meetings as f64),
@@ -533,8 +548,18 @@ mod tests {
         for i in 0..6u32 {
             let mut c = customer(d(2026, 3, 2 + i));
             // Interviews three days in: within the 10-working-day deadline of 2026.
-            c.meetings.push(MeetingFacts { on: d(2026, 3, 5 + i), kind: MeetingType::InitialInterview, ors: Some(20), srs: Some(36) });
-            c.meetings.push(MeetingFacts { on: d(2026, 4, 1), kind: MeetingType::JobSearchDiscussion, ors: Some(26), srs: None });
+            c.meetings.push(MeetingFacts {
+                on: d(2026, 3, 5 + i),
+                kind: MeetingType::InitialInterview,
+                ors: Some(20),
+                srs: Some(36),
+            });
+            c.meetings.push(MeetingFacts {
+                on: d(2026, 4, 1),
+                kind: MeetingType::JobSearchDiscussion,
+                ors: Some(26),
+                srs: None,
+            });
             c.plan_revisions.push(d(2026, 3, 5 + i));
             if i < 3 {
                 c.plan_revisions.push(d(2026, 4, 1));
@@ -576,7 +601,10 @@ mod tests {
         assert_eq!(april.in_service, 3);
         assert_eq!((april.ors_people, april.ors_change_sum), (5, 30));
         let workshop = &april.service_use["workshop"];
-        assert_eq!((workshop.filled_place_days, workshop.offered_place_days, workshop.people), (4 * 30, 300, 4));
+        assert_eq!(
+            (workshop.filled_place_days, workshop.offered_place_days, workshop.people),
+            (4 * 30, 300, 4)
+        );
         assert!((april.cost_cents - 4.0 * 30_000.0).abs() < 1e-6);
 
         let p = publish(april);

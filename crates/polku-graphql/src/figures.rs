@@ -204,7 +204,8 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
             .service_use
             .into_iter()
             .map(|u| {
-                let suppressed = |v: Option<f64>| Measure { value: v, suppressed: v.is_none() && u.suppressed };
+                let suppressed =
+                    |v: Option<f64>| Measure { value: v, suppressed: v.is_none() && u.suppressed };
                 ServiceUse {
                     category: u.category.into(),
                     label: label(ctx, "category", u.category.as_db()),

@@ -23,6 +23,9 @@ const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::Fi, "transfer.ftl", include_str!("../../../i18n/fi/transfer.ftl")),
     (Lang::Sv, "transfer.ftl", include_str!("../../../i18n/sv/transfer.ftl")),
     (Lang::En, "transfer.ftl", include_str!("../../../i18n/en/transfer.ftl")),
+    (Lang::Fi, "dashboard.ftl", include_str!("../../../i18n/fi/dashboard.ftl")),
+    (Lang::Sv, "dashboard.ftl", include_str!("../../../i18n/sv/dashboard.ftl")),
+    (Lang::En, "dashboard.ftl", include_str!("../../../i18n/en/dashboard.ftl")),
 ];
 
 /// The names messages may take as arguments besides `field` and `trace`: a
@@ -141,6 +144,23 @@ impl Localizer {
             }
             _ => text,
         }
+    }
+
+    /// Every message whose id starts with `prefix`, formatted in `lang`:
+    /// the labels of a page, handed to it at once.
+    pub fn messages_with_prefix(
+        &self,
+        lang: Lang,
+        prefix: &str,
+    ) -> std::collections::BTreeMap<String, String> {
+        Localizer::ids(lang)
+            .into_iter()
+            .filter(|id| id.starts_with(prefix))
+            .map(|id| {
+                let text = self.message(lang, &id, &[]);
+                (id, text)
+            })
+            .collect()
     }
 
     pub fn has(&self, lang: Lang, id: &str) -> bool {

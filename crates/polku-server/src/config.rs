@@ -41,6 +41,11 @@ pub struct ServeConfig {
     #[arg(long, env = "POLKU_SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
     pub shutdown_grace_seconds: u64,
 
+    /// Seconds between refreshes of the precomputed key figures; 0 turns
+    /// the refresher off (another replica or `polku figures refresh` does it).
+    #[arg(long, env = "POLKU_FIGURES_REFRESH_SECONDS", default_value_t = 60)]
+    pub figures_refresh_seconds: u64,
+
     /// Redis, shared by the replicas: API-key rate limits and live updates.
     /// Without it each instance limits and delivers on its own.
     #[arg(long, env = "REDIS_URL")]

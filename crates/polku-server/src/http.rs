@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -129,7 +129,42 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/letters/{id}", get(letter))
+        .route("/dashboard", get(dashboard))
         .with_state(state)
+}
+
+const DASHBOARD: &str = include_str!("../assets/dashboard.html");
+
+/// The key-figure dashboard: a static page in the chosen language (`?lang=`,
+/// else the browser's) that signs in with a token and reads the same
+/// GraphQL API as any BI tool. It holds no data itself, so it is served
+/// without authentication; everything it shows comes through `/graphql`.
+async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let chosen = params.get("lang").and_then(|l| Lang::parse(l).ok());
+    let lang = negotiate(chosen, header(&headers, "accept-language"), &Lang::ALL, Lang::Fi);
+    let labels = state.localizer.messages_with_prefix(lang, "dashboard-");
+    // JSON inside a <script>: `<` escaped so no label can close the element.
+    let json = serde_json::to_string(&labels).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
+    let page = DASHBOARD.replace("{{LANG}}", lang.code()).replace("{{LABELS_JSON}}", &json);
+    (
+        [
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (axum::http::header::REFERRER_POLICY, "no-referrer"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+                 connect-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'; \
+                 form-action 'self'",
+            ),
+        ],
+        Html(page),
+    )
+        .into_response()
 }
 
 async fn graphiql() -> Html<String> {

@@ -6,6 +6,7 @@ pub mod apq;
 pub mod auth;
 pub mod config;
 pub mod dev;
+pub mod figures;
 pub mod http;
 pub mod metrics;
 pub mod ratelimit;

@@ -50,6 +50,11 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// The precomputed key figures for oversight.
+    Figures {
+        #[command(subcommand)]
+        what: FiguresWhat,
+    },
     /// Re-encrypt every stored identity code under a new key (connects as
     /// the application role). Run it with the old key as POLKU_HETU_KEY,
     /// then switch the gateway to the new key; it resumes where it stopped
@@ -81,6 +86,38 @@ enum SeedWhat {
         database_url: SecretString,
         #[command(flatten)]
         hetu: HetuKeyConfig,
+    },
+    /// Synthetic areas and two years of case data at national scale
+    /// (45 areas, 300,000 customers by default), then their key figures.
+    National(NationalArgs),
+}
+
+#[derive(clap::Args)]
+struct NationalArgs {
+    /// Application role's connection URL.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: SecretString,
+    /// Customers over all areas.
+    #[arg(long, default_value_t = 300_000)]
+    customers: i64,
+    /// Employment areas in all, the existing ones included.
+    #[arg(long, default_value_t = 45)]
+    areas: usize,
+    /// The same seed gives the same data.
+    #[arg(long, default_value_t = 2026)]
+    seed: i64,
+}
+
+#[derive(Subcommand)]
+enum FiguresWhat {
+    /// Compute the figures of areas with changes since their last computation
+    /// (connects as the application role).
+    Refresh {
+        /// Compute every area, changed or not.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: SecretString,
     },
 }
 
@@ -184,6 +221,31 @@ async fn main() -> Result<()> {
             tracing::info!("demo data loaded");
             Ok(())
         }
+        Command::Seed { what: SeedWhat::National(args) } => {
+            let _telemetry = telemetry::init()?;
+            let store = Store::connect_lazy(args.database_url.expose_secret(), &PoolConfig::default())?;
+            let scale = polku_store::generate::Scale {
+                seed: args.seed,
+                customers: args.customers,
+                areas: args.areas,
+                today: chrono::Utc::now().date_naive(),
+            };
+            let made =
+                polku_store::generate::national(&store, &scale, &mut |line| eprintln!("{line}")).await?;
+            let areas = polku_server::figures::refresh_once(&store, true).await?;
+            println!(
+                "{} areas, {} customers, {} meetings, {} referrals, {} path episodes; figures computed for {areas} areas",
+                made.areas, made.customers, made.meetings, made.referrals, made.path_episodes
+            );
+            Ok(())
+        }
+        Command::Figures { what: FiguresWhat::Refresh { all, database_url } } => {
+            let _telemetry = telemetry::init()?;
+            let store = Store::connect_lazy(database_url.expose_secret(), &PoolConfig::default())?;
+            let areas = polku_server::figures::refresh_once(&store, all).await?;
+            println!("figures computed for {areas} areas");
+            Ok(())
+        }
         Command::Serve(config) => serve(config).await,
         Command::Import { what: ImportWhat::Customers(args) } => import_customers(args).await,
         Command::Dev(args) => run_dev(args).await,
@@ -254,6 +316,10 @@ async fn serve(config: ServeConfig) -> Result<()> {
         .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(server.address = %config.listen, "polku listening");
     let grace = std::time::Duration::from_secs(config.shutdown_grace_seconds);
+    if config.figures_refresh_seconds > 0 {
+        let every = std::time::Duration::from_secs(config.figures_refresh_seconds);
+        tokio::spawn(polku_server::figures::refresh_every(state.store.clone(), every, state.draining()));
+    }
     polku_server::serve_until(listener, state, shutdown_signal(), grace).await?;
     Ok(())
 }
@@ -266,6 +332,7 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let partners = seed::seed_demo(&store, &vault, &Arc::new(polku_i18n::Localizer::new()))
         .await
         .context("loading demo data")?;
+    polku_server::figures::refresh_once(&store, false).await.context("computing key figures")?;
     let secret = dev::dev_secret(&args.state_dir)?;
     let auth =
         AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };

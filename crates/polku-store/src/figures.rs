@@ -13,8 +13,8 @@ use std::time::Instant;
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::customer::MeetingType;
 use polku_domain::figures::{
-    compute, AreaFacts, CustomerFacts, EpisodeFacts, MeetingFacts, Month, MonthRaw, ReferralFacts, ServiceFacts,
-    GROUPS, LANGUAGES,
+    compute, AreaFacts, CustomerFacts, EpisodeFacts, MeetingFacts, Month, MonthRaw, ReferralFacts,
+    ServiceFacts, GROUPS, LANGUAGES,
 };
 use polku_domain::path::PathStage;
 use polku_domain::referral::ReferralState;
@@ -177,7 +177,10 @@ pub async fn refresh_area(
     .bind(from.first_day())
     .execute(tx.conn())
     .await?;
-    sqlx::query("DELETE FROM figure_changes WHERE change_seq = ANY($1)").bind(&changes).execute(tx.conn()).await?;
+    sqlx::query("DELETE FROM figure_changes WHERE change_seq = ANY($1)")
+        .bind(&changes)
+        .execute(tx.conn())
+        .await?;
     // One trace for the computation as a whole: it reads every customer of
     // the area but shows none of them to anyone.
     sqlx::query(

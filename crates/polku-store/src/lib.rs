@@ -11,6 +11,7 @@ pub mod caseload;
 pub mod customers;
 pub mod error;
 pub mod figures;
+pub mod generate;
 pub mod grants;
 pub mod imports;
 pub mod letters;

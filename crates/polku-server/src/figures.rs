@@ -1,0 +1,44 @@
+//! Keeps the precomputed key figures fresh: every interval, each area with
+//! changes noted since its last computation (or computed before today) is
+//! computed again. Replicas share the work through a per-area advisory
+//! lock, so one area is never computed twice at once.
+
+use std::time::Duration;
+
+use polku_domain::rules::Rules;
+use polku_store::Store;
+
+/// Refreshes what is stale once; returns the number of areas computed.
+pub async fn refresh_once(store: &Store, force: bool) -> Result<usize, polku_store::StoreError> {
+    let today = chrono::Utc::now().date_naive();
+    let done = polku_store::figures::refresh_stale(store, &Rules::embedded(), today, force).await?;
+    for area in &done {
+        tracing::info!(
+            figures.area = %area.slug,
+            figures.customers = area.customers,
+            figures.months = area.months,
+            figures.millis = area.millis as u64,
+            "figures refreshed"
+        );
+    }
+    Ok(done.len())
+}
+
+/// Runs until `stop` resolves. A failed round is logged and retried at the
+/// next tick: stale figures say when they were computed, and the gateway
+/// serves on meanwhile.
+pub async fn refresh_every(store: Store, every: Duration, stop: impl std::future::Future<Output = ()>) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => return,
+            _ = tick.tick() => {
+                if let Err(e) = refresh_once(&store, false).await {
+                    tracing::warn!(error = %e, "figures refresh failed; retrying at the next interval");
+                }
+            }
+        }
+    }
+}
