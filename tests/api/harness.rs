@@ -162,6 +162,12 @@ impl TestApp {
         mint_hs256(SECRET, &dev_claims("test-user", tenant, roles, partner, region, lang, 1)).unwrap()
     }
 
+    /// An oversight user's token for `region` (`all`: the whole country).
+    pub fn oversight_token(&self, region: &str, lang: Option<Lang>) -> String {
+        mint_hs256(SECRET, &dev_claims("test-ely", None, &[Role::Oversight], None, Some(region), lang, 1))
+            .unwrap()
+    }
+
     /// POSTs a GraphQL request and returns the JSON response.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         self.gql_lang(token, None, query, variables).await
