@@ -119,8 +119,25 @@ pub async fn measure(
     concurrency: usize,
     length: Duration,
 ) -> anyhow::Result<()> {
+    measure_with(url, token, label, query, &json!({}), concurrency, length).await
+}
+
+/// As [`measure`], with variables; also prints the response size.
+pub async fn measure_with(
+    url: &str,
+    token: &str,
+    label: &str,
+    query: &str,
+    variables: &serde_json::Value,
+    concurrency: usize,
+    length: Duration,
+) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
-    let body = json!({ "query": query }).to_string();
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let probe = client.post(url).bearer_auth(token).header("content-type", "application/json").body(body.clone());
+    let text = probe.send().await?.text().await?;
+    anyhow::ensure!(!text.contains("\"errors\""), "{label}: {text}");
+    print!("{:>5} KiB  ", text.len() / 1024);
     // Warm up connections and caches.
     for _ in 0..20 {
         client
@@ -182,4 +199,9 @@ pub async fn measure(
         latencies.len()
     );
     Ok(())
+}
+
+/// An oversight user's token for `region` (`all`: the whole country).
+pub fn oversight_token(region: &str) -> anyhow::Result<String> {
+    mint_hs256(SECRET, &dev_claims("bench-ely", None, &[Role::Oversight], None, Some(region), None, 1))
 }
