@@ -114,6 +114,12 @@ fn run_suite(root: &PathBuf, database_url: &str, redis_url: &str, ci: bool, extr
     }
     let mut args = vec!["test", "--workspace", "--all-targets"];
     args.extend(extra.iter().map(String::as_str));
+    // The dashboard's end-to-end test drives a real headless browser.
+    if std::env::var_os("POLKU_CHROMIUM").is_none() {
+        let chromium = polku_devenv::chromium().context("installing Chromium for the browser tests")?;
+        // xtask runs no threads of its own, so its environment is safe to change.
+        std::env::set_var("POLKU_CHROMIUM", chromium);
+    }
     test_with_summary(root, database_url, redis_url, &args)
 }
 

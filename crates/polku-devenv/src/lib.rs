@@ -52,6 +52,18 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
     run(&install)
 }
 
+/// Debian's Chromium, for the browser tests; installed when missing.
+pub fn chromium() -> Result<PathBuf> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if !path.exists() {
+        apt_install(&["chromium"])?;
+    }
+    if !path.exists() {
+        bail!("chromium is not at {} after installing it", path.display());
+    }
+    Ok(path)
+}
+
 /// The folder with PostgreSQL's server binaries, newest version first;
 /// installs the `postgresql` package when there is none.
 pub fn postgres_bin_dir() -> Result<PathBuf> {
