@@ -316,6 +316,9 @@ impl FigureQuery {
         let visible = store::areas(&mut tx).await.api()?;
         let actor_region = s.actor.region.as_ref().filter(|_| s.actor.has(Role::Oversight));
         let own_region = s.tenant.as_ref().map(|t| &t.region);
+        // The period is checked against all the caller may see, as
+        // `figureScope` reports it, so a default period never fails for one region.
+        let first = visible.iter().filter_map(|a| a.first_month).min();
         let mut chosen = in_scope(actor_region, own_region, region.as_deref(), visible).api()?;
         if let Some(slugs) = areas {
             let mut picked = Vec::with_capacity(slugs.len());
@@ -334,7 +337,6 @@ impl FigureQuery {
         }
 
         let current = Month::of(today());
-        let first = chosen.iter().filter_map(|a| a.first_month).min();
         let outside = |field: &str, m: Month| {
             ApiError::from(
                 DomainError::field(ErrorCode::PeriodOutsideData, field)

@@ -313,11 +313,12 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
         let accepted = match state {
             ReferralState::Proposed | ReferralState::Sent => None,
             ReferralState::Declined => Some(false),
-            ReferralState::Accepted
-            | ReferralState::Queued
-            | ReferralState::Started
-            | ReferralState::Completed
-            | ReferralState::Interrupted => Some(true),
+            ReferralState::Accepted | ReferralState::Queued | ReferralState::Started | ReferralState::Completed => {
+                Some(true)
+            }
+            // Cancelling a referral nobody had answered also interrupts it;
+            // only one that had started was accepted.
+            ReferralState::Interrupted => started_on.map(|_| true),
         };
         facts.customers[i].referrals.push(ReferralFacts { made_on, accepted, started_on, ended_on, service });
     }
