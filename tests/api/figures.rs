@@ -310,3 +310,93 @@ async fn bad_periods_regions_and_areas_are_refused_by_name_in_the_callers_langua
     assert_eq!(scope["areas"], json!([{ "slug": "lahti" }]));
     assert_eq!(scope["lastMonth"], json!(Month::of(today()).to_string()));
 }
+
+/// The value of attribute `name` in one start tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(&tag[start..end])
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
+    let chromium = std::env::var("POLKU_CHROMIUM")
+        .expect("POLKU_CHROMIUM (Chromium's path) is not set: run the tests with `cargo xtask test`");
+    let app = app_with_history().await;
+    let addr = app.serve().await;
+    let token = app.oversight_token("all", Some(Lang::Sv));
+    let profile = std::env::temp_dir().join(format!("polku-chromium-{}", uuid::Uuid::new_v4()));
+    let url = format!("http://{addr}/dashboard?lang=sv#token={token}");
+    let run = tokio::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.display()),
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            &url,
+        ])
+        .kill_on_drop(true)
+        .output();
+    // A guard against a browser that never returns, not a time assertion.
+    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run).await.unwrap().unwrap();
+    std::fs::remove_dir_all(&profile).ok();
+    let dom = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        dom.contains("data-state=\"ready\""),
+        "the page did not get ready: {}",
+        &dom[..dom.len().min(3000)]
+    );
+    assert!(dom.contains("<html lang=\"sv\""), "not in Swedish");
+    assert!(!dom.contains("#token="), "the token stayed in the page");
+
+    // What the API says for the same caller, for the page's whole period.
+    let first = Month::of(today()).minus(23).to_string();
+    let r =
+        app.gql(Some(&token), FIGURES, json!({ "from": first, "to": Month::of(today()).to_string() })).await;
+    let api = &data(&r)["figures"]["areas"];
+    let lookup = |area: &str, month: &str| -> Value {
+        let a =
+            api.as_array().unwrap().iter().find(|a| a["slug"] == area).unwrap_or_else(|| panic!("{area}"));
+        a["months"].as_array().unwrap().iter().find(|m| m["month"] == month).unwrap().clone()
+    };
+
+    let (mut compared, mut hidden) = (0, 0);
+    for (i, _) in dom.match_indices(" data-figure=\"") {
+        let open = dom[..i].rfind('<').unwrap();
+        let tag = &dom[open..open + dom[open..].find('>').unwrap()];
+        let (Some(area), Some(month), Some(figure), Some(value), Some(suppressed)) = (
+            attr(tag, "data-area"),
+            attr(tag, "data-month"),
+            attr(tag, "data-figure"),
+            attr(tag, "data-value"),
+            attr(tag, "data-suppressed"),
+        ) else {
+            continue;
+        };
+        let m = lookup(area, month);
+        let expected = match attr(tag, "data-key") {
+            None => m[figure].clone(),
+            Some(key) if ["byGroup", "byLanguage", "byAgeBand", "exits"].contains(&figure) => {
+                m[figure].as_array().unwrap().iter().find(|c| c["key"] == key).unwrap()["count"].clone()
+            }
+            Some(_) => continue,
+        };
+        let shown = if expected["value"].is_null() { String::new() } else { expected["value"].to_string() };
+        let same = match (value.parse::<f64>(), shown.parse::<f64>()) {
+            (Ok(a), Ok(b)) => (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+            _ => value == shown,
+        };
+        assert!(same, "{area} {month} {figure}: page {value:?}, API {shown:?}");
+        assert_eq!(suppressed, expected["suppressed"].to_string(), "{area} {month} {figure}");
+        compared += 1;
+        hidden += usize::from(suppressed == "true");
+    }
+    assert!(compared > 100 && hidden > 0, "compared {compared} figures on the page, {hidden} suppressed");
+}

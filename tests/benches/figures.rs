@@ -75,11 +75,9 @@ async fn run(customers: i64) -> anyhow::Result<()> {
     );
 
     // One change in one area, then the refresh that follows it.
-    sqlx::query(
-        "INSERT INTO figure_changes (tenant_id) SELECT tenant_id FROM tenants WHERE slug = 'porvoo'",
-    )
-    .execute(&mut su)
-    .await?;
+    sqlx::query("INSERT INTO figure_changes (tenant_id) SELECT tenant_id FROM tenants WHERE slug = 'porvoo'")
+        .execute(&mut su)
+        .await?;
     let started = Instant::now();
     let again = polku_store::figures::refresh_stale(&db.store, &rules, today, false).await?;
     println!(

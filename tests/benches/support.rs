@@ -134,7 +134,8 @@ pub async fn measure_with(
 ) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let body = json!({ "query": query, "variables": variables }).to_string();
-    let probe = client.post(url).bearer_auth(token).header("content-type", "application/json").body(body.clone());
+    let probe =
+        client.post(url).bearer_auth(token).header("content-type", "application/json").body(body.clone());
     let text = probe.send().await?.text().await?;
     anyhow::ensure!(!text.contains("\"errors\""), "{label}: {text}");
     print!("{:>5} KiB  ", text.len() / 1024);

@@ -313,9 +313,10 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
         let accepted = match state {
             ReferralState::Proposed | ReferralState::Sent => None,
             ReferralState::Declined => Some(false),
-            ReferralState::Accepted | ReferralState::Queued | ReferralState::Started | ReferralState::Completed => {
-                Some(true)
-            }
+            ReferralState::Accepted
+            | ReferralState::Queued
+            | ReferralState::Started
+            | ReferralState::Completed => Some(true),
             // Cancelling a referral nobody had answered also interrupts it;
             // only one that had started was accepted.
             ReferralState::Interrupted => started_on.map(|_| true),

@@ -189,12 +189,12 @@ const FILL: &[&str] = &[
      UNION ALL \
      SELECT $1, customer_id, leave_status, (leave_on + time '12:00') AT TIME ZONE 'Europe/Helsinki', 'generator' \
      FROM gen_c WHERE leave_on IS NOT NULL",
-    // A meeting about every five weeks from the initial interview (which
+    // A meeting about every month from the initial interview (which
     // comes 0–15 days after the start, so some late) until the customer
     // leaves; ORS on every other, SRS on every third, both improving.
     "CREATE TEMP TABLE gen_m ON COMMIT DROP AS \
      SELECT c.customer_id, c.lang, c.h3, k, \
-            c.start + (c.h1 / 1000000000000 % 16)::int + k * 35 + ((c.h3 / (k + 1)) % 5)::int AS on_day \
+            c.start + (c.h1 / 1000000000000 % 16)::int + k * 30 + ((c.h3 / (k + 1)) % 5)::int AS on_day \
      FROM gen_c c, generate_series(0, 40) k",
     "DELETE FROM gen_m m USING gen_c c WHERE c.customer_id = m.customer_id AND m.on_day > least(c.leave_on, $4)",
     "INSERT INTO meetings (tenant_id, meeting_id, customer_id, meeting_type, channel, starts_at, language, ors, srs, \
@@ -253,7 +253,7 @@ const FILL: &[&str] = &[
             (SELECT array_agg(service_id ORDER BY service_id) FROM services) AS svcs \
      FROM gen_c c, generate_series(0, 3) j, \
           LATERAL (SELECT hashtextextended($2 || ':r:' || c.customer_id || ':' || j, 0) & 9223372036854775807 AS r) x \
-     WHERE (r / 7 % 100) < (ARRAY[90, 60, 30, 20])[j + 1] \
+     WHERE (r / 7 % 100) < (ARRAY[95, 75, 45, 25])[j + 1] \
        AND c.start + 20 + j * 75 + (r % 20)::int <= least(c.leave_on, $4)",
     "INSERT INTO referrals (tenant_id, referral_id, customer_id, service_id, partner_id, state, started_on, ended_on, \
         outcome, referred_by, created_at, updated_at) \
