@@ -332,10 +332,26 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let partners = seed::seed_demo(&store, &vault, &Arc::new(polku_i18n::Localizer::new()))
         .await
         .context("loading demo data")?;
+    // Two years of synthetic history in 45 areas, so the oversight dashboard
+    // has areas to compare and trends to show; only on the first run.
+    let scale = polku_store::generate::Scale {
+        seed: 2026,
+        customers: 20_000,
+        areas: 45,
+        today: chrono::Utc::now().date_naive(),
+    };
+    polku_store::generate::national(&store, &scale, &mut |line| tracing::debug!("generated {line}"))
+        .await
+        .context("generating demo history")?;
     polku_server::figures::refresh_once(&store, false).await.context("computing key figures")?;
     let secret = dev::dev_secret(&args.state_dir)?;
     let auth =
         AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
+    tokio::spawn(polku_server::figures::refresh_every(
+        store.clone(),
+        std::time::Duration::from_secs(30),
+        std::future::pending(),
+    ));
     let state = AppState::new(store, auth.verifier().await?, args.limits.into(), vault);
 
     let port = polku_devenv::free_port(Some(args.port))?;
@@ -359,10 +375,13 @@ async fn run_dev(args: DevArgs) -> Result<()> {
             mint("partner-careeria", Some("porvoo"), &[Role::Partner], careeria, None)?,
         ),
         ("oversight, Uusimaa", mint("ely-uusimaa", None, &[Role::Oversight], None, Some("uusimaa"))?),
+        ("oversight, whole country", mint("ministry", None, &[Role::Oversight], None, Some("all"))?),
         ("platform admin", mint("platform-admin", None, &[Role::PlatformAdmin], None, None)?),
     ] {
         println!("  {label}:\n    {token}\n");
     }
+    let country = mint("ministry", None, &[Role::Oversight], None, Some("all"))?;
+    println!("Key-figure dashboard (whole country): http://127.0.0.1:{port}/dashboard#token={country}\n");
     println!("More: cargo run -- token --tenant jakobstad --role coach --lang sv\nStop with Ctrl-C.");
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     if let Some(cluster) = &db.cluster {
