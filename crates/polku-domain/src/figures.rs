@@ -355,7 +355,7 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
 
             let mut ors = c.meetings.iter().filter(|x| x.on <= last).filter_map(|x| x.ors);
             if let Some(first_ors) = ors.next() {
-                if let Some(latest) = ors.last() {
+                if let Some(latest) = ors.next_back() {
                     raw.ors_people += 1;
                     raw.ors_change_sum += i64::from(latest) - i64::from(first_ors);
                 }

@@ -41,7 +41,9 @@ pub struct FigureArea {
 /// The areas visible to the transaction, with their last computation:
 /// oversight gets its region's, an area's staff their own.
 pub async fn areas(tx: &mut Tx) -> Result<Vec<FigureArea>, StoreError> {
-    let rows: Vec<(Uuid, String, Json<LocalizedText>, String, String, Option<DateTime<Utc>>, Option<NaiveDate>)> =
+    type AreaRow =
+        (Uuid, String, Json<LocalizedText>, String, String, Option<DateTime<Utc>>, Option<NaiveDate>);
+    let rows: Vec<AreaRow> =
         sqlx::query_as(
             "SELECT t.tenant_id, t.slug, t.names, t.default_language, t.region_code, r.computed_at, r.first_month \
              FROM tenants t LEFT JOIN figure_runs r USING (tenant_id) ORDER BY t.slug",
