@@ -172,6 +172,9 @@ const FILL: &[&str] = &[
                         THEN reg + 60 + (h2 / 100000 % 400)::int END, \
         leave_status = (ARRAY['employed', 'in_education', 'moved_away', 'closed'])[1 + h2 / 100000000 % 4], \
         lang = CASE WHEN bilingual AND h2 % 100 < 35 THEN 'sv' WHEN h2 % 100 >= 96 THEN 'en' ELSE 'fi' END",
+    // Temporary tables get no statistics unless asked; without them the
+    // joins below are planned as if the tables were empty.
+    "ANALYZE gen_c",
     "INSERT INTO customers (tenant_id, customer_id, hetu_ciphertext, hetu_hash, birth_date, last_name, first_names, \
         mother_tongue, service_language, home_municipality, benefit, unemployed_since, job_search_started_on, \
         status, created_at) \
@@ -196,6 +199,7 @@ const FILL: &[&str] = &[
      SELECT c.customer_id, c.lang, c.h3, k, \
             c.start + (c.h1 / 1000000000000 % 16)::int + k * 30 + ((c.h3 / (k + 1)) % 5)::int AS on_day \
      FROM gen_c c, generate_series(0, 40) k",
+    "ANALYZE gen_m",
     "DELETE FROM gen_m m USING gen_c c WHERE c.customer_id = m.customer_id AND m.on_day > least(c.leave_on, $4)",
     "INSERT INTO meetings (tenant_id, meeting_id, customer_id, meeting_type, channel, starts_at, language, ors, srs, \
         created_by) \
@@ -214,6 +218,7 @@ const FILL: &[&str] = &[
      SELECT customer_id, md5($2 || ':p:' || customer_id)::uuid AS plan_id, on_day, \
             row_number() OVER (PARTITION BY customer_id ORDER BY k) AS version \
      FROM gen_m WHERE k = 0 OR (k % 4 <> 3 AND (h3 / (k + 7)) % 5 < 3)",
+    "ANALYZE gen_v",
     "INSERT INTO employment_plans (tenant_id, plan_id, customer_id, plan_type, current_version, created_at) \
      SELECT $1, plan_id, customer_id, 'employment_plan', max(version), \
             (min(on_day) + time '11:00') AT TIME ZONE 'Europe/Helsinki' \
@@ -285,6 +290,8 @@ async fn fill_area(store: &Store, scale: &Scale, slug: &Slug, n: i64) -> Result<
         return Ok(Generated::default());
     }
     tx.plan_for_bulk_load().await?;
+    // A large area's bulk statements outlast the request timeout.
+    sqlx::query("SELECT set_config('statement_timeout', '0', true)").execute(tx.conn()).await?;
     for statement in FILL {
         sqlx::query(statement)
             .bind(tenant)
