@@ -213,14 +213,17 @@ async fn figures_match_the_case_data_and_follow_its_changes() {
     .fetch_one(&mut su)
     .await
     .unwrap();
-    assert!(truth.0 >= 5 && truth.1 >= 5 && truth.2 >= 5, "too little data to compare: {truth:?}");
+    assert!(truth.0 >= 5 && truth.2 >= 5, "too little data to compare: {truth:?}");
+    // New customers in a month of a small area may be few: then hidden.
+    let published = |n: i64| if (1..5).contains(&n) { None } else { Some(n) };
     assert_eq!(
         (
             m["customers"]["value"].as_i64(),
             m["newCustomers"]["value"].as_i64(),
             m["meetings"]["value"].as_i64()
         ),
-        (Some(truth.0), Some(truth.1), Some(truth.2))
+        (published(truth.0), published(truth.1), published(truth.2)),
+        "{truth:?}"
     );
 
     // A new customer and a meeting for them: noted as changes, and the next
