@@ -229,9 +229,10 @@ const FILL: &[&str] = &[
     // One in four on the service path: rehabilitative work, for some then a
     // work trial, and for some an exit after it.
     "CREATE TEMP TABLE gen_p ON COMMIT DROP AS \
-     SELECT customer_id, h2, h3, start + 60 AS rehab_from, start + 60 + 90 + (h3 % 180)::int AS rehab_to, \
-            h3 / 1000 % 100 < 40 AS trial \
-     FROM gen_c WHERE h2 / 10000000000 % 100 < 25 AND start + 60 <= $4",
+     SELECT *, CASE WHEN trial THEN rehab_to + 91 ELSE rehab_to + 1 END AS exit_on \
+     FROM (SELECT customer_id, h2, h3, start + 60 AS rehab_from, start + 60 + 90 + (h3 % 180)::int AS rehab_to, \
+                  h3 / 1000 % 100 < 40 AS trial \
+           FROM gen_c WHERE h2 / 10000000000 % 100 < 25 AND start + 60 <= $4) p",
     "INSERT INTO path_episodes (tenant_id, episode_id, customer_id, stage, starts_on, ends_on, days_per_week, \
         hours_per_day, rule_version, created_by) \
      SELECT $1, md5($2 || ':e1:' || customer_id)::uuid, customer_id, 'rehabilitative_work', rehab_from, rehab_to, \
@@ -243,13 +244,13 @@ const FILL: &[&str] = &[
      SELECT $1, md5($2 || ':e3:' || customer_id)::uuid, customer_id, \
             CASE WHEN h3 / 100000 % 100 < 55 THEN 'open_market' ELSE 'education' END, exit_on, 'path-2025', \
             'generator' \
-     FROM (SELECT *, CASE WHEN trial THEN rehab_to + 91 ELSE rehab_to + 1 END AS exit_on FROM gen_p) p \
+     FROM gen_p \
      WHERE h3 / 100000 % 100 < 75 AND exit_on <= $4",
     "INSERT INTO path_episodes (tenant_id, episode_id, customer_id, stage, starts_on, ends_on, subsidy_percent, \
         working_time_percent, subsidy_cents, rule_version, created_by) \
      SELECT $1, md5($2 || ':e4:' || customer_id)::uuid, customer_id, 'pay_subsidised_work', exit_on, exit_on + 180, \
             50, 80, 126000, 'path-2025', 'generator' \
-     FROM (SELECT *, CASE WHEN trial THEN rehab_to + 91 ELSE rehab_to + 1 END AS exit_on FROM gen_p) p \
+     FROM gen_p \
      WHERE h3 / 100000 % 100 >= 75 AND exit_on <= $4",
     // About two referrals a customer to the area's services, most accepted
     // and started; those whose place ran out are completed or interrupted.
