@@ -48,6 +48,12 @@ impl Month {
         Month(self.0 + Months::new(1))
     }
 
+    /// Whole months from `earlier` to `self`; `self` must not be earlier.
+    pub fn months_since(self, earlier: Month) -> usize {
+        let ordinal = |m: Month| m.0.year() * 12 + m.0.month0() as i32;
+        usize::try_from(ordinal(self) - ordinal(earlier)).unwrap_or(0)
+    }
+
     pub fn minus(self, months: u32) -> Month {
         Month(self.0 - Months::new(months))
     }
@@ -213,9 +219,10 @@ fn median(values: &mut [i64]) -> Option<f64> {
 /// The current month runs to `today`.
 pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -> Vec<(Month, MonthRaw)> {
     let months: Vec<Month> = from.through(Month::of(today)).collect();
+    // The month a day falls in, as an index into `months`.
     let index = |d: NaiveDate| -> Option<usize> {
         let m = Month::of(d);
-        (m >= from && d <= today).then(|| months.iter().position(|x| *x == m)).flatten()
+        (m >= from && d <= today).then(|| m.months_since(from))
     };
     let mut out: Vec<MonthRaw> = months
         .iter()
@@ -379,11 +386,11 @@ pub struct Cell {
 pub struct ServiceUse {
     pub category: ServiceCategory,
     /// Average places in use over the month.
-    pub places_filled: Option<f64>,
-    /// Average places offered by capacity-limited services.
+    pub places_filled: Measure,
+    /// Average places offered by capacity-limited services; a capacity,
+    /// not people, so never suppressed.
     pub places_offered: Option<f64>,
-    pub fill_rate: Option<f64>,
-    pub suppressed: bool,
+    pub fill_rate: Measure,
 }
 
 /// A measure as published: a value, suppressed, or nothing to measure.
@@ -401,6 +408,16 @@ impl Measure {
             Measure::None
         } else {
             rate(sum, people).map_or(Measure::Suppressed, Measure::Value)
+        }
+    }
+
+    /// `value`, which `people` are behind: suppressed when they are as few
+    /// as a count would be; none when there is no value.
+    fn over(value: Option<f64>, people: i64) -> Measure {
+        match (value, Count::of(people)) {
+            (None, _) => Measure::None,
+            (Some(_), Count::Suppressed) => Measure::Suppressed,
+            (Some(v), Count::Shown(_)) => Measure::Value(v),
         }
     }
 }
@@ -457,15 +474,15 @@ pub fn publish(raw: &MonthRaw) -> Published {
         .filter_map(|(key, u)| {
             let category = ServiceCategory::from_db(key)?;
             let days = raw.days.max(1) as f64;
-            let shown = u.people == 0 || u.people >= crate::disclosure::THRESHOLD;
-            let limited_shown = u.limited_people == 0 || u.limited_people >= crate::disclosure::THRESHOLD;
+            let offered = (u.offered_place_days > 0).then_some(u.offered_place_days as f64);
             Some(ServiceUse {
                 category,
-                places_filled: shown.then(|| u.filled_place_days as f64 / days),
-                places_offered: (u.offered_place_days > 0).then(|| u.offered_place_days as f64 / days),
-                fill_rate: (limited_shown && u.offered_place_days > 0)
-                    .then(|| u.limited_filled_place_days as f64 / u.offered_place_days as f64),
-                suppressed: !shown || !limited_shown,
+                places_filled: Measure::over(Some(u.filled_place_days as f64 / days), u.people),
+                places_offered: offered.map(|o| o / days),
+                fill_rate: Measure::over(
+                    offered.map(|o| u.limited_filled_place_days as f64 / o),
+                    u.limited_people,
+                ),
             })
         })
         .collect();
@@ -485,10 +502,7 @@ pub fn publish(raw: &MonthRaw) -> Published {
         by_age_band,
         activation_rate: per_customer(raw.in_service as f64),
         initial_interviews: Count::of(raw.initial_interviews),
-        interview_median_days: match (raw.interview_median_days, Measure::mean(0.0, raw.initial_interviews)) {
-            (Some(days), Measure::Value(_)) => Measure::Value(days),
-            (_, enough) => enough,
-        },
+        interview_median_days: Measure::over(raw.interview_median_days, raw.initial_interviews),
         interviews_within_deadline: Measure::mean(
             raw.interviews_within_deadline as f64,
             raw.initial_interviews,
@@ -539,6 +553,7 @@ mod tests {
         }
         let m = Month::parse("2025-11").unwrap();
         assert_eq!(m.through(Month::parse("2026-02").unwrap()).count(), 4);
+        assert_eq!(Month::parse("2026-02").unwrap().months_since(m), 3);
     }
 
     #[test]
@@ -612,7 +627,11 @@ mod tests {
         assert_eq!(p.activation_rate, Measure::Value(0.6));
         assert_eq!(p.plan_up_to_date_rate, Measure::Value(0.4));
         // Four people in the workshop: too few to show its use.
-        assert!(p.service_use[0].suppressed && p.service_use[0].places_filled.is_none());
+        assert_eq!(
+            (p.service_use[0].places_filled, p.service_use[0].fill_rate),
+            (Measure::Suppressed, Measure::Suppressed)
+        );
+        assert_eq!(p.service_use[0].places_offered, Some(10.0));
         assert_eq!(p.ors_change_mean, Measure::Value(6.0));
         assert_eq!(p.new_customers, Count::Shown(0));
         assert_eq!(publish(march).referral_acceptance_rate, Measure::Value(5.0 / 6.0));

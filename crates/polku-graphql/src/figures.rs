@@ -4,12 +4,15 @@
 //! `polku_domain::figures::publish`, so no resolver can show a small number.
 //! The dashboard at `/dashboard` and outside BI tools use these same fields.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use polku_domain::disclosure::Count as DomainCount;
 use polku_domain::figures::{self as domain, Measure as DomainMeasure, Month, MonthRaw, Published};
 use polku_domain::{DomainError, ErrorCode, Lang, RegionCode, Role, Slug};
 use polku_store::figures::{self as store, FigureArea as StoredArea};
+use uuid::Uuid;
 
 use crate::catalogue::ServiceCategory;
 use crate::context::{request, require, today};
@@ -135,9 +138,8 @@ pub struct FigureArea {
 /// One area's months.
 #[derive(SimpleObject)]
 pub struct AreaFigures {
-    slug: String,
-    name: String,
-    region_code: String,
+    #[graphql(flatten)]
+    area: FigureArea,
     /// When the area's figures were computed.
     computed_at: Option<DateTime<Utc>>,
     months: Vec<MonthFigures>,
@@ -203,16 +205,12 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
         service_use: p
             .service_use
             .into_iter()
-            .map(|u| {
-                let suppressed =
-                    |v: Option<f64>| Measure { value: v, suppressed: v.is_none() && u.suppressed };
-                ServiceUse {
-                    category: u.category.into(),
-                    label: label(ctx, "category", u.category.as_db()),
-                    places_filled: suppressed(u.places_filled),
-                    places_offered: u.places_offered,
-                    fill_rate: suppressed(u.fill_rate),
-                }
+            .map(|u| ServiceUse {
+                category: u.category.into(),
+                label: label(ctx, "category", u.category.as_db()),
+                places_filled: u.places_filled.into(),
+                places_offered: u.places_offered,
+                fill_rate: u.fill_rate.into(),
             })
             .collect(),
         referrals: p.referrals.into(),
@@ -227,8 +225,12 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
     }
 }
 
-fn area_name(lang: Lang, a: &StoredArea) -> String {
-    a.names.get(lang, a.default_language).unwrap_or(a.slug.as_str()).to_string()
+fn figure_area(lang: Lang, a: &StoredArea) -> FigureArea {
+    FigureArea {
+        slug: a.slug.to_string(),
+        name: a.names.get(lang, a.default_language).unwrap_or(a.slug.as_str()).to_string(),
+        region_code: a.region.to_string(),
+    }
 }
 
 /// The areas the caller may see, narrowed to `region` where one is named:
@@ -279,14 +281,7 @@ impl FigureQuery {
         Ok(FigureScope {
             whole_country: region.as_ref().is_some_and(RegionCode::is_whole_country),
             regions,
-            areas: areas
-                .iter()
-                .map(|a| FigureArea {
-                    slug: a.slug.to_string(),
-                    name: area_name(lang, a),
-                    region_code: a.region.to_string(),
-                })
-                .collect(),
+            areas: areas.iter().map(|a| figure_area(lang, a)).collect(),
             first_month: first.map(|m| m.to_string()),
             last_month: first.map(|_| Month::of(today()).to_string()),
         })
@@ -353,22 +348,22 @@ impl FigureQuery {
         }
 
         let ids: Vec<_> = chosen.iter().map(|a| a.id).collect();
-        let rows = store::months(&mut tx, &ids, from, to).await.api()?;
+        let rows: HashMap<(Uuid, Month), MonthRaw> = store::months(&mut tx, &ids, from, to)
+            .await
+            .api()?
+            .into_iter()
+            .map(|(id, month, raw)| ((id, month), raw))
+            .collect();
+        let empty = MonthRaw::default();
         let months: Vec<Month> = from.through(to).collect();
         let out = chosen
             .iter()
             .map(|a| AreaFigures {
-                slug: a.slug.to_string(),
-                name: area_name(lang, a),
-                region_code: a.region.to_string(),
+                area: figure_area(lang, a),
                 computed_at: a.computed_at,
                 months: months
                     .iter()
-                    .map(|m| {
-                        let raw = rows.iter().find(|(id, rm, _)| *id == a.id && rm == m).map(|(_, _, r)| r);
-                        let empty = MonthRaw::default();
-                        month_figures(ctx, *m, domain::publish(raw.unwrap_or(&empty)))
-                    })
+                    .map(|m| month_figures(ctx, *m, domain::publish(rows.get(&(a.id, *m)).unwrap_or(&empty))))
                     .collect(),
             })
             .collect();
