@@ -185,6 +185,29 @@ fn holiday_dates(year: i32) -> [(NaiveDate, Holiday); 11] {
     dates
 }
 
+/// The first and last dates Polku accepts from anyone. Every date the
+/// service deals with (births since 1900, plans and deadlines decades ahead)
+/// fits; values outside are typing errors or probes.
+pub const FIRST_USABLE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+pub const LAST_USABLE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// `d`, if it lies between [`FIRST_USABLE_DATE`] and [`LAST_USABLE_DATE`].
+pub fn usable_date(d: NaiveDate) -> Result<NaiveDate, crate::DomainError> {
+    if (FIRST_USABLE_DATE..=LAST_USABLE_DATE).contains(&d) {
+        Ok(d)
+    } else {
+        Err(crate::DomainError::new(crate::ErrorCode::InvalidDate)
+            .with_arg("min", FIRST_USABLE_DATE)
+            .with_arg("max", LAST_USABLE_DATE))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,6 +118,43 @@ pub fn customer_groups(
     groups
 }
 
+/// How long a coach must have been the customer's personal coach before
+/// they may see the identity code without giving a reason. Without it,
+/// assigning oneself a customer and revealing at once would be a way to
+/// look anyone up. A day covers the usual hand-over (a new customer is
+/// assigned and met on different days); a coach who needs the code sooner
+/// gives a reason, which is audited.
+pub const REVEAL_MIN_ASSIGNMENT_HOURS: f64 = 24.0;
+
+/// The longest reason a reveal may carry (the audit log keeps it).
+pub const REVEAL_REASON_MAX: usize = 500;
+
+/// Whether a reveal may go ahead, and the reason to record with it.
+/// `own_coach_for` is how many hours the caller has been the customer's
+/// coach, if they are. A manager, or the customer's coach assigned at
+/// least [`REVEAL_MIN_ASSIGNMENT_HOURS`] ago, needs no reason; anyone else
+/// of the case staff must give one (trimmed, 1 to 500 characters).
+pub fn reveal_needs_reason(
+    manager: bool,
+    own_coach_for: Option<f64>,
+    reason: Option<&str>,
+) -> Result<Option<String>, DomainError> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if let Some(r) = reason {
+        if r.chars().count() > REVEAL_REASON_MAX {
+            return Err(DomainError::new(ErrorCode::TooLong).with_arg("max", REVEAL_REASON_MAX));
+        }
+        return Ok(Some(r.to_string()));
+    }
+    let settled_coach = own_coach_for.is_some_and(|h| h >= REVEAL_MIN_ASSIGNMENT_HOURS);
+    if manager || settled_coach {
+        Ok(None)
+    } else {
+        Err(DomainError::new(ErrorCode::RevealReasonRequired)
+            .with_arg("hours", REVEAL_MIN_ASSIGNMENT_HOURS as u32))
+    }
+}
+
 /// Full years from `birth` to `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     use chrono::Datelike;
@@ -211,6 +248,21 @@ pub fn distribute(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reveal_needs_a_reason_unless_by_a_manager_or_a_settled_coach() {
+        assert_eq!(reveal_needs_reason(true, None, None), Ok(None));
+        assert_eq!(reveal_needs_reason(false, Some(30.0), None), Ok(None));
+        let fresh = reveal_needs_reason(false, Some(0.01), None).unwrap_err();
+        assert_eq!(fresh.code, ErrorCode::RevealReasonRequired);
+        assert_eq!(reveal_needs_reason(false, None, Some("  ")).unwrap_err().code, ErrorCode::RevealReasonRequired);
+        assert_eq!(
+            reveal_needs_reason(false, None, Some(" Kela asked by phone ")),
+            Ok(Some("Kela asked by phone".into()))
+        );
+        let long = "x".repeat(REVEAL_REASON_MAX + 1);
+        assert_eq!(reveal_needs_reason(true, None, Some(&long)).unwrap_err().code, ErrorCode::TooLong);
+    }
     use uuid::Uuid;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

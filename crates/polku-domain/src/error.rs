@@ -94,6 +94,16 @@ error_codes! {
     PeriodOutsideData => "PERIOD_OUTSIDE_DATA",
     RegionNotHeld => "REGION_NOT_HELD",
     AreaOutsideRegion => "AREA_OUTSIDE_REGION",
+    InvalidDate => "INVALID_DATE",
+    NotCommitted => "NOT_COMMITTED",
+    RevealReasonRequired => "REVEAL_REASON_REQUIRED",
+    TooManyFields => "TOO_MANY_FIELDS",
+    PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+    RequestTimeout => "REQUEST_TIMEOUT",
+    SubscriptionsOnly => "SUBSCRIPTIONS_ONLY",
+    TooManySubscriptions => "TOO_MANY_SUBSCRIPTIONS",
+    TooManyConnections => "TOO_MANY_CONNECTIONS",
+    ConnectionInitTimeout => "CONNECTION_INIT_TIMEOUT",
 }
 
 impl fmt::Display for ErrorCode {

@@ -9,7 +9,7 @@ use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObj
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::customer::{self as dc, Rating};
 use polku_domain::{DomainError, ErrorCode, Hetu, Lang, MunicipalityCode, Role as DomainRole};
-use polku_store::audit::{self, AuditFilter};
+use polku_store::audit::{self, AuditAction, AuditFilter};
 use polku_store::customers::{self, ContactUpdate, CustomerFilter, CustomerRecord};
 use polku_store::pii::HetuVault;
 use polku_store::plans::{self, PlanContent, Task as StoreTask};
@@ -187,17 +187,24 @@ impl Customer {
     async fn plans(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Plan>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(plans::for_customers(&mut tx, &[self.0.id]).await.api()?.into_iter().map(Plan).collect())
+        let plans = plans::for_customers(&mut tx, &[self.0.id]).await.api()?;
+        audit::record(&mut tx, &[self.0.id], AuditAction::Read, "employment plan").await.api()?;
+        Ok(plans.into_iter().map(Plan).collect())
     }
     async fn meetings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Meeting>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(meetings::for_customers(&mut tx, &[self.0.id]).await.api()?.into_iter().map(Meeting).collect())
+        let meetings = meetings::for_customers(&mut tx, &[self.0.id]).await.api()?;
+        // Meetings carry the coach's notes and the customer's ratings.
+        audit::record(&mut tx, &[self.0.id], AuditAction::Read, "meetings and notes").await.api()?;
+        Ok(meetings.into_iter().map(Meeting).collect())
     }
     async fn letters(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Letter>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(letters::for_customers(&mut tx, &[self.0.id]).await.api()?.into_iter().map(Letter).collect())
+        let letters = letters::for_customers(&mut tx, &[self.0.id]).await.api()?;
+        audit::record(&mut tx, &[self.0.id], AuditAction::Read, "letters").await.api()?;
+        Ok(letters.into_iter().map(Letter).collect())
     }
 }
 
@@ -310,7 +317,9 @@ impl Plan {
     async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlanVersion>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(plans::versions(&mut tx, self.0.id).await.api()?.iter().map(PlanVersion::from).collect())
+        let versions = plans::versions(&mut tx, self.0.id).await.api()?;
+        audit::record(&mut tx, &[self.0.customer_id], AuditAction::Read, "plan versions").await.api()?;
+        Ok(versions.iter().map(PlanVersion::from).collect())
     }
 }
 
@@ -404,10 +413,14 @@ pub struct AuditEntry {
     actor: String,
     actor_roles: String,
     customer_id: Option<ID>,
-    /// read, create, change, reveal_identity_code or export.
+    /// read, create, change, reveal_identity_code, reveal_refused or export.
     action: String,
     what: String,
     request_id: Option<String>,
+    /// The reason the actor gave, where the rule asks for one (a reveal of
+    /// the identity code by someone other than the customer's settled
+    /// coach or a manager).
+    reason: Option<String>,
 }
 
 #[derive(SimpleObject)]
@@ -484,7 +497,9 @@ pub struct CustomerInput {
     benefit: Option<Benefit>,
     #[graphql(default)]
     in_employment_promoting_service: bool,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.unemployedSince\")"))]
     unemployed_since: Option<NaiveDate>,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.jobSearchStartedOn\")"))]
     job_search_started_on: Option<NaiveDate>,
 }
 
@@ -496,6 +511,7 @@ pub struct CustomerUpdateInput {
     phone: Option<String>,
     email: Option<String>,
     service_language: Option<Language>,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.jobSearchStartedOn\")"))]
     job_search_started_on: Option<NaiveDate>,
 }
 
@@ -505,7 +521,9 @@ pub struct TaskInput {
     id: Option<ID>,
     what: String,
     responsible: Responsible,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.tasks.due\")"))]
     due: Option<NaiveDate>,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.tasks.doneOn\")"))]
     done_on: Option<NaiveDate>,
 }
 
@@ -609,6 +627,7 @@ pub struct CaseworkQuery;
 impl CaseworkQuery {
     /// Customers of the area (a coach may filter to a caseload). Every
     /// customer listed is audited as read.
+    #[graphql(complexity = "crate::pagination::list_cost(first, child_complexity)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -657,6 +676,8 @@ impl CaseworkQuery {
 
     /// A coach's caseload page: each active customer with current plan,
     /// next meeting and open tasks. Without `coachId`, the caller's own.
+    // A caseload is a page of up to a coach's limit; counted as 100 rows.
+    #[graphql(complexity = "100 * child_complexity + 1")]
     async fn caseload(
         &self,
         ctx: &Context<'_>,
@@ -686,6 +707,7 @@ impl CaseworkQuery {
     }
 
     /// The audit log, newest first (tenant administrators).
+    #[graphql(complexity = "crate::pagination::list_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -723,6 +745,7 @@ impl CaseworkQuery {
                 action: e.action.as_db().to_string(),
                 what: e.what,
                 request_id: e.request_id,
+                reason: e.reason,
             })
             .collect())
     }
@@ -870,18 +893,34 @@ impl CaseworkMutation {
         Ok(Customer(customers::set_status(&mut tx, id, status.into()).await.api()?))
     }
 
-    /// Shows the identity code to the customer's own coach or a manager.
-    /// Every reveal is audited.
+    /// Shows the identity code. The customer's own coach (assigned at least
+    /// a day ago) or a manager may see it without a reason; anyone else of
+    /// the case staff must give `reason`. Every reveal is audited, with its
+    /// reason, and so is every refused attempt.
     async fn reveal_identity_code(
         &self,
         ctx: &Context<'_>,
         customer_id: ID,
+        reason: Option<String>,
     ) -> async_graphql::Result<String> {
-        let s = require(ctx, CASE_STAFF).api()?;
-        let vault = vault(ctx).api()?;
         let id = parse_id(&customer_id).api()?;
-        let mut tx = s.tx().await.api()?;
-        Ok(customers::reveal_hetu(&mut tx, vault, id).await.api()?.expose_secret().to_string())
+        let session = crate::context::session(ctx).api()?;
+        let revealed = async {
+            let s = require(ctx, CASE_STAFF)?;
+            let vault = vault(ctx)?;
+            let mut tx = s.tx().await?;
+            Ok::<_, ApiError>(customers::reveal_hetu(&mut tx, vault, id, reason.as_deref()).await?)
+        }
+        .await;
+        match revealed {
+            Ok(hetu) => Ok(hetu.expose_secret().to_string()),
+            Err(e) => {
+                // The mutation's step is rolled back with the error; the
+                // attempt is written after it, when the request commits.
+                session.audit_after_step(id, AuditAction::RevealRefused, "identity code");
+                Err(e.into_graphql())
+            }
+        }
     }
 
     /// Assigns a personal coach (or none). Past the caseload limit only a
@@ -994,6 +1033,7 @@ impl CaseworkMutation {
         #[graphql(desc = "Validate and report without writing anything (default false).")] dry_run: Option<
             bool,
         >,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"transferDate\")"))]
         transfer_date: Option<NaiveDate>,
     ) -> async_graphql::Result<ImportReport> {
         let s: &Arc<crate::Session> = require(ctx, &[DomainRole::TenantAdmin]).api()?;

@@ -174,7 +174,9 @@ pub struct ServiceInput {
     /// Euros per customer place per month, e.g. "1250.50" or "1250,50".
     #[graphql(default_with = "String::from(\"0\")")]
     cost_per_place_month: String,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.activeFrom\")"))]
     active_from: NaiveDate,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.activeUntil\")"))]
     active_until: Option<NaiveDate>,
 }
 
@@ -307,6 +309,7 @@ pub struct CatalogueQuery;
 #[Object]
 impl CatalogueQuery {
     /// The area's service catalogue, oldest first.
+    #[graphql(complexity = "crate::pagination::list_cost(first, child_complexity)")]
     async fn services(
         &self,
         ctx: &Context<'_>,
@@ -346,6 +349,7 @@ impl CatalogueQuery {
     }
 
     /// The area's partner organisations.
+    #[graphql(complexity = "crate::pagination::list_cost(first, child_complexity)")]
     async fn partners(
         &self,
         ctx: &Context<'_>,

@@ -7,7 +7,9 @@ use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::Context;
 use polku_domain::{DomainError, ErrorCode, Lang, Role};
 use polku_i18n::Localizer;
+use polku_store::audit::{self, AuditAction};
 use polku_store::{Actor, StoreError, TenantInfo, Tx};
+use uuid::Uuid;
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::loaders::PartnerLoader;
@@ -19,12 +21,15 @@ pub struct Limits {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_page_size: u32,
+    /// Fields in one operation, fragments expanded, aliases counted.
+    pub max_fields: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         // Depth 16 and complexity 2000 let GraphiQL's introspection query through.
-        Limits { max_depth: 16, max_complexity: 2000, max_page_size: 100 }
+        // 500 fields is several times GraphiQL's introspection query.
+        Limits { max_depth: 16, max_complexity: 2000, max_page_size: 100, max_fields: 500 }
     }
 }
 
@@ -36,6 +41,9 @@ pub struct Session {
     tx: Mutex<Option<Tx>>,
     /// Events of this request's changes, published once it commits.
     pending: std::sync::Mutex<Vec<crate::events::ReferralChanged>>,
+    /// Audit rows that must outlive the step that failed (a refused reveal):
+    /// written just before the commit.
+    audit_after: std::sync::Mutex<Vec<(Uuid, AuditAction, &'static str)>>,
 }
 
 impl Session {
@@ -45,7 +53,15 @@ impl Session {
             tenant: tx.tenant().cloned(),
             tx: Mutex::new(Some(tx)),
             pending: std::sync::Mutex::default(),
+            audit_after: std::sync::Mutex::default(),
         }
+    }
+
+    /// Keeps an audit row to write at commit, outside the mutation's
+    /// savepoint, so that rolling back a refused step does not erase the
+    /// record of the attempt.
+    pub(crate) fn audit_after_step(&self, customer: Uuid, action: AuditAction, what: &'static str) {
+        self.audit_after.lock().unwrap_or_else(|p| p.into_inner()).push((customer, action, what));
     }
 
     /// Keeps an event until the transaction commits.
@@ -70,11 +86,20 @@ impl Session {
         self.commit().await.map_err(ApiError::from)
     }
 
+    /// Commits (see `Tx::commit`: a transaction with a failed statement is
+    /// refused, not silently rolled back) after writing the deferred audit
+    /// rows. If one of those cannot be written, the commit fails with it.
     pub(crate) async fn commit(&self) -> Result<(), StoreError> {
-        match self.tx.lock().await.take() {
-            Some(tx) => tx.commit().await,
-            None => Ok(()),
+        let Some(mut tx) = self.tx.lock().await.take() else { return Ok(()) };
+        let deferred = std::mem::take(&mut *self.audit_after.lock().unwrap_or_else(|p| p.into_inner()));
+        for (customer, action, what) in deferred {
+            // A failed write leaves the transaction failed, and the commit
+            // below reports that.
+            if audit::record(&mut tx, &[customer], action, what).await.is_err() {
+                break;
+            }
         }
+        tx.commit().await
     }
 }
 

@@ -306,6 +306,7 @@ impl DeadlineQuery {
     async fn initial_interview_deadline(
         &self,
         ctx: &Context<'_>,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"jobSearchStartedOn\")"))]
         job_search_started_on: NaiveDate,
     ) -> async_graphql::Result<Deadline> {
         session(ctx).api()?;

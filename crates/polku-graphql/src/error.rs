@@ -31,6 +31,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Domain(d) => ApiError::Domain(d),
             StoreError::NotFound => ApiError::Domain(DomainError::new(ErrorCode::NotFound)),
+            StoreError::NotCommitted => ApiError::Domain(DomainError::new(ErrorCode::NotCommitted)),
             e @ StoreError::Unavailable(_) => {
                 tracing::warn!(error.message = %e.safe_description(), "database unavailable");
                 ApiError::Unavailable
@@ -156,7 +157,7 @@ pub fn localize_response(mut response: Response, ctx: &RequestContext) -> Respon
             }
         }
         match code {
-            ErrorCode::Internal => domain.args.push(("trace", ctx.trace_id.clone())),
+            ErrorCode::Internal | ErrorCode::NotCommitted => domain.args.push(("trace", ctx.trace_id.clone())),
             ErrorCode::QueryTooDeep => domain.args.push(("max", ctx.limits.max_depth.to_string())),
             ErrorCode::QueryTooComplex => domain.args.push(("max", ctx.limits.max_complexity.to_string())),
             _ => {}

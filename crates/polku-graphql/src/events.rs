@@ -32,6 +32,10 @@ pub struct ReferralChanged {
     pub referred_by: String,
     pub state: String,
     pub at: DateTime<Utc>,
+    /// Whether the referral was ever sent to the provider. A draft withdrawn
+    /// unsent ends `interrupted` without the partner ever having seen it.
+    #[serde(default)]
+    pub sent: bool,
 }
 
 /// Where events go: this gateway's subscribers, or first a relay that
@@ -112,7 +116,7 @@ impl Subscriber {
         let partner = self.roles.contains(&Role::Partner)
             && self.partner_id.is_some()
             && self.partner_id == e.partner_id
-            && e.state != "proposed";
+            && e.sent;
         (staff && self.subject == e.referred_by) || partner
     }
 }
@@ -174,6 +178,7 @@ mod tests {
             referred_by: "coach-a".into(),
             state: state.into(),
             at: Utc::now(),
+            sent: state != "proposed",
         }
     }
 
@@ -195,5 +200,7 @@ mod tests {
         assert!(!who("x", &[Role::Partner], "porvoo", Some(8)).may_see(&sent));
         assert!(!who("coach-a", &[Role::Coach], "lahti", None).may_see(&sent), "same subject, other area");
         assert!(!who("x", &[Role::Partner], "porvoo", Some(7)).may_see(&event("proposed")), "a draft");
+        let withdrawn = ReferralChanged { sent: false, ..event("interrupted") };
+        assert!(!who("x", &[Role::Partner], "porvoo", Some(7)).may_see(&withdrawn), "withdrawn unsent");
     }
 }

@@ -80,9 +80,16 @@ impl EmploymentGrant {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
         let (from, to) = (self.0.starts_on, self.0.ends_on);
-        Ok(meetings::for_customers(&mut tx, &[self.0.customer_id])
-            .await
-            .api()?
+        let meetings = meetings::for_customers(&mut tx, &[self.0.customer_id]).await.api()?;
+        polku_store::audit::record(
+            &mut tx,
+            &[self.0.customer_id],
+            polku_store::audit::AuditAction::Read,
+            "meetings and notes",
+        )
+        .await
+        .api()?;
+        Ok(meetings
             .into_iter()
             .filter(|m| m.meeting_type == MeetingType::TripartiteDiscussion)
             .filter(|m| (from..=to).contains(&m.starts_at.date_naive()))
@@ -102,7 +109,9 @@ pub struct EmploymentGrantInput {
     customer_id: ID,
     /// A partner organisation of kind COMPANY or THIRD_SECTOR.
     employer_id: ID,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.startsOn\")"))]
     starts_on: NaiveDate,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.endsOn\")"))]
     ends_on: NaiveDate,
     /// Over 80.
     working_time_percent: i32,

@@ -39,3 +39,25 @@ pub(crate) fn email(field: &str, v: Option<String>) -> Result<Option<String>, Ap
     }
     Ok(v)
 }
+
+/// Checks a date argument or input field as it is parsed, before any
+/// resolver runs: `#[graphql(validator(custom = "UsableDate(\"from\")"))]`.
+/// The refusal carries the same code, field and arguments as [`date`].
+pub(crate) struct UsableDate(pub &'static str);
+
+impl async_graphql::CustomValidator<chrono::NaiveDate> for UsableDate {
+    fn check(&self, value: &chrono::NaiveDate) -> Result<(), async_graphql::InputValueError<chrono::NaiveDate>> {
+        polku_domain::calendar::usable_date(*value).map(|_| ()).map_err(|e| {
+            let args: async_graphql::indexmap::IndexMap<async_graphql::Name, async_graphql::Value> = e
+                .args
+                .iter()
+                .map(|(k, v)| (async_graphql::Name::new(*k), async_graphql::Value::from(v.as_str())))
+                .collect();
+            async_graphql::InputValueError::custom(e.code.as_str())
+                .with_extension("code", e.code.as_str())
+                .with_extension("field", self.0)
+                .with_extension("args", async_graphql::Value::Object(args))
+        })
+    }
+}
+

@@ -11,6 +11,7 @@ mod context;
 mod deadlines;
 mod error;
 mod events;
+mod field_cap;
 mod figures;
 mod grants;
 mod input;
@@ -68,6 +69,7 @@ pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault, events: 
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(savepoint::MutationSavepoints)
+        .extension(field_cap::FieldCap(limits.max_fields))
         .data(limits)
         .finish()
 }
@@ -79,9 +81,11 @@ pub fn sdl() -> String {
     build_schema(Limits::default(), vault, EventBus::in_process()).sdl()
 }
 
-/// Ends a request: commits its transaction (a failed commit turns the whole
-/// response into an error, so nothing reported as done was lost), then puts
-/// every error into the caller's language.
+/// Ends a request: commits its transaction, then puts every error into the
+/// caller's language. A failed commit, or a transaction in which any
+/// statement failed (which PostgreSQL would only roll back), turns the whole
+/// response into errors: no data whose audit rows were not kept is sent,
+/// and nothing reported as done was lost.
 pub async fn finish(
     ctx: &RequestContext,
     events: &EventBus,
@@ -91,8 +95,12 @@ pub async fn finish(
         match session.commit().await {
             Ok(()) => session.take_events().into_iter().for_each(|e| events.publish(e)),
             Err(e) => {
-                let error = ApiError::from(e);
-                response = async_graphql::Response::from_errors(vec![error.into_request_error()]);
+                // Nothing the request read or did may leave: its data goes,
+                // its own errors stay (they say what failed), and one more
+                // says that nothing was kept.
+                let mut errors = std::mem::take(&mut response.errors);
+                errors.push(ApiError::from(e).into_request_error());
+                response = async_graphql::Response::from_errors(errors);
             }
         }
     }

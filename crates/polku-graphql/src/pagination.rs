@@ -30,6 +30,15 @@ fn decode(cursor: &str) -> Option<Uuid> {
     Uuid::from_slice(&bytes).ok()
 }
 
+/// What a page costs against the complexity limit: its fields once per row
+/// it may return, so `first: 100` of a ten-field node costs a thousand, not
+/// ten. Sizes over the cap are refused later by `page_request`; here they
+/// are counted as asked, so such a query fails early either way.
+pub(crate) fn list_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.map_or(DEFAULT_PAGE_SIZE as usize, |n| n.max(1) as usize);
+    rows.saturating_mul(child_complexity).saturating_add(1)
+}
+
 /// Parses `first` and `after`, refusing page sizes over the cap by name.
 pub(crate) fn page_request(
     ctx: &Context<'_>,

@@ -118,9 +118,11 @@ pub struct SubsidyInput {
 pub struct PathEpisodeInput {
     customer_id: ID,
     stage: PathStage,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.startsOn\")"))]
     starts_on: NaiveDate,
     /// Required for a period (rehabilitative work, work trial, subsidised
     /// work); absent for an exit.
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.endsOn\")"))]
     ends_on: Option<NaiveDate>,
     /// The catalogue service; its category must match the stage.
     service_id: Option<ID>,
@@ -237,7 +239,9 @@ pub struct ServicePromiseInput {
     interview_working_days: Option<i32>,
     /// A discussion at least this often, in days (1–92).
     discussion_interval_days: Option<i32>,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.effectiveFrom\")"))]
     effective_from: NaiveDate,
+    #[graphql(validator(custom = "crate::input::UsableDate(\"input.effectiveUntil\")"))]
     effective_until: Option<NaiveDate>,
 }
 
@@ -325,7 +329,9 @@ impl PathQuery {
     async fn path_transitions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"from\")"))]
         from: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"to\")"))]
         to: NaiveDate,
     ) -> async_graphql::Result<Vec<PathTransition>> {
         let s = require(ctx, MANAGERS).api()?;
@@ -380,6 +386,7 @@ impl PathMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"endsOn\")"))]
         ends_on: NaiveDate,
     ) -> async_graphql::Result<PathEpisode> {
         let s = require(ctx, CASE_STAFF).api()?;
@@ -409,6 +416,7 @@ impl PathMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"until\")"))]
         until: NaiveDate,
     ) -> async_graphql::Result<ServicePromise> {
         let s = require(ctx, MANAGERS).api()?;

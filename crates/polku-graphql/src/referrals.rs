@@ -182,7 +182,9 @@ impl ReferralQuery {
         &self,
         ctx: &Context<'_>,
         service_id: ID,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"from\")"))]
         from: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"to\")"))]
         to: NaiveDate,
     ) -> async_graphql::Result<Vec<UtilisationMonth>> {
         let s = require(ctx, CASE_STAFF).api()?;
@@ -228,6 +230,7 @@ async fn act(
                 referred_by: r.referred_by.clone(),
                 state: r.state.as_db().to_string(),
                 at: r.updated_at,
+                sent: r.sent_at.is_some(),
             });
         }
     }

@@ -238,6 +238,7 @@ impl TenantQuery {
     }
 
     /// All employment areas (platform administrators).
+    #[graphql(complexity = "crate::pagination::list_cost(first, child_complexity)")]
     async fn tenants(
         &self,
         ctx: &Context<'_>,

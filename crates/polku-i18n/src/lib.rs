@@ -33,6 +33,7 @@ const SOURCES: &[(Lang, &str, &str)] = &[
 /// layer can never smuggle in anything else.
 pub const ARG_NAMES: &[&str] = &[
     "value",
+    "hours",
     "max",
     "min",
     "lang",

@@ -49,14 +49,7 @@ impl PresentedKey {
 
     /// Who a request with this key acts as, once checked: its partner's staff.
     pub fn actor(self, partner: Uuid) -> Actor {
-        Actor {
-            subject: format!("api-key:{}", self.key_id),
-            roles: vec![Role::Partner],
-            tenant: Some(self.tenant),
-            partner_id: Some(partner),
-            region: None,
-            request_id: None,
-        }
+        Actor::request(format!("api-key:{}", self.key_id), vec![Role::Partner], Some(self.tenant), Some(partner), None)
     }
 }
 

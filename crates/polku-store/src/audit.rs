@@ -14,6 +14,8 @@ pub enum AuditAction {
     Create,
     Change,
     RevealIdentityCode,
+    /// A reveal that was refused: kept so that attempts are visible too.
+    RevealRefused,
     Export,
 }
 
@@ -24,6 +26,7 @@ impl AuditAction {
             AuditAction::Create => "create",
             AuditAction::Change => "change",
             AuditAction::RevealIdentityCode => "reveal_identity_code",
+            AuditAction::RevealRefused => "reveal_refused",
             AuditAction::Export => "export",
         }
     }
@@ -34,6 +37,7 @@ impl AuditAction {
             "create" => AuditAction::Create,
             "change" => AuditAction::Change,
             "reveal_identity_code" => AuditAction::RevealIdentityCode,
+            "reveal_refused" => AuditAction::RevealRefused,
             "export" => AuditAction::Export,
             _ => return None,
         })
@@ -59,6 +63,29 @@ pub async fn record(
     Ok(())
 }
 
+/// One row with the reason the actor gave (a reveal by someone other than
+/// the customer's own coach or a manager).
+pub async fn record_with_reason(
+    tx: &mut Tx,
+    customer: Uuid,
+    action: AuditAction,
+    what: &str,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (tenant_id, actor, actor_roles, customer_id, action, what, request_id, reason) \
+         SELECT app_tenant(), coalesce(app_user(), 'unknown'), coalesce(current_setting('polku.roles', true), ''), \
+                $1, $2, $3, nullif(current_setting('polku.request_id', true), ''), $4",
+    )
+    .bind(customer)
+    .bind(action.as_db())
+    .bind(what)
+    .bind(reason)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 #[derive(Clone, Debug)]
 pub struct AuditEntry {
     pub id: i64,
@@ -69,6 +96,7 @@ pub struct AuditEntry {
     pub action: AuditAction,
     pub what: String,
     pub request_id: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -89,6 +117,7 @@ struct Row {
     action: String,
     what: String,
     request_id: Option<String>,
+    reason: Option<String>,
 }
 
 /// Newest first; `after` is the last id of the previous page.
@@ -101,7 +130,7 @@ pub async fn list(
     const WHERE: &str = "($1::uuid IS NULL OR customer_id = $1) AND ($2::text IS NULL OR actor = $2) \
                          AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)";
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT audit_id, at, actor, actor_roles, customer_id, action, what, request_id FROM audit_log \
+        "SELECT audit_id, at, actor, actor_roles, customer_id, action, what, request_id, reason FROM audit_log \
          WHERE {WHERE} AND ($5::bigint IS NULL OR audit_id < $5) ORDER BY audit_id DESC LIMIT $6"
     ))
     .bind(filter.customer_id)
@@ -130,6 +159,7 @@ pub async fn list(
             action: AuditAction::from_db(&r.action).unwrap_or(AuditAction::Read),
             what: r.what,
             request_id: r.request_id,
+            reason: r.reason,
         })
         .collect::<Vec<_>>();
     let has_next_page = items.len() > first as usize;

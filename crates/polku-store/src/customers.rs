@@ -366,26 +366,43 @@ pub async fn list(
     Ok(page)
 }
 
-/// The identity code in plain, for the customer's own coach or a manager
-/// only, audited as a reveal.
-pub async fn reveal_hetu(tx: &mut Tx, vault: &HetuVault, id: Uuid) -> Result<Hetu, StoreError> {
+/// The identity code in plain, under the rule of
+/// `polku_domain::customer::reveal_needs_reason`: the customer's own coach
+/// (assigned long enough ago) or a manager without a reason, other case
+/// staff only with one. Every reveal is audited, with the reason if given;
+/// a refusal is returned as an error, and the caller audits it outside the
+/// step that rolls back (see `RevealRefused`).
+pub async fn reveal_hetu(
+    tx: &mut Tx,
+    vault: &HetuVault,
+    id: Uuid,
+    reason: Option<&str>,
+) -> Result<Hetu, StoreError> {
     let tenant = tx.require_tenant()?.id;
-    let row: Option<(Vec<u8>, Option<Uuid>)> =
-        sqlx::query_as("SELECT hetu_ciphertext, coach_id FROM customers WHERE customer_id = $1")
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?;
-    let (sealed, coach) = row.ok_or(StoreError::NotFound)?;
-    let allowed = tx.actor().has(Role::Manager) || {
+    // The latest assignment is the current coach's; its age is measured by
+    // the database's clock, the same one that stamped it.
+    let row: Option<(Vec<u8>, Option<Uuid>, Option<f64>)> = sqlx::query_as(
+        "SELECT c.hetu_ciphertext, c.coach_id, \
+                (SELECT extract(epoch FROM now() - a.assigned_at) / 3600 FROM coach_assignments a \
+                  WHERE a.customer_id = c.customer_id ORDER BY a.seq DESC LIMIT 1)::float8 \
+           FROM customers c WHERE c.customer_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?;
+    let (sealed, coach, assigned_hours) = row.ok_or(StoreError::NotFound)?;
+    let manager = tx.actor().has(Role::Manager);
+    let own_coach_for = if coach.is_some() {
         let me = staff::me(tx).await?;
-        me.is_some_and(|m| Some(m.id) == coach)
+        me.filter(|m| Some(m.id) == coach).and(assigned_hours)
+    } else {
+        None
     };
-    if !allowed {
-        return Err(DomainError::new(ErrorCode::Forbidden).into());
-    }
+    let reason = polku_domain::customer::reveal_needs_reason(manager, own_coach_for, reason)
+        .map_err(|e| StoreError::Domain(e.at("reason")))?;
     let hetu =
         vault.decrypt(tenant, &sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    audit::record(tx, &[id], AuditAction::RevealIdentityCode, "identity code").await?;
+    audit::record_with_reason(tx, id, AuditAction::RevealIdentityCode, "identity code", reason.as_deref()).await?;
     Ok(hetu)
 }
 
@@ -502,7 +519,9 @@ pub struct StatusChange {
     pub changed_by: String,
 }
 
+/// A customer's status changes, oldest first; audited as a read.
 pub async fn status_history(tx: &mut Tx, id: Uuid) -> Result<Vec<StatusChange>, StoreError> {
+    audit::record(tx, &[id], AuditAction::Read, "status history").await?;
     let rows: Vec<(String, DateTime<Utc>, String)> = sqlx::query_as(
         "SELECT status, changed_at, changed_by FROM customer_status_history WHERE customer_id = $1 ORDER BY seq",
     )

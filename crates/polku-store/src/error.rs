@@ -18,6 +18,10 @@ pub enum StoreError {
     Unavailable(#[source] sqlx::Error),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// A statement of the transaction failed, so it could only roll back:
+    /// nothing in it was kept, and nothing it read may be sent.
+    #[error("transaction failed before commit")]
+    NotCommitted,
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }
@@ -75,6 +79,7 @@ impl StoreError {
             StoreError::Domain(d) => d.code,
             StoreError::NotFound => ErrorCode::NotFound,
             StoreError::Unavailable(_) => ErrorCode::Unavailable,
+            StoreError::NotCommitted => ErrorCode::NotCommitted,
             StoreError::Database(_) | StoreError::Migration(_) => ErrorCode::Internal,
         }
     }
@@ -101,6 +106,7 @@ impl StoreError {
             StoreError::NotFound => "not found".into(),
             StoreError::Unavailable(e) | StoreError::Database(e) => describe(e),
             StoreError::Migration(e) => e.to_string(),
+            StoreError::NotCommitted => "transaction failed before commit".into(),
         }
     }
 }

@@ -37,6 +37,9 @@ pub struct Referral {
     pub referred_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When it was first sent to the provider; a partner sees only
+    /// referrals that were.
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -60,6 +63,7 @@ struct Row {
     referred_by: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
 }
 
 impl From<Row> for Referral {
@@ -84,6 +88,7 @@ impl From<Row> for Referral {
             referred_by: r.referred_by,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            sent_at: r.sent_at,
         }
     }
 }
@@ -92,7 +97,7 @@ impl From<Row> for Referral {
 /// holds only what a partner may read.
 const SELECT: &str = "SELECT r.referral_id, r.customer_id, c.first_names, c.last_name, c.service_language, \
     c.phone, c.email, r.service_id, s.names, r.partner_id, r.state, r.queued_at, r.started_on, r.ended_on, \
-    r.reason, r.outcome, r.referred_by, r.created_at, r.updated_at \
+    r.reason, r.outcome, r.referred_by, r.created_at, r.updated_at, r.sent_at \
     FROM referrals r JOIN referred_customers c USING (tenant_id, customer_id) \
     JOIN services s USING (tenant_id, service_id)";
 

@@ -26,6 +26,9 @@ pub struct Actor {
     pub region: Option<RegionCode>,
     /// The request this work belongs to, for the audit log.
     pub request_id: Option<String>,
+    /// The platform's own work (imports, seeding, the generator, the
+    /// figures refresher) rather than a person's request.
+    pub system: bool,
 }
 
 impl Actor {
@@ -36,7 +39,41 @@ impl Actor {
     /// The platform's own bootstrap work (seeding, imports from the command
     /// line) acts as a named system actor with explicit roles.
     pub fn system(tenant: Option<Slug>, roles: Vec<Role>) -> Actor {
-        Actor { subject: "system".into(), roles, tenant, partner_id: None, region: None, request_id: None }
+        Actor { subject: "system".into(), roles, tenant, partner_id: None, region: None, request_id: None, system: true }
+    }
+
+    /// A person's (or a partner system's) request, as a token or key names it.
+    pub fn request(
+        subject: String,
+        roles: Vec<Role>,
+        tenant: Option<Slug>,
+        partner_id: Option<Uuid>,
+        region: Option<RegionCode>,
+    ) -> Actor {
+        Actor { subject, roles, tenant, partner_id, region, request_id: None, system: false }
+    }
+
+    /// The database role the transaction runs as (see migration
+    /// `database_roles`). Row policies still read the roles themselves; the
+    /// database role decides which tables and columns are reachable at all,
+    /// so the most a caller can reach is the least its kind needs.
+    pub fn db_role(&self) -> &'static str {
+        let staff = self.roles.iter().any(|r| {
+            matches!(r, Role::PlatformAdmin | Role::TenantAdmin | Role::Manager | Role::Coach)
+        });
+        if self.has(Role::ApiKeyCheck) {
+            "polku_keycheck"
+        } else if self.system || self.has(Role::FiguresRefresh) {
+            "polku_system"
+        } else if staff {
+            "polku_staff"
+        } else if self.has(Role::Partner) {
+            "polku_partner"
+        } else if self.has(Role::Oversight) {
+            "polku_oversight"
+        } else {
+            "polku_anonymous"
+        }
     }
 }
 
@@ -126,7 +163,8 @@ impl Tx {
         }
         let roles = actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
         sqlx::query(
-            "SELECT set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \
+            "SELECT set_config('role', $7, true), \
+                    set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \
                     set_config('polku.tenant_slug', $3, true), set_config('polku.partner_id', $4, true), \
                     set_config('polku.region', $5, true), set_config('polku.tenant_id', '', true), \
                     set_config('polku.request_id', $6, true)",
@@ -137,6 +175,7 @@ impl Tx {
         .bind(actor.partner_id.map(|p| p.to_string()).unwrap_or_default())
         .bind(actor.region.as_ref().map(RegionCode::as_str).unwrap_or_default())
         .bind(actor.request_id.as_deref().unwrap_or_default())
+        .bind(actor.db_role())
         .execute(&mut *inner)
         .await?;
 
@@ -236,7 +275,17 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Commits, but only a transaction in which every statement succeeded.
+    /// PostgreSQL answers COMMIT of a failed transaction with a silent
+    /// ROLLBACK, which would let a response carry data whose audit rows
+    /// were never kept; one cheap statement first asks whether the
+    /// transaction is still good, and a failed one is reported as
+    /// `NotCommitted` so the caller sends nothing of what it read.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if let Err(e) = sqlx::query("SELECT 1").execute(&mut *self.inner).await {
+            let aborted = matches!(&e, sqlx::Error::Database(db) if db.code().as_deref() == Some("25P02"));
+            return Err(if aborted { StoreError::NotCommitted } else { StoreError::from(e) });
+        }
         self.inner.commit().await?;
         Ok(())
     }
