@@ -19,6 +19,11 @@ pub struct ServeConfig {
     #[arg(long, env = "POLKU_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
+    /// Address for `/metrics` alone (e.g. `0.0.0.0:9090`, reachable only by
+    /// the scraper); when set, the main address no longer serves `/metrics`.
+    #[arg(long, env = "POLKU_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
     #[command(flatten)]
     pub auth: AuthConfig,
 
@@ -96,6 +101,58 @@ pub struct LimitsConfig {
     /// Largest `first` a list accepts.
     #[arg(long, env = "POLKU_MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: u32,
+
+    /// Largest request body in bytes (JSON and everything but uploads);
+    /// a larger one is refused with 413 before it is read.
+    #[arg(long, env = "POLKU_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Largest uploaded file in bytes (the multipart transfer-file import),
+    /// spooled to a temporary file rather than held in memory.
+    #[arg(long, env = "POLKU_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+
+    /// Seconds a request may take, reading its body included; then 408.
+    #[arg(long, env = "POLKU_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+
+    /// Seconds an upload (multipart) request may take, the import included.
+    #[arg(long, env = "POLKU_UPLOAD_TIMEOUT_SECONDS", default_value_t = 300)]
+    pub upload_timeout_seconds: u64,
+
+    /// Requests a second per signed-in user (token subject), and the burst allowed.
+    #[arg(long, env = "POLKU_USER_RATE", default_value_t = 20.0)]
+    pub user_rate: f64,
+    #[arg(long, env = "POLKU_USER_BURST", default_value_t = 200.0)]
+    pub user_burst: f64,
+
+    /// Requests a second per client address without a valid token, and the burst allowed.
+    #[arg(long, env = "POLKU_ANONYMOUS_RATE", default_value_t = 2.0)]
+    pub anonymous_rate: f64,
+    #[arg(long, env = "POLKU_ANONYMOUS_BURST", default_value_t = 30.0)]
+    pub anonymous_burst: f64,
+
+    /// Take the client address for rate limiting from the last
+    /// `X-Forwarded-For` entry (set it only behind a proxy that appends it);
+    /// otherwise the peer address of the connection.
+    #[arg(long, env = "POLKU_CLIENT_IP_FROM_FORWARDED", default_value_t = false)]
+    pub client_ip_from_forwarded: bool,
+}
+
+impl LimitsConfig {
+    /// The limits the HTTP edge applies before any work.
+    pub fn edge(&self) -> crate::http::EdgeLimits {
+        use crate::ratelimit::Rate;
+        crate::http::EdgeLimits {
+            body_bytes: self.max_body_bytes,
+            upload_bytes: self.max_upload_bytes,
+            timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
+            upload_timeout: std::time::Duration::from_secs(self.upload_timeout_seconds),
+            user_rate: Some(Rate { per_second: self.user_rate, burst: self.user_burst }),
+            anonymous_rate: Some(Rate { per_second: self.anonymous_rate, burst: self.anonymous_burst }),
+            client_ip_from_forwarded: self.client_ip_from_forwarded,
+        }
+    }
 }
 
 impl From<LimitsConfig> for polku_graphql::Limits {

@@ -24,6 +24,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start-up, so the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serve the GraphQL gateway (connects as the application role).
@@ -293,7 +295,8 @@ async fn serve(config: ServeConfig) -> Result<()> {
     };
     let store = Store::connect_lazy(config.database_url.expose_secret(), &pool)?;
     let mut state =
-        AppState::new(store, config.auth.verifier().await?, config.limits.into(), config.hetu.vault()?);
+        AppState::new(store, config.auth.verifier().await?, config.limits.into(), config.hetu.vault()?)
+            .with_edge_limits(config.limits.edge());
     let rate = polku_server::ratelimit::Rate { per_second: config.api_key_rate, burst: config.api_key_burst };
     if let Some(url) = &config.redis_url {
         // The connection manager reconnects by itself; until Redis answers,
@@ -310,6 +313,16 @@ async fn serve(config: ServeConfig) -> Result<()> {
         state = state.with_event_bus(events);
     } else {
         state = state.with_rate_limiter(polku_server::ratelimit::RateLimiter::local(rate));
+    }
+    if let Some(addr) = config.metrics_addr {
+        // Metrics on an address of their own, reachable by the scraper only;
+        // the main address then has no /metrics.
+        state = state.with_metrics_apart();
+        let listener =
+            tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding metrics {addr}"))?;
+        tracing::info!(server.address = %addr, "polku metrics listening");
+        let metrics = polku_server::http::metrics_router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, metrics).await });
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -352,7 +365,8 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         std::time::Duration::from_secs(30),
         std::future::pending(),
     ));
-    let state = AppState::new(store, auth.verifier().await?, args.limits.into(), vault);
+    let state = AppState::new(store, auth.verifier().await?, args.limits.into(), vault)
+        .with_edge_limits(args.limits.edge());
 
     let port = polku_devenv::free_port(Some(args.port))?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
@@ -383,7 +397,8 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let country = mint("ministry", None, &[Role::Oversight], None, Some("all"))?;
     println!("Key-figure dashboard (whole country): http://127.0.0.1:{port}/dashboard#token={country}\n");
     println!("More: cargo run -- token --tenant jakobstad --role coach --lang sv\nStop with Ctrl-C.");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     if let Some(cluster) = &db.cluster {
         cluster.stop().ok();
     }

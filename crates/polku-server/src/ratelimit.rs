@@ -1,4 +1,7 @@
-//! Requests per API key, as a token bucket. With Redis the bucket is shared
+//! Requests per API key, per signed-in user (token subject) and per client
+//! address without a valid token, as token buckets; one `RateLimiter` per
+//! kind, each with its own rate, their keys prefixed apart (`user:`, `anon:`).
+//! With Redis the bucket is shared
 //! by every gateway replica (one Lua script, so the read and the update are
 //! one step); without it, or while it is down, each replica keeps its own
 //! buckets, so a key gets at most its rate per replica rather than none.
