@@ -132,6 +132,30 @@ fn the_schema_refuses_unknown_values_inline_secrets_and_wrong_types() {
     refuses("root as the user id", "securityContext: {runAsUser: 0}");
 }
 
+/// Whoever holds the development HS256 secret can act as anyone in any area,
+/// so a cluster installed with the chart can never be given it.
+#[test]
+fn the_chart_cannot_set_the_development_token_secret() {
+    let schema = Schema::load();
+    for over in [
+        "auth: {devJwtSecret: {name: polku-dev, key: dev-jwt-secret}}",
+        "extraEnv: [{name: POLKU_DEV_JWT_SECRET, value: c2VjcmV0}]",
+        "extraEnv: [{name: POLKU_ALLOW_DEV_SECRET_WITH_JWKS, value: 'true'}]",
+    ] {
+        let mut values = defaults();
+        merge(&mut values, &serde_norway::from_str(over).unwrap());
+        assert!(schema.check(&values).is_err(), "values.schema.json accepts {over}");
+    }
+    let templates = chart().join("templates");
+    for entry in std::fs::read_dir(&templates).unwrap() {
+        let path = entry.unwrap().path();
+        let text = read(&path);
+        for name in ["POLKU_DEV_JWT_SECRET", "devJwtSecret", "POLKU_ALLOW_DEV_SECRET_WITH_JWKS"] {
+            assert!(!text.contains(name), "{} mentions {name}", path.display());
+        }
+    }
+}
+
 #[test]
 fn the_schema_describes_every_value_and_allows_no_other() {
     fn walk(at: &str, schema: &Value, problems: &mut Vec<String>) {

@@ -3,6 +3,10 @@
 //! query; the first time the gateway does not know it, the client sends
 //! both, and from then on every replica does. The texts live in Redis,
 //! with a bounded copy per replica that serves alone while Redis is away.
+//!
+//! Only an authenticated caller's text is kept (the call site registers it
+//! after authentication), so an anonymous client cannot fill the store;
+//! anyone may use a kept hash, as a query text holds no data.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,6 +27,14 @@ struct PersistedQuery {
     version: i32,
     #[serde(rename = "sha256Hash")]
     sha256_hash: String,
+}
+
+/// A query text sent with its hash, to keep once the caller is known to
+/// be authenticated.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Registration {
+    hash: String,
+    text: String,
 }
 
 /// Why a persisted-query request cannot go on.
@@ -48,9 +60,13 @@ impl QueryStore {
     }
 
     /// Resolves the request's persisted query, if it has one: fills in the
-    /// query text from a hash, or registers a text sent with its hash.
-    pub async fn resolve(&self, request: &mut async_graphql::Request) -> Result<(), ApqError> {
-        let Some(value) = request.extensions.remove("persistedQuery") else { return Ok(()) };
+    /// query text from a hash, or checks a text sent with its hash and
+    /// returns it for [`QueryStore::register`].
+    pub async fn resolve(
+        &self,
+        request: &mut async_graphql::Request,
+    ) -> Result<Option<Registration>, ApqError> {
+        let Some(value) = request.extensions.remove("persistedQuery") else { return Ok(None) };
         let persisted: PersistedQuery = async_graphql::from_value(value)
             .map_err(|_| ApqError::Invalid("persistedQuery: expected { version, sha256Hash }"))?;
         if persisted.version != 1 {
@@ -59,15 +75,21 @@ impl QueryStore {
         let hash = persisted.sha256_hash.to_ascii_lowercase();
         if request.query.is_empty() {
             request.query = self.get(&hash).await.ok_or(ApqError::NotFound)?;
-            return Ok(());
+            return Ok(None);
         }
         if format!("{:x}", Sha256::digest(request.query.as_bytes())) != hash {
             return Err(ApqError::Invalid("persistedQuery: the hash does not match the query"));
         }
-        if request.query.len() <= MAX_QUERY_BYTES {
-            self.set(&hash, &request.query).await;
+        if request.query.len() > MAX_QUERY_BYTES {
+            return Ok(None);
         }
-        Ok(())
+        Ok(Some(Registration { hash, text: request.query.clone() }))
+    }
+
+    /// Keeps a text resolved with its hash: call it only for an
+    /// authenticated caller.
+    pub async fn register(&self, registration: Registration) {
+        self.set(&registration.hash, &registration.text).await;
     }
 
     async fn get(&self, hash: &str) -> Option<String> {
@@ -144,7 +166,10 @@ mod tests {
         assert_eq!(store.resolve(&mut request("", &hash)).await, Err(ApqError::NotFound));
         let mut wrong = request(query, &"0".repeat(64));
         assert!(matches!(store.resolve(&mut wrong).await, Err(ApqError::Invalid(_))));
-        store.resolve(&mut request(query, &hash)).await.unwrap();
+        // Checked but not kept until registered.
+        let registration = store.resolve(&mut request(query, &hash)).await.unwrap().unwrap();
+        assert_eq!(store.resolve(&mut request("", &hash)).await, Err(ApqError::NotFound));
+        store.register(registration).await;
         let mut by_hash = request("", &hash);
         store.resolve(&mut by_hash).await.unwrap();
         assert_eq!(by_hash.query, query);

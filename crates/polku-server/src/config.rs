@@ -33,6 +33,9 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub hetu: HetuKeyConfig,
 
+    #[command(flatten)]
+    pub sockets: crate::ws::SocketConfig,
+
     /// Largest number of database connections this instance holds.
     #[arg(long, env = "POLKU_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -64,27 +67,64 @@ pub struct ServeConfig {
 }
 
 /// How bearer tokens are verified.
-#[derive(Args, Debug, Clone, Default)]
+#[derive(Args, Debug, Clone)]
 pub struct AuthConfig {
-    /// JWKS file with the identity provider's RS256 public keys.
+    /// JWKS file with the identity provider's RS256 public keys, read again
+    /// on the refresh schedule and when a token names an unknown key.
     #[arg(long, env = "POLKU_JWKS_FILE")]
     pub jwks_file: Option<PathBuf>,
 
-    /// JWKS URL with the identity provider's RS256 public keys, fetched at start-up.
+    /// JWKS URL with the identity provider's RS256 public keys, fetched at
+    /// start-up, on the refresh schedule and when a token names an unknown key.
     #[arg(long, env = "POLKU_JWKS_URL")]
     pub jwks_url: Option<String>,
+
+    /// Seconds the JWKS URL has to answer.
+    #[arg(long, env = "POLKU_JWKS_TIMEOUT_SECONDS", default_value_t = 5)]
+    pub jwks_timeout_seconds: u64,
+
+    /// Seconds between scheduled JWKS refreshes; 0: none.
+    #[arg(long, env = "POLKU_JWKS_REFRESH_SECONDS", default_value_t = 600)]
+    pub jwks_refresh_seconds: u64,
+
+    /// Shortest time in seconds between two JWKS reads caused by tokens
+    /// naming an unknown `kid`.
+    #[arg(long, env = "POLKU_JWKS_UNKNOWN_KID_INTERVAL_SECONDS", default_value_t = 30)]
+    pub jwks_unknown_kid_interval_seconds: u64,
 
     /// Development only: HS256 secret for tokens minted with `polku token`.
     #[arg(long, env = "POLKU_DEV_JWT_SECRET")]
     pub dev_jwt_secret: Option<SecretString>,
 
-    /// Required `iss` claim, if set.
+    /// Accept the development HS256 secret next to a JWKS (anyone holding
+    /// the secret can act as anyone). Without it such a start-up fails.
+    #[arg(long, env = "POLKU_ALLOW_DEV_SECRET_WITH_JWKS", default_value_t = false)]
+    pub allow_dev_secret_with_jwks: bool,
+
+    /// Required `iss` claim, if set: tokens without one are refused.
     #[arg(long, env = "POLKU_JWT_ISSUER")]
     pub issuer: Option<String>,
 
-    /// Required `aud` claim, if set.
+    /// Required `aud` claim, if set: tokens without one are refused.
     #[arg(long, env = "POLKU_JWT_AUDIENCE")]
     pub audience: Option<String>,
+}
+
+impl Default for AuthConfig {
+    /// The command line's defaults, nothing configured.
+    fn default() -> Self {
+        AuthConfig {
+            jwks_file: None,
+            jwks_url: None,
+            jwks_timeout_seconds: 5,
+            jwks_refresh_seconds: 600,
+            jwks_unknown_kid_interval_seconds: 30,
+            dev_jwt_secret: None,
+            allow_dev_secret_with_jwks: false,
+            issuer: None,
+            audience: None,
+        }
+    }
 }
 
 /// Query limits.
@@ -166,33 +206,40 @@ impl From<LimitsConfig> for polku_graphql::Limits {
 }
 
 impl AuthConfig {
-    /// Builds the verifier, reading or fetching the JWKS.
+    /// Builds the verifier, reading or fetching the JWKS, and starts its
+    /// scheduled refresh (which ends when the verifier is dropped).
     pub async fn verifier(&self) -> anyhow::Result<crate::auth::Verifier> {
-        use anyhow::Context;
-        let jwks = match (&self.jwks_file, &self.jwks_url) {
-            (Some(path), _) => Some(
-                serde_json::from_slice(
-                    &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
-                )
-                .with_context(|| format!("parsing JWKS {}", path.display()))?,
-            ),
-            (None, Some(url)) => Some(
-                reqwest::get(url)
-                    .await
-                    .and_then(|r| r.error_for_status())
-                    .with_context(|| format!("fetching JWKS from {url}"))?
-                    .json()
-                    .await
-                    .with_context(|| format!("parsing JWKS from {url}"))?,
-            ),
-            (None, None) => None,
+        use crate::auth::{JwksRefresh, Verifier};
+        let jwks = self.jwks_file.is_some() || self.jwks_url.is_some();
+        if jwks && self.dev_jwt_secret.is_some() {
+            if !self.allow_dev_secret_with_jwks {
+                anyhow::bail!(
+                    "both a JWKS and the development HS256 secret (POLKU_DEV_JWT_SECRET) are configured: \
+                     anyone holding that secret could act as anyone. Remove the secret, or pass \
+                     --allow-dev-secret-with-jwks (POLKU_ALLOW_DEV_SECRET_WITH_JWKS=true) if this really \
+                     is a development deployment"
+                );
+            }
+            tracing::warn!(
+                "the development HS256 secret is accepted next to the JWKS \
+                 (POLKU_ALLOW_DEV_SECRET_WITH_JWKS): never do this in production"
+            );
+        }
+        let refresh = JwksRefresh {
+            timeout: std::time::Duration::from_secs(self.jwks_timeout_seconds),
+            unknown_kid_interval: std::time::Duration::from_secs(self.jwks_unknown_kid_interval_seconds),
         };
-        crate::auth::Verifier::new(
-            self.dev_jwt_secret.as_ref().map(|s| s.expose_secret().as_bytes()),
-            jwks,
-            self.issuer.clone(),
-            self.audience.clone(),
-        )
+        let secret = self.dev_jwt_secret.as_ref().map(|s| s.expose_secret().as_bytes());
+        let (issuer, audience) = (self.issuer.clone(), self.audience.clone());
+        let verifier = match (&self.jwks_file, &self.jwks_url) {
+            (Some(path), _) => {
+                Verifier::from_jwks_file(path.clone(), refresh, secret, issuer, audience).await?
+            }
+            (None, Some(url)) => Verifier::from_jwks_url(url, refresh, secret, issuer, audience).await?,
+            (None, None) => Verifier::new(secret, None, issuer, audience)?,
+        };
+        verifier.spawn_refresh(std::time::Duration::from_secs(self.jwks_refresh_seconds));
+        Ok(verifier)
     }
 }
 

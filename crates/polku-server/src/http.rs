@@ -23,7 +23,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use polku_domain::{DomainError, ErrorCode, Lang};
-use polku_graphql::{ApiError, EventBus, Limits, PolkuSchema, RequestContext, Session, Subscriber};
+use polku_graphql::{ApiError, EventBus, Limits, PolkuSchema, RequestContext, Session};
 use polku_i18n::{negotiate, Localizer};
 use polku_store::pii::HetuVault;
 use polku_store::Store;
@@ -82,6 +82,8 @@ pub struct AppState {
     pub events: EventBus,
     pub persisted_queries: crate::apq::QueryStore,
     pub metrics: crate::metrics::Metrics,
+    /// WebSocket limits, the clock for their expiry, and open connections per caller.
+    pub sockets: crate::ws::Sockets,
     /// Redis, when configured: its availability is a metric.
     redis: Option<redis::aio::ConnectionManager>,
     /// Set once the gateway is draining: readiness fails and WebSockets close.
@@ -102,6 +104,7 @@ impl AppState {
             events,
             persisted_queries: crate::apq::QueryStore::default(),
             metrics: crate::metrics::Metrics::new(),
+            sockets: crate::ws::Sockets::default(),
             redis: None,
             shutdown: Arc::new(tokio::sync::watch::channel(false).0),
             vault,
@@ -184,6 +187,12 @@ impl AppState {
     /// Keeps persisted queries in `store` (Redis-backed when it has it).
     pub fn with_persisted_queries(mut self, store: crate::apq::QueryStore) -> AppState {
         self.persisted_queries = store;
+        self
+    }
+
+    /// Applies these WebSocket limits (and clock).
+    pub fn with_sockets(mut self, sockets: crate::ws::Sockets) -> AppState {
+        self.sockets = sockets;
         self
     }
 
@@ -688,8 +697,8 @@ async fn execute(
         limits: state.limits,
     };
 
-    match state.persisted_queries.resolve(&mut request).await {
-        Ok(()) => {}
+    let registration = match state.persisted_queries.resolve(&mut request).await {
+        Ok(registration) => registration,
         Err(crate::apq::ApqError::NotFound) => {
             return (
                 refuse(&context, DomainError::new(ErrorCode::PersistedQueryNotFound).into()).into_response(),
@@ -700,7 +709,7 @@ async fn execute(
             let error = DomainError::new(ErrorCode::BadRequest).with_arg("value", why);
             return (refuse(&context, error.into()).into_response(), false);
         }
-    }
+    };
 
     if let Some(key) = api_key(headers) {
         match authenticate_key(state, key, &context.request_id).await {
@@ -720,6 +729,10 @@ async fn execute(
             Ok((identity, session)) => enter(&mut context, session, identity.lang, accept_language),
             Err(error) => return (refuse(&context, error).into_response(), false),
         }
+    }
+    // Only an authenticated caller's query text is kept; anyone may use a kept one.
+    if let Some(registration) = registration.filter(|_| context.session.is_some()) {
+        state.persisted_queries.register(registration).await;
     }
 
     let context = Arc::new(context);
@@ -747,55 +760,29 @@ async fn execute(
 /// Subscriptions over WebSocket (`graphql-transport-ws`, and the older
 /// `graphql-ws`). The client authenticates in `connection_init` with
 /// `{"authorization": "Bearer …"}` (or `{"token": "…"}`): the same tokens
-/// as queries; a connection without a valid one is closed.
+/// as queries; a connection without a valid one is closed. Time limits,
+/// caps and expiry: `crate::ws`.
 async fn subscriptions(
     State(state): State<AppState>,
+    headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> Response {
+    // On shutdown the client's side of the conversation ends, the
+    // subscriptions stop, and the client gets a proper close frame.
     let draining = state.draining();
-    let AppState { schema, verifier, store, .. } = state;
-    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
-        use futures::{SinkExt, StreamExt};
-        let (mut sink, stream) = socket.split();
-        // On shutdown the client's side of the conversation ends, the
-        // subscriptions stop, and the client gets a proper close frame.
-        let stream = stream.take_until(draining);
-        async_graphql_axum::GraphQLWebSocket::new_with_pair(&mut sink, stream, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                let token = payload
-                    .get("authorization")
-                    .or_else(|| payload.get("Authorization"))
-                    .or_else(|| payload.get("token"))
-                    .and_then(|v| v.as_str())
-                    .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim().to_string())
-                    .ok_or_else(|| async_graphql::Error::new("UNAUTHENTICATED"))?;
-                let actor = match polku_store::api_keys::PresentedKey::parse(&token) {
-                    // A partner's API key serves subscriptions too.
-                    Some(key) => {
-                        let partner = polku_store::api_keys::check(&store, &key)
-                            .await
-                            .map_err(|e| async_graphql::Error::new(e.code().as_str()))?;
-                        key.actor(partner)
-                    }
-                    None => {
-                        verifier.verify(&token).map_err(|_| async_graphql::Error::new("INVALID_TOKEN"))?.actor
-                    }
-                };
-                let mut data = async_graphql::Data::default();
-                data.insert(Subscriber {
-                    subject: actor.subject,
-                    roles: actor.roles,
-                    tenant: actor.tenant.map(|t| t.as_str().to_string()),
-                    partner_id: actor.partner_id,
-                });
-                Ok(data)
-            })
-            .serve()
-            .await;
-        let close = axum::extract::ws::CloseFrame { code: 1001, reason: "server shutting down".into() };
-        let _ = sink.send(axum::extract::ws::Message::Close(Some(close))).await;
-    })
+    let kind = crate::ws::protocol(&headers);
+    let connection = crate::ws::Connection {
+        lang: negotiate(None, header(&headers, "accept-language"), &Lang::ALL, Lang::Fi),
+        schema: state.schema,
+        verifier: state.verifier,
+        store: state.store,
+        localizer: state.localizer,
+        sockets: state.sockets,
+    };
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| crate::ws::serve(socket, protocol, kind, connection, draining))
 }
 
 /// Serves until `signal`, then drains: stops accepting, lets open requests
@@ -879,7 +866,7 @@ async fn authenticate(
     token: &str,
     request_id: &str,
 ) -> Result<(Identity, Session), ApiError> {
-    let mut identity = state.verifier.verify(token)?;
+    let mut identity = state.verifier.verify_latest(token).await?;
     identity.actor.request_id = Some(request_id.to_string());
     let tx = state.store.begin(&identity.actor).await?;
     Ok((identity, Session::new(tx)))

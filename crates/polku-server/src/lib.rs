@@ -13,6 +13,7 @@ pub mod ratelimit;
 pub mod relay;
 pub mod seed;
 pub mod telemetry;
+pub mod ws;
 
 pub use http::{router, serve_until, AppState};
 

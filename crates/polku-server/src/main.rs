@@ -297,6 +297,7 @@ async fn serve(config: ServeConfig) -> Result<()> {
     let mut state =
         AppState::new(store, config.auth.verifier().await?, config.limits.into(), config.hetu.vault()?)
             .with_edge_limits(config.limits.edge());
+    state = state.with_sockets(polku_server::ws::Sockets::new(config.sockets.into()));
     let rate = polku_server::ratelimit::Rate { per_second: config.api_key_rate, burst: config.api_key_burst };
     if let Some(url) = &config.redis_url {
         // The connection manager reconnects by itself; until Redis answers,

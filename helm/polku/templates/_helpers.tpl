@@ -146,8 +146,8 @@ would make Kubernetes kill it mid-drain.
 */}}
 {{- define "polku.checks" -}}
 {{- $auth := .Values.auth }}
-{{- if not (or $auth.jwksUrl $auth.jwksSecret.name $auth.devJwtSecret.name) }}
-{{- fail "auth: set auth.jwksUrl or auth.jwksSecret.name (or, in development only, auth.devJwtSecret.name); without one the gateway cannot verify tokens and refuses to start" }}
+{{- if not (or $auth.jwksUrl $auth.jwksSecret.name) }}
+{{- fail "auth: set auth.jwksUrl or auth.jwksSecret.name; without one the gateway cannot verify tokens and refuses to start (the development token secret is not for clusters)" }}
 {{- end }}
 {{- if and $auth.jwksUrl $auth.jwksSecret.name }}
 {{- fail "auth: set auth.jwksUrl or auth.jwksSecret.name, not both (the gateway would silently prefer the file)" }}
