@@ -135,7 +135,13 @@ async fn identity_codes_are_stored_encrypted_and_revealed_only_to_the_coach_or_a
     let r = app.gql(Some(&manager), reveal, json!({ "id": timo })).await;
     assert_eq!(data(&r)["revealIdentityCode"], "180894-076S");
     let r = app.gql(Some(&coach), reveal, json!({ "id": timo })).await;
-    assert_eq!(error_code(&r), Some("FORBIDDEN"), "a coach who is not the customer's own");
+    assert_eq!(error_code(&r), Some("REVEAL_REASON_REQUIRED"), "a coach who is not the customer's own");
+    assert_eq!(crate::harness::error_field(&r), Some("reason"));
+    assert!(r["data"].is_null(), "{r}");
+    // With a stated reason, audited with it.
+    let with_reason = "mutation($id: ID!, $r: String) { revealIdentityCode(customerId: $id, reason: $r) }";
+    let r = app.gql(Some(&coach), with_reason, json!({ "id": timo, "r": "  Kela asked to confirm the code  " })).await;
+    assert_eq!(data(&r)["revealIdentityCode"], "180894-076S");
 
     // The customer's own coach may.
     let r = app
@@ -150,6 +156,16 @@ async fn identity_codes_are_stored_encrypted_and_revealed_only_to_the_coach_or_a
         .await
         .unwrap();
     let own = crate::harness::token_for(&subject, "porvoo", &[Role::Coach]);
+    // Assigned today (by the seed): assigning oneself and revealing at once
+    // is not a way in.
+    let r = app.gql(Some(&own), reveal, json!({ "id": timo })).await;
+    assert_eq!(error_code(&r), Some("REVEAL_REASON_REQUIRED"), "{r}");
+    // A day later the coach's own customer is theirs to see.
+    sqlx::query("UPDATE coach_assignments SET assigned_at = assigned_at - interval '25 hours' WHERE customer_id = $1::uuid")
+        .bind(timo.as_str().unwrap())
+        .execute(&mut superuser)
+        .await
+        .unwrap();
     assert_eq!(
         data(&app.gql(Some(&own), reveal, json!({ "id": timo })).await)["revealIdentityCode"],
         "180894-076S"
@@ -158,7 +174,7 @@ async fn identity_codes_are_stored_encrypted_and_revealed_only_to_the_coach_or_a
     // Both reveals (and the refusal's read) are in the audit log.
     let admin = app.token(Some("porvoo"), &[Role::TenantAdmin]);
     let log = app
-        .gql(Some(&admin), "query($c: ID) { auditLog(filter: { customerId: $c }) { action actor actorRoles what requestId } }", json!({ "c": timo }))
+        .gql(Some(&admin), "query($c: ID) { auditLog(filter: { customerId: $c }) { action actor actorRoles what requestId reason } }", json!({ "c": timo }))
         .await;
     let reveals: Vec<_> = data(&log)["auditLog"]
         .as_array()
@@ -166,12 +182,17 @@ async fn identity_codes_are_stored_encrypted_and_revealed_only_to_the_coach_or_a
         .iter()
         .filter(|e| e["action"] == "reveal_identity_code")
         .collect();
-    assert_eq!(reveals.len(), 2, "{log:#}");
+    assert_eq!(reveals.len(), 3, "{log:#}");
     assert!(reveals.iter().all(|e| e["requestId"].is_string()));
     assert!(reveals.iter().any(|e| e["actor"] == subject.as_str()));
+    assert!(reveals.iter().any(|e| e["reason"] == "Kela asked to confirm the code"), "{log:#}");
+    // The refused attempts are kept although their step was rolled back.
+    let refused = data(&log)["auditLog"].as_array().unwrap().iter().filter(|e| e["action"] == "reveal_refused").count();
+    assert_eq!(refused, 2, "{log:#}");
     // Coaches cannot read the audit log, and nobody can change it.
     assert_eq!(error_code(&app.gql(Some(&coach), "{ auditLog { id } }", json!({})).await), Some("FORBIDDEN"));
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
+    sqlx::query("SET ROLE polku_staff").execute(&mut conn).await.unwrap();
     let err = sqlx::query("DELETE FROM audit_log").execute(&mut conn).await.unwrap_err();
     assert!(err.to_string().contains("permission denied"), "{err}");
     let err = sqlx::query("UPDATE audit_log SET actor = 'x'").execute(&mut conn).await.unwrap_err();
@@ -190,10 +211,14 @@ async fn partners_and_oversight_never_see_customers() {
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
     let mut tx = conn.begin().await.unwrap();
     crate::harness::act_as(&mut tx, "partner", "porvoo").await;
-    for table in ["customers", "employment_plans", "meetings", "letters"] {
-        let n: i64 =
-            sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap();
-        assert_eq!(n, 0, "{table} visible to a partner");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(n, 0, "customers visible to a partner with no referral");
+    // The partner's database role has no grant on the rest at all.
+    for table in ["employment_plans", "meetings", "letters"] {
+        sqlx::query("SAVEPOINT s").execute(&mut *tx).await.unwrap();
+        let err = sqlx::query(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap_err();
+        assert!(err.to_string().contains("permission denied"), "{table}: {err}");
+        sqlx::query("ROLLBACK TO SAVEPOINT s").execute(&mut *tx).await.unwrap();
     }
 }
 

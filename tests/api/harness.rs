@@ -277,9 +277,13 @@ impl TestApp {
 /// Sets a raw transaction's context as the gateway would, so tests can
 /// show what row security allows a role in an area with plain SQL.
 pub async fn act_as(tx: &mut sqlx::PgConnection, roles: &str, slug: &str) {
-    sqlx::query("SELECT set_config('polku.roles', $1, true), set_config('polku.tenant_slug', $2, true)")
-        .bind(roles)
-        .bind(slug)
+    sqlx::query(
+        "SELECT set_config('role', $3, true), set_config('polku.roles', $1, true), \
+                set_config('polku.tenant_slug', $2, true)",
+    )
+    .bind(roles)
+    .bind(slug)
+    .bind(db_role(roles))
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -288,6 +292,19 @@ pub async fn act_as(tx: &mut sqlx::PgConnection, roles: &str, slug: &str) {
         .execute(&mut *tx)
         .await
         .unwrap();
+}
+
+/// The database role the gateway takes for these roles (`Actor::db_role`).
+pub fn db_role(roles: &str) -> &'static str {
+    let parsed: Vec<Role> = roles
+        .split(',')
+        .filter_map(|r| match r {
+            "figures_refresh" => Some(Role::FiguresRefresh),
+            "api_key_check" => Some(Role::ApiKeyCheck),
+            other => other.parse().ok(),
+        })
+        .collect();
+    polku_store::Actor::request("test".into(), parsed, None, None, None).db_role()
 }
 
 /// A token for a given subject (e.g. a seeded coach).

@@ -13,6 +13,7 @@ mod harness;
 mod helm;
 mod operations;
 mod path;
+mod personal_data;
 mod referrals;
 mod schema;
 mod tenancy;

@@ -61,6 +61,11 @@ async fn outside_a_tenant_transaction_nothing_is_visible() {
     let app = TestApp::spawn().await;
     let mut superuser = PgConnection::connect(&app.superuser_url).await.unwrap();
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
+    // The login role itself may read nothing; as staff it still sees
+    // nothing until a transaction names its area.
+    let err = sqlx::query("SELECT count(*) FROM tenants").execute(&mut conn).await.unwrap_err();
+    assert!(err.to_string().contains("permission denied"), "{err}");
+    sqlx::query("SET ROLE polku_staff").execute(&mut conn).await.unwrap();
     for table in ["tenants", "tenant_municipalities", "partners", "services"] {
         let stored: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&mut superuser)

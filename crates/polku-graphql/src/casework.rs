@@ -916,8 +916,11 @@ impl CaseworkMutation {
             Ok(hetu) => Ok(hetu.expose_secret().to_string()),
             Err(e) => {
                 // The mutation's step is rolled back with the error; the
-                // attempt is written after it, when the request commits.
-                session.audit_after_step(id, AuditAction::RevealRefused, "identity code");
+                // attempt is written after it, when the request commits. An
+                // id the area does not have was no attempt on anyone in it.
+                if e.code() != ErrorCode::NotFound {
+                    session.audit_after_step(id, AuditAction::RevealRefused, "identity code");
+                }
                 Err(e.into_graphql())
             }
         }

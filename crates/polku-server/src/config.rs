@@ -142,6 +142,11 @@ pub struct LimitsConfig {
     #[arg(long, env = "POLKU_MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: u32,
 
+    /// Most fields one operation may select, fragments expanded and every
+    /// alias counted.
+    #[arg(long, env = "POLKU_MAX_QUERY_FIELDS", default_value_t = 500)]
+    pub max_query_fields: usize,
+
     /// Largest request body in bytes (JSON and everything but uploads);
     /// a larger one is refused with 413 before it is read.
     #[arg(long, env = "POLKU_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
@@ -201,6 +206,7 @@ impl From<LimitsConfig> for polku_graphql::Limits {
             max_depth: c.max_query_depth,
             max_complexity: c.max_query_complexity,
             max_page_size: c.max_page_size,
+            max_fields: c.max_query_fields,
         }
     }
 }

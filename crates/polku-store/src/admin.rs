@@ -88,6 +88,11 @@ pub async fn create_database_from_template(
     sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template} OWNER {DEV_OWNER_ROLE}"))
         .execute(&mut conn)
         .await?;
+    // A copy takes the template's contents but not its database-level
+    // privileges, so it repeats what the `database_roles` migration set:
+    // only system work may make temporary tables.
+    sqlx::query(&format!("REVOKE TEMPORARY ON DATABASE {name} FROM PUBLIC")).execute(&mut conn).await?;
+    sqlx::query(&format!("GRANT TEMPORARY ON DATABASE {name} TO polku_system")).execute(&mut conn).await?;
     conn.close().await?;
     Ok(())
 }
