@@ -7,6 +7,7 @@ mod architecture;
 mod casework;
 mod catalogue;
 mod deadlines;
+mod edge_http;
 mod edge_auth;
 mod figures;
 mod harness;

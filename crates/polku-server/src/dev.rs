@@ -73,7 +73,8 @@ fn read_or_create_secret(path: &Path, make: impl FnOnce() -> String) -> Result<S
                 std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
                     .with_context(|| format!("restricting {} to its owner", path.display()))?;
             }
-            let secret = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let secret =
+                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
             Ok(secret.trim().to_string())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

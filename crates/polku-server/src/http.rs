@@ -18,15 +18,15 @@ use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use tower::{ServiceBuilder, ServiceExt};
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 use polku_domain::{DomainError, ErrorCode, Lang};
 use polku_graphql::{ApiError, EventBus, Limits, PolkuSchema, RequestContext, Session};
 use polku_i18n::{negotiate, Localizer};
 use polku_store::pii::HetuVault;
 use polku_store::Store;
+use tower::{ServiceBuilder, ServiceExt};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
 use crate::auth::{Identity, Verifier};
@@ -311,8 +311,7 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
         if let Err(wait_ms) = limiter.check(&key).await {
             let seconds = wait_ms.div_ceil(1000).max(1);
             let error = DomainError::new(ErrorCode::RateLimited).with_arg("value", seconds);
-            let mut response =
-                refusal(&state, request.headers(), path, StatusCode::TOO_MANY_REQUESTS, error);
+            let mut response = refusal(&state, request.headers(), path, StatusCode::TOO_MANY_REQUESTS, error);
             response.headers_mut().insert("retry-after", seconds.into());
             return response;
         }
@@ -400,7 +399,13 @@ fn size(bytes: usize) -> String {
 }
 
 /// A refusal at the edge in the caller's language (`Accept-Language`).
-fn refusal(state: &AppState, headers: &HeaderMap, path: &str, status: StatusCode, error: DomainError) -> Response {
+fn refusal(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    status: StatusCode,
+    error: DomainError,
+) -> Response {
     let lang = negotiate(None, header(headers, "accept-language"), &Lang::ALL, Lang::Fi);
     let mut response = if path.starts_with("/graphql") {
         let trace_id = trace_id(headers);
@@ -517,8 +522,12 @@ async fn letter(state: State<AppState>, headers: HeaderMap, id: Path<String>) ->
     let mut response = letter_page(state, headers, id).await;
     let headers = response.headers_mut();
     headers.insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
-    headers.insert(axum::http::header::X_CONTENT_TYPE_OPTIONS, axum::http::HeaderValue::from_static("nosniff"));
-    headers.insert(axum::http::header::CONTENT_SECURITY_POLICY, axum::http::HeaderValue::from_static(LETTER_CSP));
+    headers
+        .insert(axum::http::header::X_CONTENT_TYPE_OPTIONS, axum::http::HeaderValue::from_static("nosniff"));
+    headers.insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(LETTER_CSP),
+    );
     headers.insert(axum::http::header::REFERRER_POLICY, axum::http::HeaderValue::from_static("no-referrer"));
     response
 }
