@@ -298,3 +298,31 @@ async fn a_referral_withdrawn_before_it_was_sent_never_reaches_the_partner() {
     let r = app.gql(Some(&a.samaria), "{ referrals { id customer { name } } }", json!({})).await;
     assert_eq!(data(&r)["referrals"], json!([]), "{r}");
 }
+
+#[tokio::test]
+async fn aliases_count_as_fields_and_a_page_counts_once_per_row() {
+    let app = TestApp::spawn().await;
+    let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach, Role::Manager]);
+    // The same cheap field under 600 names: flat and shallow, but refused
+    // before anything runs.
+    let aliases: String = (0..600).map(|i| format!("a{i}: __typename ")).collect();
+    let r = app.gql(Some(&coach), &format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(error_code(&r), Some("TOO_MANY_FIELDS"), "{r}");
+    assert!(r["data"].is_null());
+    // Fragments are expanded before counting.
+    let q = format!(
+        "query {{ ...F ...F }} fragment F on Query {{ {} }}",
+        (0..300).map(|i| format!("b{i}: __typename ")).collect::<String>()
+    );
+    assert_eq!(error_code(&app.gql(Some(&coach), &q, json!({})).await), Some("TOO_MANY_FIELDS"));
+    // A hundred customers with twenty-odd fields each cost more than the
+    // limit; the same fields on five customers do not.
+    let fields = "id name firstNames lastName birthDate age motherTongue serviceLanguage homeMunicipality \
+                  streetAddress postalCode postOffice phone email benefit inEmploymentPromotingService \
+                  groups unemployedSince jobSearchStartedOn status";
+    let page = |n: i32| format!("{{ customers(first: {n}) {{ edges {{ node {{ {fields} }} }} }} }}");
+    let r = app.gql(Some(&coach), &page(100), json!({})).await;
+    assert_eq!(error_code(&r), Some("QUERY_TOO_COMPLEX"), "{r}");
+    let r = app.gql(Some(&coach), &page(5), json!({})).await;
+    assert!(r["errors"].is_null(), "{r}");
+}
