@@ -282,12 +282,19 @@ impl Tx {
     /// transaction is still good, and a failed one is reported as
     /// `NotCommitted` so the caller sends nothing of what it read.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        if let Err(e) = sqlx::query("SELECT 1").execute(&mut *self.inner).await {
-            let aborted = matches!(&e, sqlx::Error::Database(db) if db.code().as_deref() == Some("25P02"));
-            return Err(if aborted { StoreError::NotCommitted } else { StoreError::from(e) });
-        }
+        self.check().await?;
         self.inner.commit().await?;
         Ok(())
+    }
+
+    /// Whether every statement of the transaction so far succeeded:
+    /// `NotCommitted` if one failed (SQLSTATE 25P02 on any further statement).
+    pub async fn check(&mut self) -> Result<(), StoreError> {
+        match sqlx::query("SELECT 1").execute(&mut *self.inner).await {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("25P02") => Err(StoreError::NotCommitted),
+            Err(e) => Err(StoreError::from(e)),
+        }
     }
 
     pub async fn rollback(self) -> Result<(), StoreError> {
