@@ -140,7 +140,9 @@ async fn identity_codes_are_stored_encrypted_and_revealed_only_to_the_coach_or_a
     assert!(r["data"].is_null(), "{r}");
     // With a stated reason, audited with it.
     let with_reason = "mutation($id: ID!, $r: String) { revealIdentityCode(customerId: $id, reason: $r) }";
-    let r = app.gql(Some(&coach), with_reason, json!({ "id": timo, "r": "  Kela asked to confirm the code  " })).await;
+    let r = app
+        .gql(Some(&coach), with_reason, json!({ "id": timo, "r": "  Kela asked to confirm the code  " }))
+        .await;
     assert_eq!(data(&r)["revealIdentityCode"], "180894-076S");
 
     // The customer's own coach may.
@@ -187,7 +189,8 @@ async fn identity_codes_are_stored_encrypted_and_revealed_only_to_the_coach_or_a
     assert!(reveals.iter().any(|e| e["actor"] == subject.as_str()));
     assert!(reveals.iter().any(|e| e["reason"] == "Kela asked to confirm the code"), "{log:#}");
     // The refused attempts are kept although their step was rolled back.
-    let refused = data(&log)["auditLog"].as_array().unwrap().iter().filter(|e| e["action"] == "reveal_refused").count();
+    let refused =
+        data(&log)["auditLog"].as_array().unwrap().iter().filter(|e| e["action"] == "reveal_refused").count();
     assert_eq!(refused, 2, "{log:#}");
     // Coaches cannot read the audit log, and nobody can change it.
     assert_eq!(error_code(&app.gql(Some(&coach), "{ auditLog { id } }", json!({})).await), Some("FORBIDDEN"));
@@ -216,7 +219,8 @@ async fn partners_and_oversight_never_see_customers() {
     // The partner's database role has no grant on the rest at all.
     for table in ["employment_plans", "meetings", "letters"] {
         sqlx::query("SAVEPOINT s").execute(&mut *tx).await.unwrap();
-        let err = sqlx::query(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap_err();
+        let err =
+            sqlx::query(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap_err();
         assert!(err.to_string().contains("permission denied"), "{table}: {err}");
         sqlx::query("ROLLBACK TO SAVEPOINT s").execute(&mut *tx).await.unwrap();
     }

@@ -121,27 +121,7 @@ async fn a_body_under_the_limit_still_runs() {
 
 fn multipart(token: &str, file: &[u8]) -> Request<Body> {
     let query = "mutation($file: Upload!) { importCustomers(file: $file, dryRun: true) { lines } }";
-    let operations = json!({ "query": query, "variables": { "file": null } }).to_string();
-    let boundary = "polku-edge-boundary";
-    let mut body = Vec::new();
-    for (name, value) in [("operations", operations.as_str()), ("map", r#"{"0": ["variables.file"]}"#)] {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"siirto.csv\"\r\nContent-Type: text/csv\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post("/graphql")
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .header("authorization", format!("Bearer {token}"))
-        .header("accept-language", "en")
-        .body(Body::from(body))
-        .unwrap()
+    crate::harness::upload_request(token, Some("en"), query, json!({}), "siirto.csv", file)
 }
 
 #[tokio::test]

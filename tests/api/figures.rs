@@ -96,7 +96,10 @@ async fn oversight_reads_numbers_of_its_own_region_and_never_a_person() {
                 .fetch_one(&mut *tx)
                 .await
                 .unwrap_err();
-            assert!(err.to_string().contains("permission denied"), "oversight of {region} reads {table}: {err}");
+            assert!(
+                err.to_string().contains("permission denied"),
+                "oversight of {region} reads {table}: {err}"
+            );
             sqlx::query("ROLLBACK TO SAVEPOINT probe").execute(&mut *tx).await.unwrap();
         }
         let seen: (i64, i64) = sqlx::query_as(

@@ -206,33 +206,12 @@ impl TestApp {
         token: &str,
         lang: Option<&str>,
         query: &str,
-        mut variables: Value,
+        variables: Value,
         file_name: &str,
         content: &[u8],
     ) -> Value {
-        variables["file"] = Value::Null;
-        let operations = json!({ "query": query, "variables": variables }).to_string();
-        let boundary = "polku-test-boundary-7d1c";
-        let mut body = Vec::new();
-        for (name, value) in [("operations", operations.as_str()), ("map", r#"{"0": ["variables.file"]}"#)] {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let mut request = Request::post("/graphql")
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-            .header("authorization", format!("Bearer {token}"));
-        if let Some(l) = lang {
-            request = request.header("accept-language", l);
-        }
-        let response = self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let request = upload_request(token, lang, query, variables, file_name, content);
+        let response = self.router.clone().oneshot(request).await.unwrap();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
@@ -274,6 +253,51 @@ impl TestApp {
     }
 }
 
+/// A GraphQL multipart request (the upload spec) to `/graphql` with one
+/// file bound to the variable `file`.
+pub fn upload_request(
+    token: &str,
+    lang: Option<&str>,
+    query: &str,
+    mut variables: Value,
+    file_name: &str,
+    content: &[u8],
+) -> Request<Body> {
+    variables["file"] = Value::Null;
+    let operations = json!({ "query": query, "variables": variables }).to_string();
+    let boundary = "polku-test-boundary-7d1c";
+    let mut body = Vec::new();
+    for (name, value) in [("operations", operations.as_str()), ("map", r#"{"0": ["variables.file"]}"#)] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut request = Request::post("/graphql")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("authorization", format!("Bearer {token}"));
+    if let Some(l) = lang {
+        request = request.header("accept-language", l);
+    }
+    request.body(Body::from(body)).unwrap()
+}
+
+/// As [`act_as`], for a partner organisation's staff.
+pub async fn act_as_partner(tx: &mut sqlx::PgConnection, slug: &str, partner: Uuid) {
+    act_as(tx, "partner", slug).await;
+    sqlx::query("SELECT set_config('polku.partner_id', $1, true)")
+        .bind(partner.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+}
+
 /// Sets a raw transaction's context as the gateway would, so tests can
 /// show what row security allows a role in an area with plain SQL.
 pub async fn act_as(tx: &mut sqlx::PgConnection, roles: &str, slug: &str) {
@@ -284,9 +308,9 @@ pub async fn act_as(tx: &mut sqlx::PgConnection, roles: &str, slug: &str) {
     .bind(roles)
     .bind(slug)
     .bind(db_role(roles))
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     sqlx::query("SELECT set_config('polku.tenant_id', tenant_id::text, true) FROM tenants WHERE slug = $1")
         .bind(slug)
         .execute(&mut *tx)

@@ -7,8 +7,8 @@ use polku_domain::Role;
 use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 
-use crate::harness::{act_as, data, error_code, error_field, token_for, TestApp};
-use crate::referrals::{area, service, transition};
+use crate::harness::{act_as, act_as_partner, data, error_code, error_field, token_for, TestApp};
+use crate::referrals::{area, refer, service, transition};
 
 const FIVE: &str = "{ customers(first: 5) { edges { node { id name } } } }";
 
@@ -82,7 +82,8 @@ async fn no_response_carries_data_whose_audit_rows_did_not_commit() {
     //    database refuses), which aborts the transaction its audit rows are in.
     sqlx::query("REVOKE SELECT ON services FROM polku_staff").execute(&mut su).await.unwrap();
     let before = audit_rows(&mut su).await;
-    let q = "{ customers(first: 5) { edges { node { name } } } services(first: 5) { edges { node { id } } } }";
+    let q =
+        "{ customers(first: 5) { edges { node { name } } } services(first: 5) { edges { node { id } } } }";
     let r = app.gql(Some(&coach), q, json!({})).await;
     carries_none_of(&r, &names);
     assert_eq!(audit_rows(&mut su).await, before);
@@ -133,8 +134,10 @@ async fn no_response_carries_data_whose_audit_rows_did_not_commit() {
 async fn reads_of_notes_plan_versions_letters_and_status_history_are_audited() {
     let app = TestApp::spawn().await;
     let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach, Role::Manager]);
-    let id = data(&app.gql(Some(&coach), FIVE, json!({})).await)["customers"]["edges"][0]["node"]["id"].clone();
-    let q = "query($id: ID!) { customer(id: $id) { statusHistory { status } meetings { notes } letters { kind } \
+    let id =
+        data(&app.gql(Some(&coach), FIVE, json!({})).await)["customers"]["edges"][0]["node"]["id"].clone();
+    let q =
+        "query($id: ID!) { customer(id: $id) { statusHistory { status } meetings { notes } letters { kind } \
              plans { versions { version } } } }";
     let r = app.gql(Some(&coach), q, json!({ "id": id })).await;
     assert!(r["errors"].is_null(), "{r}");
@@ -170,14 +173,7 @@ async fn each_caller_runs_as_a_database_role_that_reaches_only_what_it_may() {
     let a = area(&app).await;
     let svc = service(&app, &a, 5).await;
     // Samaria gets one sent referral.
-    let r = app
-        .gql(
-            Some(&a.coach),
-            "mutation($c: ID!, $s: ID!) { referCustomer(customerId: $c, serviceId: $s) { id } }",
-            json!({ "c": a.customers[0], "s": svc }),
-        )
-        .await;
-    let sent = data(&r)["referCustomer"]["id"].clone();
+    let sent = refer(&app, &a, &a.customers[0], &svc).await;
     data(&app.gql(Some(&a.coach), &transition("sendReferral"), json!({ "id": sent })).await);
 
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
@@ -202,12 +198,7 @@ async fn each_caller_runs_as_a_database_role_that_reaches_only_what_it_may() {
     // A partner: six columns of a referred customer, the referral's own
     // columns, nothing else.
     let mut tx = conn.begin().await.unwrap();
-    act_as(&mut tx, "partner", "porvoo").await;
-    sqlx::query("SELECT set_config('polku.partner_id', $1, true)")
-        .bind(a.samaria_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    act_as_partner(&mut tx, "porvoo", a.samaria_id).await;
     let role: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(role, "polku_partner");
     let seen: i64 = sqlx::query_scalar(
@@ -244,8 +235,19 @@ async fn each_caller_runs_as_a_database_role_that_reaches_only_what_it_may() {
     // Oversight: no grant on any case table.
     let mut tx = conn.begin().await.unwrap();
     act_as(&mut tx, "oversight", "porvoo").await;
-    for table in ["customers", "meetings", "employment_plans", "plan_versions", "referrals", "path_episodes",
-                  "letters", "audit_log", "staff", "employment_grants", "referred_customers"] {
+    for table in [
+        "customers",
+        "meetings",
+        "employment_plans",
+        "plan_versions",
+        "referrals",
+        "path_episodes",
+        "letters",
+        "audit_log",
+        "staff",
+        "employment_grants",
+        "referred_customers",
+    ] {
         assert!(denied(&mut tx, &format!("SELECT count(*) FROM {table}")).await, "oversight: {table}");
     }
     assert!(!denied(&mut tx, "SELECT count(*) FROM area_month_figures").await);
@@ -254,7 +256,8 @@ async fn each_caller_runs_as_a_database_role_that_reaches_only_what_it_may() {
     // Staff read their customers whole, and may not change the audit log.
     let mut tx = conn.begin().await.unwrap();
     act_as(&mut tx, "coach", "porvoo").await;
-    let n: i64 = sqlx::query_scalar("SELECT count(hetu_ciphertext) FROM customers").fetch_one(&mut *tx).await.unwrap();
+    let n: i64 =
+        sqlx::query_scalar("SELECT count(hetu_ciphertext) FROM customers").fetch_one(&mut *tx).await.unwrap();
     assert!(n > 0);
     assert!(denied(&mut tx, "UPDATE audit_log SET actor = 'x'").await);
     assert!(denied(&mut tx, "DELETE FROM audit_log").await);
@@ -277,14 +280,7 @@ async fn a_referral_withdrawn_before_it_was_sent_never_reaches_the_partner() {
     let app = TestApp::spawn().await;
     let a = area(&app).await;
     let svc = service(&app, &a, 5).await;
-    let r = app
-        .gql(
-            Some(&a.coach),
-            "mutation($c: ID!, $s: ID!) { referCustomer(customerId: $c, serviceId: $s) { id } }",
-            json!({ "c": a.customers[1], "s": svc }),
-        )
-        .await;
-    let draft = data(&r)["referCustomer"]["id"].clone();
+    let draft = refer(&app, &a, &a.customers[1], &svc).await;
     let r = app
         .gql(
             Some(&a.coach),

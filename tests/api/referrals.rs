@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::harness::{act_as, data, error_code, error_field, error_message, token_for, TestApp};
+use crate::harness::{data, error_code, error_field, error_message, token_for, TestApp};
 
 const SERVICE: &str =
     "mutation($p: ID, $c: Int) { createService(input: { names: [{lang: FI, text: \"Puutyöpaja\"}], \
@@ -17,6 +17,12 @@ const SERVICE: &str =
     costPerPlaceMonth: \"900\" }) { service { id } } }";
 const REFER: &str =
     "mutation($c: ID!, $s: ID!) { referCustomer(customerId: $c, serviceId: $s) { id state } }";
+
+/// Refers customer `customer` to `service`; the new referral's id.
+pub(crate) async fn refer(app: &TestApp, a: &Area, customer: &Value, service: &Value) -> Value {
+    let r = app.gql(Some(&a.coach), REFER, json!({ "c": customer, "s": service })).await;
+    data(&r)["referCustomer"]["id"].clone()
+}
 
 pub(crate) fn transition(name: &str) -> String {
     format!("mutation($id: ID!) {{ {name}(id: $id) {{ id state }} }}")
@@ -111,17 +117,13 @@ async fn a_referral_runs_its_course_and_a_partner_sees_only_its_own() {
     // and nothing of plans or meetings.
     let mut conn = PgConnection::connect(&app.app_url).await.unwrap();
     let mut tx = conn.begin().await.unwrap();
-    act_as(&mut tx, "partner", "porvoo").await;
-    sqlx::query("SELECT set_config('polku.partner_id', $1, true)")
-        .bind(a.samaria_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    crate::harness::act_as_partner(&mut tx, "porvoo", a.samaria_id).await;
     let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(seen, 1);
     for table in ["employment_plans", "meetings", "letters", "path_episodes"] {
         sqlx::query("SAVEPOINT s").execute(&mut *tx).await.unwrap();
-        let err = sqlx::query(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap_err();
+        let err =
+            sqlx::query(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap_err();
         assert!(err.to_string().contains("permission denied"), "{table}: {err}");
         sqlx::query("ROLLBACK TO SAVEPOINT s").execute(&mut *tx).await.unwrap();
     }

@@ -59,8 +59,12 @@ async fn run(store: &Store, extra_checks: usize) -> anyhow::Result<(f64, f64)> {
             let mut done = 0u64;
             while started.elapsed() < RUN {
                 let mut tx = store.begin(&actor).await?;
-                let page = customers::list(&mut tx, &CustomerFilter::default(), PageRequest { first: 20, after: None })
-                    .await?;
+                let page = customers::list(
+                    &mut tx,
+                    &CustomerFilter::default(),
+                    PageRequest { first: 20, after: None },
+                )
+                .await?;
                 anyhow::ensure!(!page.items.is_empty(), "no customers to read");
                 for _ in 0..extra_checks {
                     tx.check().await?;

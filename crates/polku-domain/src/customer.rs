@@ -255,7 +255,10 @@ mod tests {
         assert_eq!(reveal_needs_reason(false, Some(30.0), None), Ok(None));
         let fresh = reveal_needs_reason(false, Some(0.01), None).unwrap_err();
         assert_eq!(fresh.code, ErrorCode::RevealReasonRequired);
-        assert_eq!(reveal_needs_reason(false, None, Some("  ")).unwrap_err().code, ErrorCode::RevealReasonRequired);
+        assert_eq!(
+            reveal_needs_reason(false, None, Some("  ")).unwrap_err().code,
+            ErrorCode::RevealReasonRequired
+        );
         assert_eq!(
             reveal_needs_reason(false, None, Some(" Kela asked by phone ")),
             Ok(Some("Kela asked by phone".into()))

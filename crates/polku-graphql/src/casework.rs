@@ -1036,8 +1036,9 @@ impl CaseworkMutation {
         #[graphql(desc = "Validate and report without writing anything (default false).")] dry_run: Option<
             bool,
         >,
-        #[graphql(validator(custom = "crate::input::UsableDate(\"transferDate\")"))]
-        transfer_date: Option<NaiveDate>,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"transferDate\")"))] transfer_date: Option<
+            NaiveDate,
+        >,
     ) -> async_graphql::Result<ImportReport> {
         let s: &Arc<crate::Session> = require(ctx, &[DomainRole::TenantAdmin]).api()?;
         let vault = vault(ctx).api()?;

@@ -9,8 +9,8 @@ use polku_domain::{DomainError, ErrorCode, Lang, Role};
 use polku_i18n::Localizer;
 use polku_store::audit::{self, AuditAction};
 use polku_store::{Actor, StoreError, TenantInfo, Tx};
-use uuid::Uuid;
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+use uuid::Uuid;
 
 use crate::loaders::PartnerLoader;
 use crate::ApiError;

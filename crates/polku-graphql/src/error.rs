@@ -157,7 +157,9 @@ pub fn localize_response(mut response: Response, ctx: &RequestContext) -> Respon
             }
         }
         match code {
-            ErrorCode::Internal | ErrorCode::NotCommitted => domain.args.push(("trace", ctx.trace_id.clone())),
+            ErrorCode::Internal | ErrorCode::NotCommitted => {
+                domain.args.push(("trace", ctx.trace_id.clone()))
+            }
             ErrorCode::QueryTooDeep => domain.args.push(("max", ctx.limits.max_depth.to_string())),
             ErrorCode::QueryTooComplex => domain.args.push(("max", ctx.limits.max_complexity.to_string())),
             _ => {}

@@ -37,7 +37,10 @@ impl Extension for FieldCap {
         }
         if count > self.0 {
             let error = DomainError::new(ErrorCode::TooManyFields)
-                .with_arg("count", if count > self.0 * 2 { format!("> {}", self.0 * 2) } else { count.to_string() })
+                .with_arg(
+                    "count",
+                    if count > self.0 * 2 { format!("> {}", self.0 * 2) } else { count.to_string() },
+                )
                 .with_arg("max", self.0);
             let mut e: ServerError = ApiError::from(error).into_request_error();
             e.locations.clear();

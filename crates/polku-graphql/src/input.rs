@@ -46,7 +46,10 @@ pub(crate) fn email(field: &str, v: Option<String>) -> Result<Option<String>, Ap
 pub(crate) struct UsableDate(pub &'static str);
 
 impl async_graphql::CustomValidator<chrono::NaiveDate> for UsableDate {
-    fn check(&self, value: &chrono::NaiveDate) -> Result<(), async_graphql::InputValueError<chrono::NaiveDate>> {
+    fn check(
+        &self,
+        value: &chrono::NaiveDate,
+    ) -> Result<(), async_graphql::InputValueError<chrono::NaiveDate>> {
         polku_domain::calendar::usable_date(*value).map(|_| ()).map_err(|e| {
             let args: async_graphql::indexmap::IndexMap<async_graphql::Name, async_graphql::Value> = e
                 .args
@@ -60,4 +63,3 @@ impl async_graphql::CustomValidator<chrono::NaiveDate> for UsableDate {
         })
     }
 }
-

@@ -329,10 +329,8 @@ impl PathQuery {
     async fn path_transitions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(validator(custom = "crate::input::UsableDate(\"from\")"))]
-        from: NaiveDate,
-        #[graphql(validator(custom = "crate::input::UsableDate(\"to\")"))]
-        to: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"from\")"))] from: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"to\")"))] to: NaiveDate,
     ) -> async_graphql::Result<Vec<PathTransition>> {
         let s = require(ctx, MANAGERS).api()?;
         if to < from {
@@ -386,8 +384,7 @@ impl PathMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        #[graphql(validator(custom = "crate::input::UsableDate(\"endsOn\")"))]
-        ends_on: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"endsOn\")"))] ends_on: NaiveDate,
     ) -> async_graphql::Result<PathEpisode> {
         let s = require(ctx, CASE_STAFF).api()?;
         let id = parse_id(&id).api()?;
@@ -416,8 +413,7 @@ impl PathMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        #[graphql(validator(custom = "crate::input::UsableDate(\"until\")"))]
-        until: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"until\")"))] until: NaiveDate,
     ) -> async_graphql::Result<ServicePromise> {
         let s = require(ctx, MANAGERS).api()?;
         let id = parse_id(&id).api()?;

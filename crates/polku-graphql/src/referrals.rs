@@ -182,10 +182,8 @@ impl ReferralQuery {
         &self,
         ctx: &Context<'_>,
         service_id: ID,
-        #[graphql(validator(custom = "crate::input::UsableDate(\"from\")"))]
-        from: NaiveDate,
-        #[graphql(validator(custom = "crate::input::UsableDate(\"to\")"))]
-        to: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"from\")"))] from: NaiveDate,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"to\")"))] to: NaiveDate,
     ) -> async_graphql::Result<Vec<UtilisationMonth>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let service = parse_id(&service_id).api()?;

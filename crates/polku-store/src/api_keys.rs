@@ -49,7 +49,13 @@ impl PresentedKey {
 
     /// Who a request with this key acts as, once checked: its partner's staff.
     pub fn actor(self, partner: Uuid) -> Actor {
-        Actor::request(format!("api-key:{}", self.key_id), vec![Role::Partner], Some(self.tenant), Some(partner), None)
+        Actor::request(
+            format!("api-key:{}", self.key_id),
+            vec![Role::Partner],
+            Some(self.tenant),
+            Some(partner),
+            None,
+        )
     }
 }
 

@@ -402,7 +402,8 @@ pub async fn reveal_hetu(
         .map_err(|e| StoreError::Domain(e.at("reason")))?;
     let hetu =
         vault.decrypt(tenant, &sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    audit::record_with_reason(tx, id, AuditAction::RevealIdentityCode, "identity code", reason.as_deref()).await?;
+    audit::record_with_reason(tx, id, AuditAction::RevealIdentityCode, "identity code", reason.as_deref())
+        .await?;
     Ok(hetu)
 }
 

@@ -39,7 +39,15 @@ impl Actor {
     /// The platform's own bootstrap work (seeding, imports from the command
     /// line) acts as a named system actor with explicit roles.
     pub fn system(tenant: Option<Slug>, roles: Vec<Role>) -> Actor {
-        Actor { subject: "system".into(), roles, tenant, partner_id: None, region: None, request_id: None, system: true }
+        Actor {
+            subject: "system".into(),
+            roles,
+            tenant,
+            partner_id: None,
+            region: None,
+            request_id: None,
+            system: true,
+        }
     }
 
     /// A person's (or a partner system's) request, as a token or key names it.
@@ -58,9 +66,10 @@ impl Actor {
     /// database role decides which tables and columns are reachable at all,
     /// so the most a caller can reach is the least its kind needs.
     pub fn db_role(&self) -> &'static str {
-        let staff = self.roles.iter().any(|r| {
-            matches!(r, Role::PlatformAdmin | Role::TenantAdmin | Role::Manager | Role::Coach)
-        });
+        let staff = self
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::PlatformAdmin | Role::TenantAdmin | Role::Manager | Role::Coach));
         if self.has(Role::ApiKeyCheck) {
             "polku_keycheck"
         } else if self.system || self.has(Role::FiguresRefresh) {
@@ -292,7 +301,9 @@ impl Tx {
     pub async fn check(&mut self) -> Result<(), StoreError> {
         match sqlx::query("SELECT 1").execute(&mut *self.inner).await {
             Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("25P02") => Err(StoreError::NotCommitted),
+            Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("25P02") => {
+                Err(StoreError::NotCommitted)
+            }
             Err(e) => Err(StoreError::from(e)),
         }
     }
