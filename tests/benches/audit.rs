@@ -80,8 +80,8 @@ async fn run(store: &Store, extra_checks: usize) -> anyhow::Result<(f64, f64)> {
         total += t.await??;
     }
     let secs = started.elapsed().as_secs_f64();
-    // The commit's own check runs on the raw connection and is not counted
-    // by `statement_count`; add it.
-    let statements = (store.statement_count() - before) as f64 / total as f64 + 1.0;
+    // The checks run on the raw connection and are not counted by
+    // `statement_count`; add them.
+    let statements = (store.statement_count() - before) as f64 / total as f64 + 1.0 + extra_checks as f64;
     Ok((total as f64 / secs, statements))
 }
