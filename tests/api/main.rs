@@ -18,3 +18,4 @@ mod personal_data;
 mod referrals;
 mod schema;
 mod tenancy;
+mod tls;

@@ -108,6 +108,25 @@ fn wait_for_port(port: u16, what: &str, timeout: Duration) -> Result<()> {
     bail!("{what} did not start listening on port {port} within {timeout:?}")
 }
 
+/// What a server presents for TLS, in PEM: its certificate (chain), its
+/// private key, and the authority that signed it.
+#[derive(Debug, Clone)]
+pub struct ServerTls {
+    pub cert_pem: String,
+    pub key_pem: String,
+    pub ca_pem: String,
+}
+
+/// Writes `contents` to a file only its owner may read (servers refuse a
+/// private key that others can read).
+fn write_private(path: &Path, contents: &str) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::remove_file(path).ok();
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
 /// A private PostgreSQL cluster in a folder of ours.
 #[derive(Debug)]
 pub struct PgCluster {
@@ -115,12 +134,24 @@ pub struct PgCluster {
     pub port: u16,
     bin: PathBuf,
     run_as: Option<String>,
+    tls: bool,
 }
 
 impl PgCluster {
     /// Initialises (first time) and starts a cluster in `dir`, or adopts the
     /// one already running there.
     pub fn start(dir: &Path, preferred_port: Option<u16>) -> Result<PgCluster> {
+        PgCluster::start_with(dir, preferred_port, None)
+    }
+
+    /// Like [`PgCluster::start`], with `ssl = on` and the given certificate,
+    /// and a `pg_hba.conf` that admits TLS connections only (`hostssl`):
+    /// one without TLS matches no line and is refused.
+    pub fn start_tls(dir: &Path, tls: &ServerTls) -> Result<PgCluster> {
+        PgCluster::start_with(dir, None, Some(tls))
+    }
+
+    fn start_with(dir: &Path, preferred_port: Option<u16>, tls: Option<&ServerTls>) -> Result<PgCluster> {
         let bin = postgres_bin_dir()?;
         fs::create_dir_all(dir)?;
         let dir = dir.canonicalize()?;
@@ -131,7 +162,7 @@ impl PgCluster {
         {
             bail!("running as root needs the `postgres` system user (from the postgresql package)");
         }
-        let mut cluster = PgCluster { data_dir: data_dir.clone(), port: 0, bin, run_as };
+        let mut cluster = PgCluster { data_dir: data_dir.clone(), port: 0, bin, run_as, tls: tls.is_some() };
         cluster.chown(&dir)?;
 
         if !data_dir.join("PG_VERSION").exists() {
@@ -157,6 +188,17 @@ impl PgCluster {
             )?;
             fs::remove_file(&pwfile).ok();
         }
+        if let Some(tls) = tls {
+            write_private(&data_dir.join("server.crt"), &tls.cert_pem)?;
+            write_private(&data_dir.join("server.key"), &tls.key_pem)?;
+            fs::write(
+                data_dir.join("pg_hba.conf"),
+                "# TLS only: a connection without it matches no line and is refused.\n\
+                 hostssl all all 127.0.0.1/32 scram-sha-256\n\
+                 hostssl all all ::1/128 scram-sha-256\n",
+            )?;
+            cluster.chown(&data_dir)?;
+        }
 
         let port_file = dir.join("port");
         if let Some(port) = cluster.running_port(&port_file) {
@@ -167,7 +209,7 @@ impl PgCluster {
             preferred_port
                 .or_else(|| fs::read_to_string(&port_file).ok().and_then(|p| p.trim().parse().ok())),
         )?;
-        let opts = server_options(port, &dir)?;
+        let opts = cluster.server_options(port, &dir)?;
         let log = dir.join("postgres.log");
         cluster.run(
             "pg_ctl",
@@ -249,26 +291,34 @@ impl PgCluster {
     /// Starts a stopped cluster again on the same port.
     pub fn restart_stopped(&self) -> Result<()> {
         let dir = self.data_dir.parent().context("data dir has a parent")?;
-        let opts = server_options(self.port, dir)?;
+        let opts = self.server_options(self.port, dir)?;
         let log = dir.join("postgres.log");
         self.run(
             "pg_ctl",
             &["-D", path_str(&self.data_dir)?, "-l", path_str(&log)?, "-o", &opts, "-w", "start"],
         )
     }
-}
 
-/// Settings of a throwaway cluster: durability off (it holds nothing that
-/// matters), and a fresh cluster's WAL files neither zero-filled nor
-/// checkpointed often, so a large import is measured as a long-running server
-/// that recycles its WAL would run it, not as file creation.
-fn server_options(port: u16, dir: &Path) -> Result<String> {
-    Ok(format!(
-        "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
-         -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB \
-         -c wal_init_zero=off -c max_wal_size=4GB",
-        path_str(dir)?
-    ))
+    /// Settings of a throwaway cluster: durability off (it holds nothing that
+    /// matters), and a fresh cluster's WAL files neither zero-filled nor
+    /// checkpointed often, so a large import is measured as a long-running server
+    /// that recycles its WAL would run it, not as file creation.
+    fn server_options(&self, port: u16, dir: &Path) -> Result<String> {
+        let mut opts = format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB \
+             -c wal_init_zero=off -c max_wal_size=4GB",
+            path_str(dir)?
+        );
+        if self.tls {
+            opts.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                path_str(&self.data_dir.join("server.crt"))?,
+                path_str(&self.data_dir.join("server.key"))?
+            ));
+        }
+        Ok(opts)
+    }
 }
 
 fn path_str(p: &Path) -> Result<&str> {
@@ -281,10 +331,21 @@ pub struct RedisServer {
     pub port: u16,
     pid_file: PathBuf,
     conf: String,
+    tls: bool,
 }
 
 impl RedisServer {
     pub fn start(dir: &Path) -> Result<RedisServer> {
+        RedisServer::start_with(dir, None)
+    }
+
+    /// Like [`RedisServer::start`], answering TLS only (`rediss://`) with the
+    /// given certificate; clients need no certificate of their own.
+    pub fn start_tls(dir: &Path, tls: &ServerTls) -> Result<RedisServer> {
+        RedisServer::start_with(dir, Some(tls))
+    }
+
+    fn start_with(dir: &Path, tls: Option<&ServerTls>) -> Result<RedisServer> {
         if Command::new("redis-server").arg("--version").output().is_err() {
             apt_install(&["redis-server"])?;
         }
@@ -292,13 +353,29 @@ impl RedisServer {
         let dir = dir.canonicalize()?;
         let port = free_port(None)?;
         let pid_file = dir.join("redis.pid");
-        let conf = format!(
-            "port {port}\nbind 127.0.0.1\ndaemonize yes\npidfile {}\ndir {}\nsave \"\"\nappendonly no\nlogfile {}\n",
+        let mut conf = format!(
+            "bind 127.0.0.1\ndaemonize yes\npidfile {}\ndir {}\nsave \"\"\nappendonly no\nlogfile {}\n",
             pid_file.display(),
             dir.display(),
             dir.join("redis.log").display()
         );
-        let server = RedisServer { port, pid_file, conf };
+        match tls {
+            None => conf.push_str(&format!("port {port}\n")),
+            Some(tls) => {
+                let (cert, key, ca) = (dir.join("redis.crt"), dir.join("redis.key"), dir.join("ca.crt"));
+                write_private(&cert, &tls.cert_pem)?;
+                write_private(&key, &tls.key_pem)?;
+                write_private(&ca, &tls.ca_pem)?;
+                conf.push_str(&format!(
+                    "port 0\ntls-port {port}\ntls-cert-file {}\ntls-key-file {}\ntls-ca-cert-file {}\n\
+                     tls-auth-clients no\n",
+                    cert.display(),
+                    key.display(),
+                    ca.display()
+                ));
+            }
+        }
+        let server = RedisServer { port, pid_file, conf, tls: tls.is_some() };
         server.launch()?;
         Ok(server)
     }
@@ -318,8 +395,10 @@ impl RedisServer {
         self.launch()
     }
 
+    /// The server's URL: `rediss://` when it speaks TLS.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
+        let scheme = if self.tls { "rediss" } else { "redis" };
+        format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
     /// Stops the server and waits until its port is closed.

@@ -59,6 +59,11 @@ pub struct ServeConfig {
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<SecretString>,
 
+    /// PEM file of the certificate authority that signed Redis's TLS
+    /// certificate (`rediss://`), trusted instead of the built-in public roots.
+    #[arg(long, env = "POLKU_REDIS_CA_FILE", requires = "redis_url")]
+    pub redis_ca_file: Option<PathBuf>,
+
     /// Requests a second per partner API key, and the burst allowed.
     #[arg(long, env = "POLKU_API_KEY_RATE", default_value_t = 10.0)]
     pub api_key_rate: f64,

@@ -202,6 +202,7 @@ struct TokenArgs {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    polku_server::install_crypto_provider();
     let cli = Cli::parse();
     match cli.command {
         Command::RekeyIdentityCodes(args) => rekey(args).await,
@@ -302,7 +303,7 @@ async fn serve(config: ServeConfig) -> Result<()> {
     if let Some(url) = &config.redis_url {
         // The connection manager reconnects by itself; until Redis answers,
         // each replica limits on its own.
-        let client = redis::Client::open(url.expose_secret()).context("REDIS_URL")?;
+        let client = polku_server::redis_client(url.expose_secret(), config.redis_ca_file.as_deref())?;
         let redis =
             redis::aio::ConnectionManager::new(client.clone()).await.context("connecting to Redis")?;
         state =
