@@ -50,7 +50,9 @@ fn is_ci() -> bool {
 /// whatever `work` returns.
 fn with_servers(work: impl FnOnce(&PathBuf, &str, &str) -> Result<()>) -> Result<()> {
     let root = workspace_root();
-    let state = root.join("target").join("polku-test");
+    // Each run its own servers, so two runs on one machine (a developer's
+    // and an editor's, say) never stop each other's database mid-test.
+    let state = root.join("target").join("polku-test").join(std::process::id().to_string());
 
     let mut cluster = None;
     let database_url = match std::env::var("DATABASE_URL") {
@@ -87,6 +89,9 @@ fn with_servers(work: impl FnOnce(&PathBuf, &str, &str) -> Result<()>) -> Result
     }
     if let Some(r) = &redis {
         r.stop().ok();
+    }
+    if cluster.is_some() || redis.is_some() {
+        std::fs::remove_dir_all(&state).ok();
     }
     result
 }
