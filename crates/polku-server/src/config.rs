@@ -44,6 +44,11 @@ pub struct ServeConfig {
     #[arg(long, env = "POLKU_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
     pub db_acquire_timeout_secs: u64,
 
+    /// Seconds one database statement may run before PostgreSQL cancels it
+    /// (`statement_timeout` of every connection, request transactions included).
+    #[arg(long, env = "POLKU_DB_STATEMENT_TIMEOUT_SECS", default_value_t = 30)]
+    pub db_statement_timeout_secs: u64,
+
     /// Seconds open requests may take to finish after SIGTERM before the
     /// gateway exits anyway.
     #[arg(long, env = "POLKU_SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]

@@ -292,7 +292,7 @@ async fn serve(config: ServeConfig) -> Result<()> {
     let pool = PoolConfig {
         max_connections: config.db_max_connections,
         acquire_timeout: std::time::Duration::from_secs(config.db_acquire_timeout_secs),
-        ..PoolConfig::default()
+        statement_timeout: std::time::Duration::from_secs(config.db_statement_timeout_secs),
     };
     let store = Store::connect_lazy(config.database_url.expose_secret(), &pool)?;
     let mut state =
