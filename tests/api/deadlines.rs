@@ -22,7 +22,7 @@ async fn the_initial_interview_deadline_follows_the_rule_in_force() {
     let r = app.gql(Some(&coach), DEADLINE, json!({ "d": "2026-11-23" })).await;
     assert_eq!(
         data(&r)["initialInterviewDeadline"],
-        json!({ "due": "2026-12-07", "ruleVersion": "nordic-2026", "workingDays": 10 })
+        json!({ "due": "2026-12-07", "ruleVersion": "job-seeker-2026", "workingDays": 10 })
     );
     let r = app.gql_lang(Some(&coach), Some("sv"), DEADLINE, json!({ "d": "2021-01-04" })).await;
     assert_eq!(error_code(&r), Some("NO_RULE_FOR_DATE"));

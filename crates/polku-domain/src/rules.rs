@@ -4,7 +4,7 @@
 //! supplementary discussions and the intensive periods, each with its due
 //! date, the rule version that set it, and whether a meeting has met it.
 
-use chrono::{Months, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use serde::Deserialize;
 
 use crate::calendar::{add_working_days, working_days_between};
@@ -15,18 +15,44 @@ const SOURCE: &str = include_str!("../rules/service-model.toml");
 
 /// One version of the rules.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct RuleVersion {
     pub id: String,
     pub effective_from: NaiveDate,
     pub source: String,
+    /// What of this version could not be confirmed from its sources.
+    #[serde(default)]
+    pub unverified: Option<String>,
     pub initial_interview_working_days: u32,
-    pub job_search_interval_days: u32,
-    pub job_search_phase_months: u32,
-    pub supplementary_interval_months: u32,
-    pub intensive_after_months: u32,
-    pub intensive_extra_discussions: u32,
-    pub intensive_repeat_months: u32,
+    pub job_search_discussion_interval_months: u32,
+    /// Supplementary discussions in the first months (2022–2025 only).
+    #[serde(default)]
+    pub supplementary_interval_days: Option<u32>,
+    #[serde(default)]
+    pub supplementary_phase_months: Option<u32>,
+    /// Intensive periods (2022–2025 only).
+    #[serde(default)]
+    pub intensive_after_months: Option<u32>,
+    #[serde(default)]
+    pub intensive_extra_discussions: Option<u32>,
+    #[serde(default)]
+    pub intensive_repeat_months: Option<u32>,
+    pub new_interview_after_gap_months: u32,
     pub default_job_search_obligation: u8,
+}
+
+impl RuleVersion {
+    /// The two-weekly supplementary discussions of the first months, if this
+    /// version has them: (interval in days, phase in months).
+    fn supplementary(&self) -> Option<(u32, u32)> {
+        Some((self.supplementary_interval_days?, self.supplementary_phase_months?))
+    }
+
+    /// The intensive periods, if this version has them: (first after months,
+    /// discussions in each, repeated every months).
+    fn intensive(&self) -> Option<(u32, u32, u32)> {
+        Some((self.intensive_after_months?, self.intensive_extra_discussions?, self.intensive_repeat_months?))
+    }
 }
 
 #[derive(Deserialize)]
@@ -58,8 +84,21 @@ impl Rules {
             return Err("no rule versions".into());
         }
         for v in &file.version {
-            if v.default_job_search_obligation > 4 || v.job_search_interval_days == 0 {
-                return Err(format!("{}: value out of range", v.id));
+            let partial = v.supplementary_interval_days.is_some() != v.supplementary_phase_months.is_some()
+                || [v.intensive_after_months, v.intensive_extra_discussions, v.intensive_repeat_months]
+                    .iter()
+                    .filter(|x| x.is_some())
+                    .count()
+                    % 3
+                    != 0;
+            if v.default_job_search_obligation > 4
+                || v.job_search_discussion_interval_months == 0
+                || v.supplementary_interval_days == Some(0)
+                || v.intensive_repeat_months == Some(0)
+                || v.source.trim().is_empty()
+                || partial
+            {
+                return Err(format!("{}: value out of range or incomplete", v.id));
             }
         }
         Ok(Rules { versions: file.version })
@@ -180,6 +219,10 @@ impl LocalPromise {
 #[derive(Clone, Copy, Debug)]
 pub struct CaseFacts<'a, Id> {
     pub job_search_started_on: NaiveDate,
+    /// The day the customer's previous job search ended, if one did before
+    /// this one began: within the gap the rules set, the job search
+    /// continues and no new initial interview is owed.
+    pub previous_job_search_ended_on: Option<NaiveDate>,
     /// Every meeting, held or booked.
     pub meetings: &'a [HeldMeeting<Id>],
     /// The day the customer's plan was last drawn up or revised.
@@ -244,12 +287,33 @@ pub fn plan_review_due<'a, Id: 'a>(
     held.into_iter().filter(|m| m.on <= as_of && m.kind != MeetingType::CoachingSession).map(|m| m.on).max()
 }
 
+/// Whether a job search beginning on `start` continues the previous one
+/// (which ended on `previous_end`): it does when the gap is shorter than the
+/// rule in force on `start` sets, and then no new initial interview is owed.
+pub fn continues_previous_search(
+    rules: &Rules,
+    start: NaiveDate,
+    previous_end: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<bool, DomainError> {
+    let rule = rules.in_force(start, today)?;
+    Ok(previous_end.is_some_and(|end| end <= start && start < plus_months(end, rule.new_interview_after_gap_months)))
+}
+
 /// The obligations for a customer whose job search began on `start`, given
-/// the meetings held, as of `today`. Each chain of discussions counts from
-/// the meeting that met the previous one (or from the previous due date when
-/// it was missed), so a late meeting moves the next deadline rather than
-/// leaving a trail of overdue ones; only the next open obligation of each
-/// chain is listed beside those already met.
+/// the meetings held, as of `today`.
+///
+/// Each obligation follows the rule version in force on the day it arose:
+/// the initial interview on the day the job search began, a discussion on
+/// the day of the meeting before it (or the day that one was due, when it was
+/// missed), an intensive period on the day it begins. A chain whose next
+/// obligation would arise under a version without it ends there: from
+/// 1.1.2026 no new supplementary discussion or intensive period arises.
+///
+/// Each chain counts from the meeting that met the previous obligation (or
+/// from the previous due date when it was missed), so a late meeting moves
+/// the next deadline rather than leaving a trail of overdue ones; only the
+/// next open obligation of each chain is listed beside those already met.
 ///
 /// Where an area's promise is stricter than the statute, the promise sets
 /// the deadline and the obligation names it instead of the rule version.
@@ -260,27 +324,37 @@ pub fn obligations<Id: Copy>(
 ) -> Result<Vec<Obligation<Id>>, DomainError> {
     let start = facts.job_search_started_on;
     let rule = rules.in_force(start, today)?;
-    let mut held: Vec<&HeldMeeting<Id>> = facts.meetings.iter().filter(|m| m.on >= start).collect();
-    held.sort_by_key(|m| m.on);
+    let continuing = continues_previous_search(rules, start, facts.previous_job_search_ended_on, today)?;
+    let mut all: Vec<&HeldMeeting<Id>> = facts.meetings.iter().collect();
+    all.sort_by_key(|m| m.on);
+    let held: Vec<&HeldMeeting<Id>> = all.iter().copied().filter(|m| m.on >= start).collect();
     let mut out = Vec::new();
-    // The stricter of statute and promise, with whichever set it.
-    let stricter = |statute: u32, promise: &Option<(u32, String)>| match promise {
-        Some((days, id)) if *days < statute => (*days, id.clone()),
-        _ => (statute, rule.id.clone()),
-    };
+    // The rule for an obligation arising on `on`: dates before the first
+    // version (an old customer's history) fall back to the first.
+    let at = |on: NaiveDate| rules.in_force(on, today).unwrap_or(&rules.versions[0]);
 
-    // The initial interview.
-    let (days, set_by) = stricter(rule.initial_interview_working_days, &facts.promise.interview_working_days);
-    let due = add_working_days(start, days);
-    let interview = held.iter().find(|m| m.kind == MeetingType::InitialInterview);
-    out.push(Obligation {
-        kind: ObligationKind::InitialInterview,
-        due,
-        rule: set_by,
-        status: deadline_status(due, interview.is_some(), today),
-        met_by: interview.map(|m| m.id),
-    });
-    let Some(interview) = interview else { return Ok(out) };
+    // The initial interview, unless the job search continues the previous
+    // one; then the chain counts from the last discussion of that one.
+    let anchor = if continuing {
+        let last = all.iter().filter(|m| m.on < start && m.kind != MeetingType::CoachingSession).map(|m| m.on).max();
+        last.unwrap_or(start)
+    } else {
+        let (days, set_by) = match &facts.promise.interview_working_days {
+            Some((days, id)) if *days < rule.initial_interview_working_days => (*days, id.clone()),
+            _ => (rule.initial_interview_working_days, rule.id.clone()),
+        };
+        let due = add_working_days(start, days);
+        let interview = held.iter().find(|m| m.kind == MeetingType::InitialInterview);
+        out.push(Obligation {
+            kind: ObligationKind::InitialInterview,
+            due,
+            rule: set_by,
+            status: deadline_status(due, interview.is_some(), today),
+            met_by: interview.map(|m| m.id),
+        });
+        let Some(interview) = interview else { return Ok(out) };
+        interview.on
+    };
 
     // The plan, reviewed at the latest discussion held (the initial
     // interview drew it up).
@@ -289,110 +363,118 @@ pub fn obligations<Id: Copy>(
         out.push(Obligation {
             kind: ObligationKind::PlanReview,
             due: on,
-            rule: rule.id.clone(),
+            rule: at(on).id.clone(),
             status: deadline_status(on, met, today),
             met_by: None,
         });
     }
 
-    let is_discussion = |m: &&&HeldMeeting<Id>| {
-        matches!(
-            m.kind,
-            MeetingType::JobSearchDiscussion
-                | MeetingType::SupplementaryDiscussion
-                | MeetingType::TripartiteDiscussion
-        )
-    };
-    // A chain: from `anchor`, every `step` until `until`, met by any discussion.
-    let mut chain = |kind,
-                     set_by: &str,
-                     mut anchor: NaiveDate,
-                     step: &dyn Fn(NaiveDate) -> NaiveDate,
-                     until: NaiveDate| loop {
-        let due = step(anchor);
-        if due > until {
+    let discussions: Vec<&HeldMeeting<Id>> = held
+        .iter()
+        .copied()
+        .filter(|m| {
+            matches!(
+                m.kind,
+                MeetingType::JobSearchDiscussion
+                    | MeetingType::SupplementaryDiscussion
+                    | MeetingType::TripartiteDiscussion
+            )
+        })
+        .collect();
+    // How far ahead to list: the next open obligation of every chain.
+    let horizon = plus_months(today, 3);
+
+    // Job-search discussions: every three months (or the promise's
+    // interval, when stricter) from the interview, then from each one held.
+    chain(&mut out, &discussions, today, ObligationKind::JobSearchDiscussion, true, anchor, horizon, |from| {
+        let rule = at(from);
+        let statute = plus_months(from, rule.job_search_discussion_interval_months);
+        Some(match &facts.promise.discussion_interval_days {
+            Some((days, id)) if from + Days::new(u64::from(*days)) < statute => {
+                (from + Days::new(u64::from(*days)), id.clone())
+            }
+            _ => (statute, rule.id.clone()),
+        })
+    });
+
+    // Supplementary discussions of the first months, under the versions
+    // that have them, counted from the interview.
+    if !continuing {
+        chain(&mut out, &discussions, today, ObligationKind::SupplementaryDiscussion, false, anchor, horizon, |from| {
+            let rule = at(from);
+            let (days, months) = rule.supplementary()?;
+            let due = from + Days::new(u64::from(days));
+            (due <= plus_months(start, months)).then(|| (due, rule.id.clone()))
+        });
+    }
+
+    // Intensive periods: the first some months into the job search, then
+    // at the same step, each under the version in force on the day it
+    // begins; one that would begin under a version without them does not
+    // arise (none does from 1.1.2026).
+    if let Some((after, _, repeat)) = rule.intensive() {
+        let mut mark = plus_months(start, after);
+        while mark <= horizon {
+            let rule = at(mark);
+            if let Some((_, extra, _)) = rule.intensive() {
+                let period_end = plus_months(mark, 1);
+                for i in 0..extra {
+                    let due = (mark + Days::new(u64::from((i + 1) * 30 / extra.max(1)))).min(period_end);
+                    let met = discussions
+                        .iter()
+                        .filter(|m| m.on >= mark && m.on <= period_end)
+                        .nth(i as usize)
+                        .map(|m| m.id);
+                    out.push(Obligation {
+                        kind: ObligationKind::IntensiveDiscussion,
+                        due,
+                        rule: rule.id.clone(),
+                        status: deadline_status(due, met.is_some(), today),
+                        met_by: met,
+                    });
+                }
+            }
+            mark = plus_months(mark, repeat);
+        }
+    }
+    Ok(out)
+}
+
+/// A chain of discussions from `anchor`: `next(from)` gives the next due
+/// date and the rule (or promise) that sets it, or `None` when no such
+/// obligation arises on `from`. A discussion after the anchor and by the due
+/// date meets it (the first such for a chain of frequent meetings, the last
+/// for one counted "since the previous discussion", `latest`); failing that,
+/// a late one held by today does. The meeting that met it is the next anchor.
+#[allow(clippy::too_many_arguments)]
+fn chain<Id: Copy>(
+    out: &mut Vec<Obligation<Id>>,
+    discussions: &[&HeldMeeting<Id>],
+    today: NaiveDate,
+    kind: ObligationKind,
+    latest: bool,
+    mut anchor: NaiveDate,
+    horizon: NaiveDate,
+    next: impl Fn(NaiveDate) -> Option<(NaiveDate, String)>,
+) {
+    while let Some((due, set_by)) = next(anchor) {
+        if due > horizon {
             return;
         }
-        let met =
-            held.iter().filter(is_discussion).find(|m| m.on > anchor && m.on <= due.max(today).min(until));
+        let mut in_time = discussions.iter().filter(|m| m.on > anchor && m.on <= due);
+        let met = if latest { in_time.last() } else { in_time.next() }
+            .or_else(|| discussions.iter().find(|m| m.on > due && m.on <= today));
         match met {
             Some(m) => {
-                out.push(Obligation {
-                    kind,
-                    due,
-                    rule: set_by.to_owned(),
-                    status: ObligationStatus::Met,
-                    met_by: Some(m.id),
-                });
+                out.push(Obligation { kind, due, rule: set_by, status: ObligationStatus::Met, met_by: Some(m.id) });
                 anchor = m.on;
             }
             None => {
-                out.push(Obligation {
-                    kind,
-                    due,
-                    rule: set_by.to_owned(),
-                    status: deadline_status(due, false, today),
-                    met_by: None,
-                });
+                out.push(Obligation { kind, due, rule: set_by, status: deadline_status(due, false, today), met_by: None });
                 return;
             }
         }
-    };
-    let phase_end = plus_months(start, rule.job_search_phase_months);
-    let (interval, set_by) = stricter(rule.job_search_interval_days, &facts.promise.discussion_interval_days);
-    chain(
-        ObligationKind::JobSearchDiscussion,
-        &set_by,
-        interview.on,
-        &|d| d + chrono::Days::new(u64::from(interval)),
-        phase_end,
-    );
-    let horizon = plus_months(today, rule.supplementary_interval_months);
-    let months = rule.supplementary_interval_months;
-    let last_job_search = held.iter().filter(is_discussion).filter(|m| m.on <= phase_end).map(|m| m.on).max();
-    let anchor = last_job_search.unwrap_or(phase_end).max(phase_end);
-    // A promise in days is stricter than the statute's months when it comes
-    // sooner from the same anchor.
-    let by_statute = |d: NaiveDate| plus_months(d, months);
-    match &facts.promise.discussion_interval_days {
-        Some((days, id)) if anchor + chrono::Days::new(u64::from(*days)) < by_statute(anchor) => {
-            let days = u64::from(*days);
-            chain(
-                ObligationKind::SupplementaryDiscussion,
-                id,
-                anchor,
-                &|d| d + chrono::Days::new(days),
-                horizon,
-            )
-        }
-        _ => chain(ObligationKind::SupplementaryDiscussion, &rule.id, anchor, &by_statute, horizon),
     }
-
-    // Intensive periods: at 6, 12, 18... months, extra discussions spread
-    // over the following month each.
-    let mut mark = plus_months(start, rule.intensive_after_months);
-    while mark <= horizon {
-        let period_end = plus_months(mark, 1);
-        for i in 0..rule.intensive_extra_discussions {
-            let due =
-                mark + chrono::Days::new(u64::from((i + 1) * 30 / rule.intensive_extra_discussions.max(1)));
-            let met = held
-                .iter()
-                .filter(is_discussion)
-                .filter(|m| m.on >= mark && m.on <= period_end)
-                .nth(i as usize)
-                .map(|m| m.id);
-            out.push(Obligation {
-                kind: ObligationKind::IntensiveDiscussion,
-                due: due.min(period_end),
-                rule: rule.id.clone(),
-                status: deadline_status(due.min(period_end), met.is_some(), today),
-                met_by: met,
-            });
-        }
-        mark = plus_months(mark, rule.intensive_repeat_months);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -411,17 +493,54 @@ mod tests {
         &LocalPromise { interview_working_days: None, discussion_interval_days: None };
 
     fn facts(start: NaiveDate, meetings: &[HeldMeeting<u32>]) -> CaseFacts<'_, u32> {
-        CaseFacts { job_search_started_on: start, meetings, plan_revised_on: None, promise: NO_PROMISE }
+        CaseFacts {
+            job_search_started_on: start,
+            previous_job_search_ended_on: None,
+            meetings,
+            plan_revised_on: None,
+            promise: NO_PROMISE,
+        }
+    }
+
+    fn of(list: &[Obligation<u32>], kind: ObligationKind) -> Vec<&Obligation<u32>> {
+        list.iter().filter(|o| o.kind == kind).collect()
     }
 
     #[test]
-    fn the_embedded_rules_parse_and_are_ordered() {
+    fn the_embedded_rules_parse_are_ordered_and_name_their_sources() {
         let rules = Rules::embedded();
         let versions = rules.versions();
-        assert_eq!(versions.len(), 2);
-        assert!(versions.windows(2).all(|w| w[0].effective_from < w[1].effective_from));
-        assert_eq!(versions[0].effective_from, d(2022, 5, 2));
-        assert_eq!(versions[1].effective_from, d(2026, 1, 1));
+        let dates: Vec<_> = versions.iter().map(|v| (v.id.as_str(), v.effective_from)).collect();
+        assert_eq!(
+            dates,
+            [
+                ("nordic-2022", d(2022, 5, 2)),
+                ("employment-services-2025", d(2025, 1, 1)),
+                ("job-seeker-2026", d(2026, 1, 1))
+            ]
+        );
+        assert!(versions.iter().all(|v| !v.source.is_empty()));
+        // 2026: no statutory supplementary discussions, no intensive period.
+        assert_eq!(versions[2].supplementary(), None);
+        assert_eq!(versions[2].intensive(), None);
+        assert_eq!(versions[1].supplementary(), Some((14, 3)));
+        // A version with half a rule is refused.
+        let broken = include_str!("../rules/service-model.toml")
+            .replace("supplementary_phase_months = 3\nintensive_after_months = 6\nintensive_extra_discussions = 2\nintensive_repeat_months = 6\nnew_interview_after_gap_months = 6\ndefault_job_search_obligation = 4\n\n[[version]]\nid = \"job-seeker-2026\"", "intensive_after_months = 6\nnew_interview_after_gap_months = 6\ndefault_job_search_obligation = 4\n\n[[version]]\nid = \"job-seeker-2026\"");
+        assert!(Rules::parse(&broken).is_err());
+    }
+
+    #[test]
+    fn each_version_takes_effect_on_its_day() {
+        let rules = Rules::embedded();
+        let today = d(2026, 11, 24);
+        let rule = |on| rules.in_force(on, today).map(|r| r.id.clone());
+        assert_eq!(rules.in_force(d(2022, 5, 1), today).unwrap_err().code, ErrorCode::NoRuleForDate);
+        assert_eq!(rule(d(2022, 5, 2)).unwrap(), "nordic-2022");
+        assert_eq!(rule(d(2024, 12, 31)).unwrap(), "nordic-2022");
+        assert_eq!(rule(d(2025, 1, 1)).unwrap(), "employment-services-2025");
+        assert_eq!(rule(d(2025, 12, 31)).unwrap(), "employment-services-2025");
+        assert_eq!(rule(d(2026, 1, 1)).unwrap(), "job-seeker-2026");
     }
 
     #[test]
@@ -430,12 +549,15 @@ mod tests {
         let today = d(2026, 11, 24);
         // Before 1.1.2026: five working days (Monday + 5 = next Monday).
         let (due, rule) = rules.initial_interview_deadline(d(2025, 11, 24), today).unwrap();
-        assert_eq!((due, rule.id.as_str()), (d(2025, 12, 1), "nordic-2022"));
+        assert_eq!((due, rule.id.as_str()), (d(2025, 12, 1), "employment-services-2025"));
+        // The day before and the day the 2026 rule takes effect.
+        let (due, rule) = rules.initial_interview_deadline(d(2025, 12, 31), today).unwrap();
+        assert_eq!((due, rule.id.as_str()), (d(2026, 1, 9), "employment-services-2025"), "1.1. and 6.1. are holidays");
+        let (due, rule) = rules.initial_interview_deadline(d(2026, 1, 1), today).unwrap();
+        assert_eq!((due, rule.id.as_str()), (d(2026, 1, 16), "job-seeker-2026"));
         // From 1.1.2026: ten working days.
         let (due, rule) = rules.initial_interview_deadline(d(2026, 11, 23), today).unwrap();
-        assert_eq!((due, rule.id.as_str()), (d(2026, 12, 7), "nordic-2026"), "6.12.2026 is a Sunday");
-        // Across Christmas 2025 under the old rule: 22.12. + 5 = 2.1.2026.
-        assert_eq!(rules.initial_interview_deadline(d(2025, 12, 22), today).unwrap().0, d(2026, 1, 2));
+        assert_eq!((due, rule.id.as_str()), (d(2026, 12, 7), "job-seeker-2026"), "6.12.2026 is a Sunday");
         assert_eq!(
             rules.initial_interview_deadline(d(2021, 1, 4), today).unwrap_err().code,
             ErrorCode::NoRuleForDate
@@ -447,26 +569,97 @@ mod tests {
     }
 
     #[test]
-    fn obligations_are_met_by_meetings_and_chains_move_with_them() {
+    fn a_job_search_of_2026_owes_a_discussion_every_three_months_and_nothing_more() {
+        // Job search from 2.2.2026, interviewed on 10.2.2026, plan drawn up then.
         let rules = Rules::embedded();
-        let start = d(2026, 3, 2);
-        let meetings = [
-            meeting(1, d(2026, 3, 10), MeetingType::InitialInterview),
-            meeting(2, d(2026, 3, 20), MeetingType::JobSearchDiscussion),
-        ];
-        let today = d(2026, 4, 10);
-        let list = obligations(&rules, &facts(start, &meetings), today).unwrap();
-        let interview = &list[0];
-        assert_eq!(
-            (interview.kind, interview.status, interview.met_by),
-            (ObligationKind::InitialInterview, ObligationStatus::Met, Some(1))
+        let start = d(2026, 2, 2);
+        let meetings = [meeting(1, d(2026, 2, 10), MeetingType::InitialInterview)];
+        for today in [d(2026, 2, 24), d(2026, 8, 15), d(2026, 11, 1)] {
+            let f = CaseFacts { plan_revised_on: Some(d(2026, 2, 10)), ..facts(start, &meetings) };
+            let list = obligations(&rules, &f, today).unwrap();
+            assert!(of(&list, ObligationKind::SupplementaryDiscussion).is_empty(), "{today}: {list:?}");
+            assert!(of(&list, ObligationKind::IntensiveDiscussion).is_empty(), "{today}: {list:?}");
+            assert!(list.iter().all(|o| o.rule == "job-seeker-2026"), "{list:?}");
+            let js = of(&list, ObligationKind::JobSearchDiscussion);
+            assert_eq!(js.len(), 1);
+            assert_eq!(js[0].due, d(2026, 5, 10), "three months from the interview");
+        }
+        let on_24_2 = obligations(&rules, &facts(start, &meetings), d(2026, 2, 24)).unwrap();
+        assert!(
+            on_24_2.iter().all(|o| o.status != ObligationStatus::Overdue || o.kind == ObligationKind::PlanReview),
+            "nothing but the plan review can be late on 24.2.2026: {on_24_2:?}"
         );
-        assert_eq!(interview.due, d(2026, 3, 16), "ten working days from Monday 2.3.");
-        let js: Vec<_> = list.iter().filter(|o| o.kind == ObligationKind::JobSearchDiscussion).collect();
-        assert_eq!(js[0].met_by, Some(2));
-        assert_eq!(js[1].due, d(2026, 4, 3), "two weeks from the last discussion");
-        assert_eq!(js[1].status, ObligationStatus::Overdue);
-        assert_eq!(js.len(), 2, "only the next open obligation of a chain is listed");
+        // The next one counts from the discussion held.
+        let held = [meeting(1, d(2026, 2, 10), MeetingType::InitialInterview), meeting(2, d(2026, 5, 4), MeetingType::JobSearchDiscussion)];
+        let list = obligations(&rules, &facts(start, &held), d(2026, 5, 20)).unwrap();
+        let js = of(&list, ObligationKind::JobSearchDiscussion);
+        assert_eq!((js[0].status, js[0].met_by), (ObligationStatus::Met, Some(2)));
+        assert_eq!(js[1].due, d(2026, 8, 4));
+    }
+
+    #[test]
+    fn a_job_search_begun_in_2025_keeps_what_arose_before_2026_and_follows_2026_after() {
+        let rules = Rules::embedded();
+        let start = d(2025, 10, 20);
+        let mut meetings = vec![meeting(1, d(2025, 10, 22), MeetingType::InitialInterview)];
+        // Supplementary discussions every two weeks to the end of 2025.
+        for (i, day) in [5, 19].iter().enumerate() {
+            meetings.push(meeting(10 + i as u32, d(2025, 11, *day), MeetingType::SupplementaryDiscussion));
+        }
+        meetings.push(meeting(20, d(2025, 12, 3), MeetingType::SupplementaryDiscussion));
+        meetings.push(meeting(21, d(2025, 12, 31), MeetingType::SupplementaryDiscussion));
+        let list = obligations(&rules, &facts(start, &meetings), d(2026, 2, 1)).unwrap();
+        let sup = of(&list, ObligationKind::SupplementaryDiscussion);
+        // The one due 14.1.2026 arose on 31.12.2025, under the 2025 rule, and is late.
+        let last = sup.last().unwrap();
+        assert_eq!((last.due, last.rule.as_str(), last.status), (d(2026, 1, 14), "employment-services-2025", ObligationStatus::Overdue));
+        // Once a discussion is held in 2026, no new supplementary one arises.
+        meetings.push(meeting(30, d(2026, 1, 13), MeetingType::JobSearchDiscussion));
+        let list = obligations(&rules, &facts(start, &meetings), d(2026, 2, 1)).unwrap();
+        let sup = of(&list, ObligationKind::SupplementaryDiscussion);
+        assert!(sup.iter().all(|o| o.status == ObligationStatus::Met), "{sup:?}");
+        let js = of(&list, ObligationKind::JobSearchDiscussion);
+        assert_eq!((js[0].due, js[0].rule.as_str()), (d(2026, 1, 22), "employment-services-2025"));
+        assert_eq!((js[0].met_by, js[1].due, js[1].rule.as_str()), (Some(30), d(2026, 4, 13), "job-seeker-2026"));
+        // Six months in would be 20.4.2026: no intensive period then.
+        let later = obligations(&rules, &facts(start, &meetings), d(2026, 5, 1)).unwrap();
+        assert!(of(&later, ObligationKind::IntensiveDiscussion).is_empty());
+    }
+
+    #[test]
+    fn before_2026_long_job_searches_get_intensive_periods() {
+        let rules = Rules::embedded();
+        let start = d(2025, 1, 6);
+        let meetings = [meeting(1, d(2025, 1, 8), MeetingType::InitialInterview)];
+        let list = obligations(&rules, &facts(start, &meetings), d(2025, 8, 1)).unwrap();
+        let intensive = of(&list, ObligationKind::IntensiveDiscussion);
+        assert_eq!(intensive.len(), 2, "two supplementary discussions after six months");
+        assert!(intensive.iter().all(|o| o.due >= d(2025, 7, 6) && o.due <= d(2025, 8, 6)));
+        assert!(intensive.iter().all(|o| o.rule == "employment-services-2025"));
+        // The next period would begin on 6.1.2026: it does not arise.
+        let list = obligations(&rules, &facts(start, &meetings), d(2026, 1, 20)).unwrap();
+        assert!(of(&list, ObligationKind::IntensiveDiscussion).iter().all(|o| o.due < d(2026, 1, 1)));
+    }
+
+    #[test]
+    fn a_new_initial_interview_is_owed_only_after_six_months_without_a_job_search() {
+        let rules = Rules::embedded();
+        let today = d(2026, 6, 1);
+        let ended = d(2025, 10, 1);
+        let earlier = [meeting(1, d(2025, 9, 15), MeetingType::JobSearchDiscussion)];
+        let with_end = |start| CaseFacts { previous_job_search_ended_on: Some(ended), ..facts(start, &earlier) };
+        // The day before six months: the job search continues.
+        assert!(continues_previous_search(&rules, d(2026, 3, 31), Some(ended), today).unwrap());
+        let list = obligations(&rules, &with_end(d(2026, 3, 31)), today).unwrap();
+        assert!(of(&list, ObligationKind::InitialInterview).is_empty(), "{list:?}");
+        let js = of(&list, ObligationKind::JobSearchDiscussion);
+        assert_eq!(js[0].due, d(2025, 12, 15), "counted from the last discussion of the search it continues");
+        // Six months to the day: a new job search, with its interview.
+        assert!(!continues_previous_search(&rules, d(2026, 4, 1), Some(ended), today).unwrap());
+        let list = obligations(&rules, &with_end(d(2026, 4, 1)), today).unwrap();
+        assert_eq!(of(&list, ObligationKind::InitialInterview).len(), 1);
+        // No previous search: always an interview.
+        assert!(!continues_previous_search(&rules, d(2026, 4, 1), None, today).unwrap());
     }
 
     #[test]
@@ -482,19 +675,6 @@ mod tests {
     }
 
     #[test]
-    fn long_job_searches_get_supplementary_and_intensive_discussions() {
-        let rules = Rules::embedded();
-        let start = d(2026, 1, 5);
-        let meetings = [meeting(1, d(2026, 1, 8), MeetingType::InitialInterview)];
-        let list = obligations(&rules, &facts(start, &meetings), d(2026, 8, 1)).unwrap();
-        assert!(list.iter().any(|o| o.kind == ObligationKind::SupplementaryDiscussion));
-        let intensive: Vec<_> =
-            list.iter().filter(|o| o.kind == ObligationKind::IntensiveDiscussion).collect();
-        assert_eq!(intensive.len(), 2, "two extra discussions after six months");
-        assert!(intensive.iter().all(|o| o.due >= d(2026, 7, 5) && o.due <= d(2026, 8, 5)));
-    }
-
-    #[test]
     fn the_stricter_of_statute_and_promise_applies() {
         let rules = Rules::embedded();
         let under_30 = ServicePromise {
@@ -502,7 +682,7 @@ mod tests {
             min_age: None,
             max_age: Some(29),
             interview_working_days: Some(3),
-            discussion_interval_days: Some(7),
+            discussion_interval_days: Some(14),
             effective_from: d(2026, 1, 1),
             effective_until: None,
         };
@@ -511,7 +691,7 @@ mod tests {
             id: "promise:loose".into(),
             max_age: None,
             interview_working_days: Some(20),
-            discussion_interval_days: Some(60),
+            discussion_interval_days: Some(120),
             ..under_30.clone()
         };
         let promises = [under_30, loose];
@@ -519,7 +699,7 @@ mod tests {
         let today = d(2026, 3, 20);
         let young = LocalPromise::strictest(&promises, d(2000, 1, 1), start, today);
         let old = LocalPromise::strictest(&promises, d(1970, 1, 1), start, today);
-        assert_eq!(young.discussion_interval_days, Some((7, "promise:under-30".into())));
+        assert_eq!(young.discussion_interval_days, Some((14, "promise:under-30".into())));
         assert_eq!(old.interview_working_days, Some((20, "promise:loose".into())));
 
         let meetings = [meeting(1, d(2026, 3, 4), MeetingType::InitialInterview)];
@@ -530,11 +710,11 @@ mod tests {
         let list = with(&young);
         assert_eq!((list[0].due, list[0].rule.as_str()), (d(2026, 3, 5), "promise:under-30"));
         let next = list.iter().find(|o| o.kind == ObligationKind::JobSearchDiscussion).unwrap();
-        assert_eq!((next.due, next.rule.as_str()), (d(2026, 3, 11), "promise:under-30"));
+        assert_eq!((next.due, next.rule.as_str()), (d(2026, 3, 18), "promise:under-30"));
         let list = with(&old);
-        assert_eq!((list[0].due, list[0].rule.as_str()), (d(2026, 3, 16), "nordic-2026"));
+        assert_eq!((list[0].due, list[0].rule.as_str()), (d(2026, 3, 16), "job-seeker-2026"));
         let next = list.iter().find(|o| o.kind == ObligationKind::JobSearchDiscussion).unwrap();
-        assert_eq!((next.due, next.rule.as_str()), (d(2026, 3, 18), "nordic-2026"));
+        assert_eq!((next.due, next.rule.as_str()), (d(2026, 6, 4), "job-seeker-2026"));
     }
 
     #[test]

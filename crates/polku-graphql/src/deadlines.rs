@@ -29,9 +29,17 @@ pub(crate) fn path_rules<'a>(ctx: &Context<'a>) -> &'a PathRules {
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum WorkKind {
+    /// Alkuhaastattelu: within 5 (to 2025) or 10 (from 2026) working days
+    /// of the job search starting.
     InitialInterview,
+    /// Työnhakukeskustelu: every three months from the initial interview,
+    /// then from the previous one.
     JobSearchDiscussion,
+    /// Täydentävä työnhakukeskustelu: every two weeks in the first three
+    /// months, only where it arose before 1.1.2026 (or by an area's promise).
     SupplementaryDiscussion,
+    /// A supplementary discussion of an intensive period (six months into
+    /// a job search), only where the period began before 1.1.2026.
     IntensiveDiscussion,
     /// The plan reviewed at the latest discussion.
     PlanReview,
@@ -66,7 +74,7 @@ pub enum DeadlineStatus {
 #[derive(SimpleObject)]
 pub struct Deadline {
     due: NaiveDate,
-    /// The rule version that set it, e.g. "nordic-2026".
+    /// The rule version that set it, e.g. "job-seeker-2026".
     rule_version: String,
     working_days: u32,
 }
@@ -102,6 +110,8 @@ pub(crate) struct CaseData {
     plans: HashMap<Uuid, PlanFacts>,
     episodes: HashMap<Uuid, Vec<Episode<Uuid>>>,
     promises: Vec<ServicePromise>,
+    /// Per customer: the days earlier job searches ended.
+    search_ends: HashMap<Uuid, Vec<NaiveDate>>,
 }
 
 #[derive(Default)]
@@ -118,7 +128,11 @@ impl CaseData {
             plans: HashMap::new(),
             episodes: HashMap::new(),
             promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
+            search_ends: HashMap::new(),
         };
+        for (customer, on) in polku_store::customers::job_search_ends(tx, ids).await? {
+            data.search_ends.entry(customer).or_default().push(on);
+        }
         for m in meetings::days_for_customers(tx, ids).await? {
             data.meetings.entry(m.customer_id).or_default().push(HeldMeeting {
                 id: m.id,
@@ -159,8 +173,12 @@ impl CaseData {
         let mut out = Vec::new();
         if let Some(start) = customer.job_search_started_on {
             let promise = LocalPromise::strictest(&self.promises, customer.birth_date, start, today);
+            // The latest end of a job search before this one began.
+            let previous_end =
+                self.search_ends.get(&customer.id).and_then(|ends| ends.iter().filter(|e| **e <= start).max().copied());
             let facts = CaseFacts {
                 job_search_started_on: start,
+                previous_job_search_ended_on: previous_end,
                 meetings: self.meetings.get(&customer.id).map_or(&[], Vec::as_slice),
                 plan_revised_on: plan.and_then(|p| p.revised_on),
                 promise: &promise,

@@ -539,6 +539,22 @@ pub async fn status_history(tx: &mut Tx, id: Uuid) -> Result<Vec<StatusChange>, 
         .collect())
 }
 
+/// When each of the given customers' job searches ended: every change of
+/// status away from active (employed, in education, moved away, closed),
+/// as (customer, day). The deadlines use it for the rule that a job search
+/// begun soon after the previous one ended continues it. The callers (the
+/// worklists) audit their own reads of these customers.
+pub async fn job_search_ends(tx: &mut Tx, customers: &[Uuid]) -> Result<Vec<(Uuid, NaiveDate)>, StoreError> {
+    let rows: Vec<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT customer_id, changed_at FROM customer_status_history \
+         WHERE customer_id = ANY($1) AND status <> 'active'",
+    )
+    .bind(customers)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows.into_iter().map(|(c, at)| (c, at.date_naive())).collect())
+}
+
 /// Assigns (or, with `None`, releases) a customer's coach. The coach's row is
 /// locked first so concurrent assignments see each other; past the area's
 /// caseload limit only a manager may assign, and that override is recorded.
