@@ -1,6 +1,7 @@
-//! Demo data for real employment areas: Porvoo/Borgå, Jakobstadsnejden,
-//! Lahden seutu and Hämeenlinnan seutu, with their municipalities, partners
-//! and workshops. Loaded through the same store functions the API uses, as
+//! Demo data for four real employment areas: Porvoo/Borgå, Jakobstad/
+//! Pietarsaari, Lahti and TyöHäme (Hämeenlinna), with partners and
+//! workshops. Their municipalities and region come from the real areas'
+//! data file (`polku_store::employment_areas`), so the demo matches reality. Loaded through the same store functions the API uses, as
 //! the platform and each area's administrator, so it passes the same row
 //! policies as any user's data. Loading twice changes nothing.
 
@@ -8,8 +9,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polku_domain::{
-    DomainError, ErrorCode, Euros, Lang, LocalizedText, MunicipalityCode, PartnerKind, RegionCode, Role,
-    ServiceCategory, Slug,
+    DomainError, ErrorCode, Euros, Lang, LocalizedText, PartnerKind, Role, ServiceCategory, Slug,
 };
 use polku_i18n::Localizer;
 use polku_import::ImportOptions;
@@ -30,9 +30,7 @@ struct Area {
     /// (subject, name, languages): the first is the dev token's coach.
     coaches: &'static [(&'static str, &'static str, &'static [Lang])],
     names: &'static [(Lang, &'static str)],
-    region: &'static str,
     languages: &'static [Lang],
-    municipalities: &'static [&'static str],
     partners: &'static [(&'static str, PartnerKind, &'static [Lang])],
     services: &'static [DemoService],
 }
@@ -53,9 +51,7 @@ const AREAS: &[Area] = &[
             (Lang::Sv, "Borgå sysselsättningsområde"),
             (Lang::En, "Porvoo employment area"),
         ],
-        region: "uusimaa",
         languages: &[Lang::Fi, Lang::Sv, Lang::En],
-        municipalities: &["638"],
         partners: &[
             ("Careeria", PartnerKind::VocationalSchool, &[Lang::Fi, Lang::Sv]),
             ("Prakticum", PartnerKind::VocationalSchool, &[Lang::Sv]),
@@ -138,13 +134,11 @@ const AREAS: &[Area] = &[
         slug: "jakobstad",
         coaches: &[("coach-jakobstad", "Anna Björkqvist", &[Lang::Sv, Lang::Fi])],
         names: &[
-            (Lang::Sv, "Jakobstadsnejdens sysselsättningsområde"),
-            (Lang::Fi, "Pietarsaaren seudun työllisyysalue"),
-            (Lang::En, "Jakobstad region employment area"),
+            (Lang::Sv, "Jakobstads sysselsättningsområde"),
+            (Lang::Fi, "Pietarsaaren työllisyysalue"),
+            (Lang::En, "Jakobstad employment area"),
         ],
-        region: "pohjanmaa",
         languages: &[Lang::Sv, Lang::Fi, Lang::En],
-        municipalities: &["598", "599", "893", "440", "288"],
         partners: &[
             ("Optima", PartnerKind::VocationalSchool, &[Lang::Sv]),
             ("Concordia", PartnerKind::DevelopmentCompany, &[Lang::Sv, Lang::Fi]),
@@ -170,10 +164,10 @@ const AREAS: &[Area] = &[
     Area {
         slug: "lahti",
         coaches: &[("coach-lahti", "Mikko Laine", &[Lang::Fi, Lang::En])],
-        names: &[(Lang::Fi, "Lahden seudun työllisyysalue"), (Lang::En, "Lahti region employment area")],
-        region: "hame",
+        // Lahti organises the services alone; its neighbours form the
+        // Päijät-Häme area.
+        names: &[(Lang::Fi, "Lahden työllisyysalue"), (Lang::En, "Lahti employment area")],
         languages: &[Lang::Fi, Lang::En],
-        municipalities: &["398", "098", "560", "111", "016", "081", "576", "781", "316"],
         partners: &[
             ("Salpaus", PartnerKind::VocationalSchool, &[Lang::Fi]),
             ("Lahden Diakonialaitos", PartnerKind::ThirdSector, &[Lang::Fi]),
@@ -205,13 +199,10 @@ const AREAS: &[Area] = &[
     Area {
         slug: "hameenlinna",
         coaches: &[("coach-hameenlinna", "Liisa Mäkelä", &[Lang::Fi])],
-        names: &[
-            (Lang::Fi, "Hämeenlinnan seudun työllisyysalue"),
-            (Lang::En, "Hämeenlinna region employment area"),
-        ],
-        region: "hame",
+        // TyöHäme: Hämeenlinna with Hattula and the Forssa region
+        // (Janakkala belongs to Etelä-Häme).
+        names: &[(Lang::Fi, "TyöHäme-työllisyysalue"), (Lang::En, "TyöHäme employment area (Hämeenlinna)")],
         languages: &[Lang::Fi, Lang::En],
-        municipalities: &["109", "082", "165"],
         partners: &[("HAMK", PartnerKind::VocationalSchool, &[Lang::Fi, Lang::En])],
         services: &[
             (
@@ -242,6 +233,8 @@ pub async fn seed_demo(
     let mut out = Vec::new();
     for area in AREAS {
         let slug = Slug::parse(area.slug)?;
+        let real = polku_store::employment_areas::find(area.slug)
+            .ok_or_else(|| DomainError::new(ErrorCode::InvalidSlug).with_arg("value", area.slug))?;
         let mut tx = store.begin(&platform).await?;
         let existing = polku_store::tenants::list(&mut tx, PageRequest { first: 1000, after: None }).await?;
         if !existing.items.iter().any(|t| t.slug == slug) {
@@ -251,15 +244,11 @@ pub async fn seed_demo(
                 NewTenant {
                     slug: slug.clone(),
                     names,
-                    region: RegionCode::parse(area.region)?,
+                    region: real.region.clone(),
                     enabled_languages: area.languages.to_vec(),
                     default_language: area.languages[0],
                     caseload_limit: 60,
-                    municipalities: area
-                        .municipalities
-                        .iter()
-                        .map(|c| MunicipalityCode::parse(c).map(|c| (c, None)))
-                        .collect::<Result<_, _>>()?,
+                    municipalities: real.municipalities.iter().map(|c| (c.clone(), None)).collect(),
                 },
             )
             .await?;

@@ -1,6 +1,7 @@
 //! Synthetic case data at national scale, for benchmarks and demonstrations:
-//! employment areas up to a given number, each filled with customers over
-//! the last two years, their meetings, plans, service paths and referrals.
+//! the real employment areas of 2025 (`crate::employment_areas`) up to a
+//! given number, each filled with synthetic customers over the last two
+//! years, their meetings, plans, service paths and referrals.
 //! Everything is derived from a seed by hashing, so the same seed and
 //! `today` give the same data. It writes through the application role with
 //! each area's own context, like any other writer: row security applies.
@@ -72,66 +73,67 @@ fn hash(seed: i64, s: &str) -> i64 {
     (h >> 1) as i64
 }
 
-/// New areas, three to a region in turn, each from consecutive free
-/// municipalities of its region, named after the first.
+/// Real employment areas (`crate::employment_areas`, in the file's order)
+/// until there are `wanted` areas in all. An area whose slug exists is
+/// counted as there; one whose municipalities another area already holds is
+/// passed over (a municipality belongs to one area at a time).
 async fn create_areas(store: &Store, wanted: usize) -> Result<(), StoreError> {
     let platform = Actor::system(None, vec![Role::PlatformAdmin]);
     let mut tx = store.begin(&platform).await?;
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants").fetch_one(tx.conn()).await?;
-    let missing = wanted.saturating_sub(existing as usize);
-    if missing == 0 {
-        return Ok(());
-    }
-    let free: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT m.code::text, m.region_code, m.name_fi, m.name_sv, m.language_status FROM municipalities m \
-         WHERE NOT EXISTS (SELECT 1 FROM tenant_municipalities t WHERE t.code = m.code) \
-         ORDER BY m.region_code, m.code",
-    )
-    .fetch_all(tx.conn())
-    .await?;
-    let mut regions: Vec<String> = free.iter().map(|m| m.1.clone()).collect();
-    regions.dedup();
-    let mut count = vec![0usize; regions.len()];
-    for k in 0..missing {
-        count[k % regions.len()] += 1;
-    }
-    for (region, areas) in regions.iter().zip(count) {
-        let munis: Vec<_> = free.iter().filter(|m| &m.1 == region).collect();
-        let areas = areas.min(munis.len());
-        for a in 0..areas {
-            let chunk = &munis[a * munis.len() / areas..(a + 1) * munis.len() / areas];
-            let first = chunk[0];
-            let bilingual = chunk.iter().any(|m| m.4 != "fi");
-            let languages: &[&str] = if bilingual { &["fi", "sv"] } else { &["fi"] };
-            let default = if chunk.iter().any(|m| m.4 == "sv_fi") { "sv" } else { "fi" };
-            let names = serde_json::json!({
-                "fi": format!("{} työllisyysalue", first.2),
-                "sv": format!("Sysselsättningsområdet {}", first.3),
-                "en": format!("{} employment area", first.2),
-            });
-            let id: Uuid = sqlx::query_scalar(
-                "INSERT INTO tenants (tenant_id, slug, names, region_code, enabled_languages, default_language) \
-                 VALUES (md5('polku-area-' || $1)::uuid, 'ta-' || $1, $2, $3, $4, $5) RETURNING tenant_id",
-            )
-            .bind(&first.0)
-            .bind(&names)
-            .bind(region)
-            .bind(languages)
-            .bind(default)
-            .fetch_one(tx.conn())
-            .await?;
-            tx.switch_tenant(Some(id)).await?;
-            let codes: Vec<&str> = chunk.iter().map(|m| m.0.as_str()).collect();
-            sqlx::query(
-                "INSERT INTO tenant_municipalities (tenant_id, code, language_status) \
-                 SELECT $1, m.code, m.language_status FROM municipalities m WHERE m.code::text = ANY($2)",
-            )
-            .bind(id)
-            .bind(&codes)
-            .execute(tx.conn())
-            .await?;
-            tx.switch_tenant(None).await?;
+    let existing: Vec<String> = sqlx::query_scalar("SELECT slug FROM tenants").fetch_all(tx.conn()).await?;
+    let taken: Vec<String> =
+        sqlx::query_scalar("SELECT code::text FROM tenant_municipalities").fetch_all(tx.conn()).await?;
+    let mut count = existing.len();
+    for area in crate::employment_areas::all() {
+        if count >= wanted {
+            break;
         }
+        if existing.iter().any(|s| s == area.slug.as_str()) {
+            continue;
+        }
+        let codes: Vec<&str> = area.municipalities.iter().map(|c| c.as_str()).collect();
+        if codes.iter().any(|c| taken.iter().any(|t| t == c)) {
+            continue;
+        }
+        let statuses: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT code::text, language_status, name_fi FROM municipalities WHERE code::text = ANY($1)",
+        )
+        .bind(&codes)
+        .fetch_all(tx.conn())
+        .await?;
+        let lead = statuses.iter().find(|m| m.0 == area.lead.as_str());
+        let (languages, default) = crate::employment_areas::languages(
+            statuses.iter().map(|m| m.1.as_str()),
+            lead.map_or("fi", |m| m.1.as_str()),
+        );
+        let languages: Vec<&str> = languages.iter().map(|l| l.code()).collect();
+        let names = serde_json::json!({
+            "fi": area.name_fi,
+            "sv": area.name_sv,
+            "en": format!("{} employment area", lead.map_or(area.name_fi.as_str(), |m| m.2.as_str())),
+        });
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO tenants (tenant_id, slug, names, region_code, enabled_languages, default_language) \
+             VALUES (md5('polku-area-' || $1)::uuid, $1, $2, $3, $4, $5) RETURNING tenant_id",
+        )
+        .bind(area.slug.as_str())
+        .bind(&names)
+        .bind(area.region.as_str())
+        .bind(&languages)
+        .bind(default.code())
+        .fetch_one(tx.conn())
+        .await?;
+        tx.switch_tenant(Some(id)).await?;
+        sqlx::query(
+            "INSERT INTO tenant_municipalities (tenant_id, code, language_status) \
+             SELECT $1, m.code, m.language_status FROM municipalities m WHERE m.code::text = ANY($2)",
+        )
+        .bind(id)
+        .bind(&codes)
+        .execute(tx.conn())
+        .await?;
+        tx.switch_tenant(None).await?;
+        count += 1;
     }
     tx.commit().await
 }
