@@ -123,6 +123,12 @@ impl TestApp {
         }
     }
 
+    /// A replica whose clock stands at `at`: "today" in every area is the
+    /// area's date then. Time in tests moves by this, never by sleeping.
+    pub fn at(&self, at: chrono::DateTime<chrono::Utc>) -> TestApp {
+        self.replica_with(|state| state.with_clock(polku_graphql::Clock::from_fn(move || at)))
+    }
+
     /// Serves this gateway on a loopback port, for clients that need a real
     /// socket (WebSockets).
     pub async fn serve(&self) -> std::net::SocketAddr {

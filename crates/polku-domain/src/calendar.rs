@@ -185,6 +185,18 @@ fn holiday_dates(year: i32) -> [(NaiveDate, Holiday); 11] {
     dates
 }
 
+/// The time zone an area keeps when its own cannot be read: every
+/// employment area is in mainland Finland.
+pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Helsinki;
+
+/// The date in an area's time zone at instant `at`: "today" for deadlines,
+/// worklists and statuses is the area's date, not UTC's (at 00:30 in
+/// Helsinki it is already tomorrow there, and still yesterday in UTC).
+pub fn local_date(at: chrono::DateTime<chrono::Utc>, time_zone: &str) -> NaiveDate {
+    let zone = time_zone.parse::<chrono_tz::Tz>().unwrap_or(DEFAULT_TIME_ZONE);
+    at.with_timezone(&zone).date_naive()
+}
+
 /// The first and last dates Polku accepts from anyone. Every date the
 /// service deals with (births since 1900, plans and deadlines decades ahead)
 /// fits; values outside are typing errors or probes.
@@ -211,6 +223,19 @@ pub fn usable_date(d: NaiveDate) -> Result<NaiveDate, crate::DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_areas_date_is_its_own_not_utcs() {
+        use chrono::TimeZone;
+        // 22:30 UTC on 31.1.2026 is 00:30 on 1.2.2026 in Helsinki (UTC+2).
+        let at = chrono::Utc.with_ymd_and_hms(2026, 1, 31, 22, 30, 0).unwrap();
+        assert_eq!(local_date(at, "Europe/Helsinki"), NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
+        assert_eq!(at.date_naive(), NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
+        // Summer time: UTC+3.
+        let at = chrono::Utc.with_ymd_and_hms(2026, 6, 30, 21, 30, 0).unwrap();
+        assert_eq!(local_date(at, "Europe/Helsinki"), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        assert_eq!(local_date(at, "not a zone"), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+    }
     use proptest::prelude::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -297,7 +297,8 @@ pub fn continues_previous_search(
     today: NaiveDate,
 ) -> Result<bool, DomainError> {
     let rule = rules.in_force(start, today)?;
-    Ok(previous_end.is_some_and(|end| end <= start && start < plus_months(end, rule.new_interview_after_gap_months)))
+    Ok(previous_end
+        .is_some_and(|end| end <= start && start < plus_months(end, rule.new_interview_after_gap_months)))
 }
 
 /// The obligations for a customer whose job search began on `start`, given
@@ -336,7 +337,8 @@ pub fn obligations<Id: Copy>(
     // The initial interview, unless the job search continues the previous
     // one; then the chain counts from the last discussion of that one.
     let anchor = if continuing {
-        let last = all.iter().filter(|m| m.on < start && m.kind != MeetingType::CoachingSession).map(|m| m.on).max();
+        let last =
+            all.iter().filter(|m| m.on < start && m.kind != MeetingType::CoachingSession).map(|m| m.on).max();
         last.unwrap_or(start)
     } else {
         let (days, set_by) = match &facts.promise.interview_working_days {
@@ -386,26 +388,44 @@ pub fn obligations<Id: Copy>(
 
     // Job-search discussions: every three months (or the promise's
     // interval, when stricter) from the interview, then from each one held.
-    chain(&mut out, &discussions, today, ObligationKind::JobSearchDiscussion, true, anchor, horizon, |from| {
-        let rule = at(from);
-        let statute = plus_months(from, rule.job_search_discussion_interval_months);
-        Some(match &facts.promise.discussion_interval_days {
-            Some((days, id)) if from + Days::new(u64::from(*days)) < statute => {
-                (from + Days::new(u64::from(*days)), id.clone())
-            }
-            _ => (statute, rule.id.clone()),
-        })
-    });
+    chain(
+        &mut out,
+        &discussions,
+        today,
+        ObligationKind::JobSearchDiscussion,
+        true,
+        anchor,
+        horizon,
+        |from| {
+            let rule = at(from);
+            let statute = plus_months(from, rule.job_search_discussion_interval_months);
+            Some(match &facts.promise.discussion_interval_days {
+                Some((days, id)) if from + Days::new(u64::from(*days)) < statute => {
+                    (from + Days::new(u64::from(*days)), id.clone())
+                }
+                _ => (statute, rule.id.clone()),
+            })
+        },
+    );
 
     // Supplementary discussions of the first months, under the versions
     // that have them, counted from the interview.
     if !continuing {
-        chain(&mut out, &discussions, today, ObligationKind::SupplementaryDiscussion, false, anchor, horizon, |from| {
-            let rule = at(from);
-            let (days, months) = rule.supplementary()?;
-            let due = from + Days::new(u64::from(days));
-            (due <= plus_months(start, months)).then(|| (due, rule.id.clone()))
-        });
+        chain(
+            &mut out,
+            &discussions,
+            today,
+            ObligationKind::SupplementaryDiscussion,
+            false,
+            anchor,
+            horizon,
+            |from| {
+                let rule = at(from);
+                let (days, months) = rule.supplementary()?;
+                let due = from + Days::new(u64::from(days));
+                (due <= plus_months(start, months)).then(|| (due, rule.id.clone()))
+            },
+        );
     }
 
     // Intensive periods: the first some months into the job search, then
@@ -466,11 +486,23 @@ fn chain<Id: Copy>(
             .or_else(|| discussions.iter().find(|m| m.on > due && m.on <= today));
         match met {
             Some(m) => {
-                out.push(Obligation { kind, due, rule: set_by, status: ObligationStatus::Met, met_by: Some(m.id) });
+                out.push(Obligation {
+                    kind,
+                    due,
+                    rule: set_by,
+                    status: ObligationStatus::Met,
+                    met_by: Some(m.id),
+                });
                 anchor = m.on;
             }
             None => {
-                out.push(Obligation { kind, due, rule: set_by, status: deadline_status(due, false, today), met_by: None });
+                out.push(Obligation {
+                    kind,
+                    due,
+                    rule: set_by,
+                    status: deadline_status(due, false, today),
+                    met_by: None,
+                });
                 return;
             }
         }
@@ -552,7 +584,11 @@ mod tests {
         assert_eq!((due, rule.id.as_str()), (d(2025, 12, 1), "employment-services-2025"));
         // The day before and the day the 2026 rule takes effect.
         let (due, rule) = rules.initial_interview_deadline(d(2025, 12, 31), today).unwrap();
-        assert_eq!((due, rule.id.as_str()), (d(2026, 1, 9), "employment-services-2025"), "1.1. and 6.1. are holidays");
+        assert_eq!(
+            (due, rule.id.as_str()),
+            (d(2026, 1, 9), "employment-services-2025"),
+            "1.1. and 6.1. are holidays"
+        );
         let (due, rule) = rules.initial_interview_deadline(d(2026, 1, 1), today).unwrap();
         assert_eq!((due, rule.id.as_str()), (d(2026, 1, 16), "job-seeker-2026"));
         // From 1.1.2026: ten working days.
@@ -586,11 +622,16 @@ mod tests {
         }
         let on_24_2 = obligations(&rules, &facts(start, &meetings), d(2026, 2, 24)).unwrap();
         assert!(
-            on_24_2.iter().all(|o| o.status != ObligationStatus::Overdue || o.kind == ObligationKind::PlanReview),
+            on_24_2
+                .iter()
+                .all(|o| o.status != ObligationStatus::Overdue || o.kind == ObligationKind::PlanReview),
             "nothing but the plan review can be late on 24.2.2026: {on_24_2:?}"
         );
         // The next one counts from the discussion held.
-        let held = [meeting(1, d(2026, 2, 10), MeetingType::InitialInterview), meeting(2, d(2026, 5, 4), MeetingType::JobSearchDiscussion)];
+        let held = [
+            meeting(1, d(2026, 2, 10), MeetingType::InitialInterview),
+            meeting(2, d(2026, 5, 4), MeetingType::JobSearchDiscussion),
+        ];
         let list = obligations(&rules, &facts(start, &held), d(2026, 5, 20)).unwrap();
         let js = of(&list, ObligationKind::JobSearchDiscussion);
         assert_eq!((js[0].status, js[0].met_by), (ObligationStatus::Met, Some(2)));
@@ -612,7 +653,10 @@ mod tests {
         let sup = of(&list, ObligationKind::SupplementaryDiscussion);
         // The one due 14.1.2026 arose on 31.12.2025, under the 2025 rule, and is late.
         let last = sup.last().unwrap();
-        assert_eq!((last.due, last.rule.as_str(), last.status), (d(2026, 1, 14), "employment-services-2025", ObligationStatus::Overdue));
+        assert_eq!(
+            (last.due, last.rule.as_str(), last.status),
+            (d(2026, 1, 14), "employment-services-2025", ObligationStatus::Overdue)
+        );
         // Once a discussion is held in 2026, no new supplementary one arises.
         meetings.push(meeting(30, d(2026, 1, 13), MeetingType::JobSearchDiscussion));
         let list = obligations(&rules, &facts(start, &meetings), d(2026, 2, 1)).unwrap();
@@ -620,7 +664,10 @@ mod tests {
         assert!(sup.iter().all(|o| o.status == ObligationStatus::Met), "{sup:?}");
         let js = of(&list, ObligationKind::JobSearchDiscussion);
         assert_eq!((js[0].due, js[0].rule.as_str()), (d(2026, 1, 22), "employment-services-2025"));
-        assert_eq!((js[0].met_by, js[1].due, js[1].rule.as_str()), (Some(30), d(2026, 4, 13), "job-seeker-2026"));
+        assert_eq!(
+            (js[0].met_by, js[1].due, js[1].rule.as_str()),
+            (Some(30), d(2026, 4, 13), "job-seeker-2026")
+        );
         // Six months in would be 20.4.2026: no intensive period then.
         let later = obligations(&rules, &facts(start, &meetings), d(2026, 5, 1)).unwrap();
         assert!(of(&later, ObligationKind::IntensiveDiscussion).is_empty());
@@ -647,7 +694,8 @@ mod tests {
         let today = d(2026, 6, 1);
         let ended = d(2025, 10, 1);
         let earlier = [meeting(1, d(2025, 9, 15), MeetingType::JobSearchDiscussion)];
-        let with_end = |start| CaseFacts { previous_job_search_ended_on: Some(ended), ..facts(start, &earlier) };
+        let with_end =
+            |start| CaseFacts { previous_job_search_ended_on: Some(ended), ..facts(start, &earlier) };
         // The day before six months: the job search continues.
         assert!(continues_previous_search(&rules, d(2026, 3, 31), Some(ended), today).unwrap());
         let list = obligations(&rules, &with_end(d(2026, 3, 31)), today).unwrap();

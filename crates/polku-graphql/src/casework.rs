@@ -96,8 +96,8 @@ impl Customer {
     async fn birth_date(&self) -> NaiveDate {
         self.0.birth_date
     }
-    async fn age(&self) -> u32 {
-        dc::age_on(self.0.birth_date, today())
+    async fn age(&self, ctx: &Context<'_>) -> u32 {
+        dc::age_on(self.0.birth_date, today(ctx))
     }
     /// ISO 639-1 code, e.g. "so".
     async fn mother_tongue(&self) -> &str {
@@ -131,13 +131,13 @@ impl Customer {
         self.0.in_service
     }
     /// Derived from benefit, service, age and mother tongue.
-    async fn groups(&self) -> Vec<CustomerGroup> {
+    async fn groups(&self, ctx: &Context<'_>) -> Vec<CustomerGroup> {
         dc::customer_groups(
             self.0.benefit,
             self.0.in_service,
             self.0.birth_date,
             &self.0.mother_tongue,
-            today(),
+            today(ctx),
         )
         .into_iter()
         .map(Into::into)
@@ -686,7 +686,7 @@ impl CaseworkQuery {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
         let coach = resolve_coach(s, &mut tx, coach_id).await.api()?;
-        let entries = caseload::for_coach(&mut tx, coach, Utc::now()).await.api()?;
+        let entries = caseload::for_coach(&mut tx, coach, crate::context::now(ctx)).await.api()?;
         Ok(entries
             .into_iter()
             .map(|e| CaseloadEntry {
@@ -1004,7 +1004,7 @@ impl CaseworkMutation {
             .map_err(|_| ApiError::from(DomainError::field(ErrorCode::UnknownTask, "taskId")))
             .api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(Plan(plans::mark_task_done(&mut tx, id, task, today()).await.api()?))
+        Ok(Plan(plans::mark_task_done(&mut tx, id, task, today(ctx)).await.api()?))
     }
 
     async fn record_meeting(&self, ctx: &Context<'_>, input: MeetingInput) -> async_graphql::Result<Meeting> {
@@ -1044,11 +1044,11 @@ impl CaseworkMutation {
         let vault = vault(ctx).api()?;
         let upload = file.value(ctx)?;
         let options = polku_import::ImportOptions {
-            transfer_date: transfer_date.unwrap_or_else(today),
+            transfer_date: transfer_date.unwrap_or_else(|| today(ctx)),
             dry_run: dry_run.unwrap_or(false),
             operator_lang: request(ctx).lang,
             file_name: Some(upload.filename.clone()),
-            letter_date: today(),
+            letter_date: today(ctx),
         };
         let localizer = request(ctx).localizer.clone();
         let mut tx = s.tx().await.api()?;

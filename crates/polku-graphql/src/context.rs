@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::Context;
 use polku_domain::{DomainError, ErrorCode, Lang, Role};
@@ -103,6 +105,38 @@ impl Session {
     }
 }
 
+/// Where the gateway reads the time: the system's, or one a test sets.
+/// Time in tests moves by setting it, never by sleeping.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    /// A clock that reads `now` from the given function (a test's setting).
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Clock").field(&self.now()).finish()
+    }
+}
+
 /// Per-request data, attached with `Request::data`.
 pub struct RequestContext {
     pub session: Option<Arc<Session>>,
@@ -111,6 +145,9 @@ pub struct RequestContext {
     pub request_id: String,
     pub trace_id: String,
     pub limits: Limits,
+    /// The instant the request is handled at, read once from the gateway's
+    /// clock so every field of one request sees the same "now".
+    pub now: DateTime<Utc>,
 }
 
 impl RequestContext {
@@ -158,9 +195,17 @@ pub(crate) fn require<'a>(ctx: &Context<'a>, roles: &[Role]) -> Result<&'a Arc<S
 /// The area's case staff: the roles that see customer data.
 pub(crate) const CASE_STAFF: &[Role] = &Role::CASE_STAFF;
 
-/// Today's date, for deadlines and letters.
-pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+/// Today's date in the caller's area (its time zone; Finland's without an
+/// area), for deadlines, worklists, ages and letters: one clock for all.
+pub(crate) fn today(ctx: &Context<'_>) -> chrono::NaiveDate {
+    let request = request(ctx);
+    let zone = request.session.as_ref().and_then(|s| s.tenant.as_ref()).map(|t| t.time_zone.as_str());
+    polku_domain::calendar::local_date(request.now, zone.unwrap_or("Europe/Helsinki"))
+}
+
+/// The request's instant (see [`RequestContext::now`]).
+pub(crate) fn now(ctx: &Context<'_>) -> DateTime<Utc> {
+    request(ctx).now
 }
 
 /// Staff of an area who may read its catalogue and partners.

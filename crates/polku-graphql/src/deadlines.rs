@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use polku_domain::customer::PlanType;
 use polku_domain::path::{Episode, PathRules};
 use polku_domain::rules::{
@@ -174,8 +174,10 @@ impl CaseData {
         if let Some(start) = customer.job_search_started_on {
             let promise = LocalPromise::strictest(&self.promises, customer.birth_date, start, today);
             // The latest end of a job search before this one began.
-            let previous_end =
-                self.search_ends.get(&customer.id).and_then(|ends| ends.iter().filter(|e| **e <= start).max().copied());
+            let previous_end = self
+                .search_ends
+                .get(&customer.id)
+                .and_then(|ends| ends.iter().filter(|e| **e <= start).max().copied());
             let facts = CaseFacts {
                 job_search_started_on: start,
                 previous_job_search_ended_on: previous_end,
@@ -329,7 +331,7 @@ impl DeadlineQuery {
     ) -> async_graphql::Result<Deadline> {
         session(ctx).api()?;
         let (due, rule) = rules_data(ctx)
-            .initial_interview_deadline(job_search_started_on, today())
+            .initial_interview_deadline(job_search_started_on, today(ctx))
             .map_err(|e| e.at("jobSearchStartedOn"))
             .api()?;
         Ok(Deadline { due, rule_version: rule.id.clone(), working_days: rule.initial_interview_working_days })
@@ -341,12 +343,16 @@ impl DeadlineQuery {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
         let coach = crate::casework::resolve_coach(s, &mut tx, coach_id).await.api()?;
-        let entries = caseload::for_coach(&mut tx, coach, Utc::now()).await.api()?;
+        let entries = caseload::for_coach(&mut tx, coach, crate::context::now(ctx)).await.api()?;
         let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
         let data = CaseData::load(&mut tx, &ids).await.api()?;
         drop(tx);
-        let items =
-            data.work_items(rules_data(ctx), path_rules(ctx), entries.iter().map(|e| &e.customer), today());
+        let items = data.work_items(
+            rules_data(ctx),
+            path_rules(ctx),
+            entries.iter().map(|e| &e.customer),
+            today(ctx),
+        );
         let counts = WorklistCounts::of(&items);
         Ok(Worklist { items, counts })
     }
@@ -376,7 +382,7 @@ impl AreaWorklistQuery {
         }
         let limit = s.tenant.as_ref().map_or(0, |t| t.caseload_limit);
         let mut tx = s.tx().await.api()?;
-        let entries = caseload::for_area(&mut tx, Utc::now()).await.api()?;
+        let entries = caseload::for_area(&mut tx, crate::context::now(ctx)).await.api()?;
         let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
         let data = CaseData::load(&mut tx, &ids).await.api()?;
         let coaches = staff::list(&mut tx, true).await.api()?;
@@ -385,7 +391,7 @@ impl AreaWorklistQuery {
         for e in &entries {
             by_coach.entry(e.customer.coach_id).or_default().push(&e.customer);
         }
-        let (rules, path_rules, today) = (rules_data(ctx), path_rules(ctx), today());
+        let (rules, path_rules, today) = (rules_data(ctx), path_rules(ctx), today(ctx));
         let mut total = WorklistCounts::default();
         let mut workload = |coach: Option<crate::casework::Staff>,
                             customers: &[&polku_store::customers::Customer]| {
@@ -432,5 +438,5 @@ pub(crate) async fn obligations_of(
     let s = require(ctx, CASE_STAFF).api()?;
     let mut tx = s.tx().await.api()?;
     let data = CaseData::load(&mut tx, &[customer.id]).await.api()?;
-    Ok(data.obligations(rules_data(ctx), path_rules(ctx), customer, today()))
+    Ok(data.obligations(rules_data(ctx), path_rules(ctx), customer, today(ctx)))
 }

@@ -283,7 +283,7 @@ impl FigureQuery {
             regions,
             areas: areas.iter().map(|a| figure_area(lang, a)).collect(),
             first_month: first.map(|m| m.to_string()),
-            last_month: first.map(|_| Month::of(today()).to_string()),
+            last_month: first.map(|_| Month::of(today(ctx)).to_string()),
         })
     }
 
@@ -331,7 +331,7 @@ impl FigureQuery {
             chosen = picked;
         }
 
-        let current = Month::of(today());
+        let current = Month::of(today(ctx));
         let outside = |field: &str, m: Month| {
             ApiError::from(
                 DomainError::field(ErrorCode::PeriodOutsideData, field)

@@ -25,7 +25,7 @@ mod tenants;
 
 use async_graphql::{MergedObject, Schema};
 
-pub use context::{Limits, RequestContext, Session};
+pub use context::{Clock, Limits, RequestContext, Session};
 pub use error::{localize_response, ApiError};
 pub use events::{EventBus, ReferralChanged, Subscriber};
 

@@ -371,7 +371,7 @@ impl PathMutation {
         let episode = input.parse().map_err(ApiError::under_input).api()?;
         let rules = crate::deadlines::path_rules(ctx);
         let mut tx = s.tx().await.api()?;
-        let stored = path::add(&mut tx, rules, episode, today())
+        let stored = path::add(&mut tx, rules, episode, today(ctx))
             .await
             .map_err(|e| ApiError::from(e).under_input())
             .api()?;

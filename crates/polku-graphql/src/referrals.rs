@@ -191,7 +191,7 @@ impl ReferralQuery {
             return Err(ApiError::from(DomainError::field(ErrorCode::InvalidDateRange, "to")).into_graphql());
         }
         let mut tx = s.tx().await.api()?;
-        Ok(referrals::utilisation(&mut tx, service, from, to, today())
+        Ok(referrals::utilisation(&mut tx, service, from, to, today(ctx))
             .await
             .api()?
             .into_iter()
@@ -217,7 +217,7 @@ async fn act(
     let s = require(ctx, REFERRAL_ROLES).api()?;
     let id = parse_id(id).api()?;
     let mut tx = s.tx().await.api()?;
-    let changed = referrals::transition(&mut tx, id, action, note, today()).await.api()?;
+    let changed = referrals::transition(&mut tx, id, action, note, today(ctx)).await.api()?;
     if let Some(tenant) = &s.tenant {
         for r in std::iter::once(&changed.referral).chain(&changed.promoted) {
             s.after_commit(crate::events::ReferralChanged {
@@ -257,7 +257,7 @@ impl ReferralMutation {
             .map_err(|_| ApiError::from(DomainError::field(ErrorCode::UnknownService, "serviceId")))
             .api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(Referral(referrals::create(&mut tx, customer, service, today()).await.api()?))
+        Ok(Referral(referrals::create(&mut tx, customer, service, today(ctx)).await.api()?))
     }
 
     async fn send_referral(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Referral> {

@@ -19,7 +19,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use polku_domain::{DomainError, ErrorCode, Lang};
-use polku_graphql::{ApiError, EventBus, Limits, PolkuSchema, RequestContext, Session};
+use polku_graphql::{ApiError, Clock, EventBus, Limits, PolkuSchema, RequestContext, Session};
 use polku_i18n::{negotiate, Localizer};
 use polku_store::pii::HetuVault;
 use polku_store::Store;
@@ -94,6 +94,8 @@ pub struct AppState {
     anonymous_limiter: Option<RateLimiter>,
     /// Whether the main router serves `/metrics` (not when it has an address of its own).
     metrics_on_main: bool,
+    /// Where "now" (and so each area's "today") comes from.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -117,7 +119,14 @@ impl AppState {
             user_limiter: None,
             anonymous_limiter: None,
             metrics_on_main: true,
+            clock: Clock::system(),
         }
+    }
+
+    /// Reads the time from `clock` (a test's settable one) instead of the system's.
+    pub fn with_clock(mut self, clock: Clock) -> AppState {
+        self.clock = clock;
+        self
     }
 
     /// Applies `edge`'s limits; its rates are kept in Redis when the state
@@ -416,6 +425,7 @@ fn refusal(
             request_id: request_id(headers, &trace_id),
             trace_id,
             limits: state.limits,
+            now: state.clock.now(),
         };
         refuse(&context, error.into()).into_response()
     } else {
@@ -704,6 +714,7 @@ async fn execute(
         request_id,
         trace_id,
         limits: state.limits,
+        now: state.clock.now(),
     };
 
     let registration = match state.persisted_queries.resolve(&mut request).await {
