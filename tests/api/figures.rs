@@ -412,3 +412,50 @@ async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
     }
     assert!(compared > 100 && hidden > 0, "compared {compared} figures on the page, {hidden} suppressed");
 }
+
+/// `polku seed national --areas N` adds real employment areas after the demo
+/// ones, in the data file's order, each with its real municipalities, region
+/// and languages (the areas were made up before 2026; the counts per region
+/// asserted above come from the four demo areas and did not change).
+#[tokio::test]
+async fn the_generator_adds_the_next_real_areas_in_the_files_order() {
+    let app = TestApp::spawn().await;
+    let scale = Scale { seed: 7, customers: 60, areas: 7, today: today() };
+    let made = national(&app.store, &scale, &mut |_| {}).await.unwrap();
+    assert_eq!(made.areas, 7);
+
+    let db = sqlx::PgPool::connect(&app.superuser_url).await.unwrap();
+    // slug, region, enabled languages, default language, municipality codes
+    type Row = (String, String, Vec<String>, String, Vec<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT t.slug, t.region_code, t.enabled_languages, t.default_language,
+                array_agg(m.code::text ORDER BY m.code)
+         FROM tenants t JOIN tenant_municipalities m USING (tenant_id)
+         GROUP BY t.tenant_id ORDER BY t.slug",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let expected = polku_store::employment_areas::all();
+    let mut slugs: Vec<&str> = expected[..7].iter().map(|a| a.slug.as_str()).collect();
+    slugs.sort_unstable();
+    assert_eq!(rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), slugs);
+    for (slug, region, languages, default, codes) in &rows {
+        let area = polku_store::employment_areas::find(slug).unwrap();
+        let mut real: Vec<&str> = area.municipalities.iter().map(|c| c.as_str()).collect();
+        real.sort_unstable();
+        assert_eq!(codes, &real, "{slug}: the real municipalities");
+        assert_eq!(region, area.region.as_str(), "{slug}");
+        if slug == "espoo" {
+            // Espoo and Kauniainen are bilingual with a Finnish majority.
+            assert_eq!(
+                (languages.as_slice(), default.as_str()),
+                (&["fi".to_string(), "sv".to_string()][..], "fi")
+            );
+        }
+        if slug == "lahti" {
+            assert_eq!(codes, &["398"], "Lahti organises the services alone");
+        }
+    }
+    db.close().await;
+}

@@ -248,7 +248,7 @@ pub async fn seed_demo(
                     enabled_languages: area.languages.to_vec(),
                     default_language: area.languages[0],
                     caseload_limit: 60,
-                    municipalities: real.municipalities.iter().map(|c| (c.clone(), None)).collect(),
+                    municipalities: real.municipalities.iter().map(|c| (*c, None)).collect(),
                 },
             )
             .await?;
