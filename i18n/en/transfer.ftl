@@ -3,7 +3,7 @@
 
 transfer-missing = The value is required.
 transfer-invalid-hetu = Not a valid personal identity code: { $detail }
-transfer-invalid-language = Not an ISO 639-1 language code (two letters, e.g. fi, sv, so).
+transfer-invalid-language = Not a language code Polku takes: give an ISO 639-1 code (two letters, e.g. fi, sv, so) or the ISO 639-2/639-3 code (three letters, e.g. fin, swe, som) of a language that has a two-letter code. Sámi languages (smn, sms too) are taken.
 transfer-invalid-service-language = The service language must be fi, sv or en.
 transfer-invalid-municipality = Not a municipality code (three digits, e.g. 638).
 transfer-municipality-not-in-area = The municipality is not one of this employment area's municipalities.
@@ -34,3 +34,14 @@ import-summary = { $lines } lines: { $imported } imported, { $updated } updated,
 import-dry-run = Dry run: nothing was written.
 import-rejected-line = line { $line }, { $column }: { $message }
 import-unknown-columns = Columns ignored: { $columns }
+
+# The extension column ansiosidonnainen and who becomes a customer by the transfer date
+# (docs/transfer-csv.md, crates/polku-transfer/rules/transfer-eligibility.toml).
+transfer-contradicts-benefit = The column says there is no right to earnings-related allowance, but the benefit is ansiopaivaraha.
+transfer-no-rules-for-date = There are no rules for who becomes a customer on the transfer date { $date }; the first apply from { $first }.
+transfer-rules-experiment-2021 = The municipal employment experiment (Act 1269/2020, section 4): unemployed jobseekers and jobseekers in services without a right to earnings-related allowance, and everyone under 30 or with a foreign mother tongue.
+transfer-rules-employment-services-2025 = All jobseekers whose home municipality is in the area, from 1.1.2025 (Act 380/2023).
+transfer-eligibility-no-earnings-related-right = unemployed or in a service, no right to earnings-related allowance
+transfer-eligibility-under-30 = under 30
+transfer-eligibility-foreign-language = foreign mother tongue (other than Finnish, Swedish or Sámi)
+transfer-eligibility-resident = jobseeker of the area (home municipality in the area)

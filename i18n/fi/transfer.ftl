@@ -2,7 +2,7 @@
 
 transfer-missing = Arvo on pakollinen.
 transfer-invalid-hetu = Henkilötunnus ei kelpaa: { $detail }
-transfer-invalid-language = Ei ISO 639-1 -kielikoodi (kaksi kirjainta, esim. fi, sv, so).
+transfer-invalid-language = Kielikoodi ei kelpaa: anna ISO 639-1 -koodi (kaksi kirjainta, esim. fi, sv, so) tai sellaisen kielen ISO 639-2/639-3 -koodi (kolme kirjainta, esim. fin, swe, som), jolla on kaksikirjaiminen koodi. Saamen kielet (myös smn, sms) käyvät.
 transfer-invalid-service-language = Asiointikielen on oltava fi, sv tai en.
 transfer-invalid-municipality = Ei kuntanumero (kolme numeroa, esim. 638).
 transfer-municipality-not-in-area = Kunta ei kuulu tähän työllisyysalueeseen.
@@ -33,3 +33,14 @@ import-summary = { $lines } riviä: { $imported } tuotu, { $updated } päivitett
 import-dry-run = Koeajo: mitään ei tallennettu.
 import-rejected-line = rivi { $line }, { $column }: { $message }
 import-unknown-columns = Ohitetut sarakkeet: { $columns }
+
+# Laajennussarake ansiosidonnainen ja asiakkaaksi ottamisen säännöt siirtopäivän mukaan
+# (docs/transfer-csv.md, crates/polku-transfer/rules/transfer-eligibility.toml).
+transfer-contradicts-benefit = Sarakkeen mukaan oikeutta ansiopäivärahaan ei ole, mutta etuus on ansiopaivaraha.
+transfer-no-rules-for-date = Siirtopäivälle { $date } ei ole asiakkaaksi ottamisen sääntöjä; ensimmäiset ovat voimassa { $first } alkaen.
+transfer-rules-experiment-2021 = Työllisyyden edistämisen kuntakokeilu (laki 1269/2020, 4 §): työttömät ja palveluissa olevat työnhakijat, joilla ei ole oikeutta ansiopäivärahaan, sekä kaikki alle 30-vuotiaat ja vieraskieliset.
+transfer-rules-employment-services-2025 = Kaikki työnhakijat, joiden kotikunta on alueella, 1.1.2025 alkaen (laki 380/2023).
+transfer-eligibility-no-earnings-related-right = työtön tai palvelussa, ei oikeutta ansiopäivärahaan
+transfer-eligibility-under-30 = alle 30-vuotias
+transfer-eligibility-foreign-language = vieraskielinen (äidinkieli muu kuin suomi, ruotsi tai saame)
+transfer-eligibility-resident = alueen työnhakija (kotikunta alueella)

@@ -2,7 +2,7 @@
 
 transfer-missing = Värdet är obligatoriskt.
 transfer-invalid-hetu = Ingen giltig personbeteckning: { $detail }
-transfer-invalid-language = Ingen språkkod enligt ISO 639-1 (två bokstäver, t.ex. fi, sv, so).
+transfer-invalid-language = Ogiltig språkkod: ange en kod enligt ISO 639-1 (två bokstäver, t.ex. fi, sv, so) eller en kod enligt ISO 639-2/639-3 (tre bokstäver, t.ex. fin, swe, som) för ett språk som har en tvåbokstavskod. Samiska språk (även smn, sms) godtas.
 transfer-invalid-service-language = Ärendespråket måste vara fi, sv eller en.
 transfer-invalid-municipality = Ingen kommunkod (tre siffror, t.ex. 638).
 transfer-municipality-not-in-area = Kommunen hör inte till detta sysselsättningsområde.
@@ -33,3 +33,14 @@ import-summary = { $lines } rader: { $imported } importerade, { $updated } uppda
 import-dry-run = Provkörning: ingenting sparades.
 import-rejected-line = rad { $line }, { $column }: { $message }
 import-unknown-columns = Ignorerade kolumner: { $columns }
+
+# Tilläggskolumnen ansiosidonnainen och reglerna för vem som blir kund enligt överföringsdagen
+# (docs/transfer-csv.md, crates/polku-transfer/rules/transfer-eligibility.toml).
+transfer-contradicts-benefit = Enligt kolumnen finns ingen rätt till inkomstrelaterad dagpenning, men förmånen är ansiopaivaraha.
+transfer-no-rules-for-date = Det finns inga regler för vem som blir kund för överföringsdagen { $date }; de första gäller från { $first }.
+transfer-rules-experiment-2021 = Kommunförsöket för främjande av sysselsättningen (lag 1269/2020, 4 §): arbetslösa arbetssökande och arbetssökande i tjänster utan rätt till inkomstrelaterad dagpenning samt alla under 30 år och alla med främmande modersmål.
+transfer-rules-employment-services-2025 = Alla arbetssökande vars hemkommun ligger i området, från 1.1.2025 (lag 380/2023).
+transfer-eligibility-no-earnings-related-right = arbetslös eller i tjänst, utan rätt till inkomstrelaterad dagpenning
+transfer-eligibility-under-30 = under 30 år
+transfer-eligibility-foreign-language = främmande modersmål (annat än finska, svenska eller samiska)
+transfer-eligibility-resident = arbetssökande i området (hemkommun i området)

@@ -19,3 +19,4 @@ mod referrals;
 mod schema;
 mod tenancy;
 mod tls;
+mod transfer_rules;

@@ -69,6 +69,11 @@ remote_enum!(
     [InitialInterview, JobSearchDiscussion, SupplementaryDiscussion, TripartiteDiscussion, CoachingSession]
 );
 remote_enum!(MeetingChannel, "polku_domain::customer::MeetingChannel", [InPerson, Phone, Video]);
+remote_enum!(
+    EligibilityReason,
+    "polku_import::EligibilityReason",
+    [NoEarningsRelatedRight, Under30, ForeignLanguage, Resident]
+);
 
 fn vault<'a>(ctx: &Context<'a>) -> Result<&'a HetuVault, ApiError> {
     ctx.data::<HetuVault>().map_err(|_| ApiError::Internal("identity-code vault not configured".into()))
@@ -444,6 +449,53 @@ pub struct ImportReport {
     unknown_columns: Vec<String>,
     rejections: Vec<RejectedLine>,
     not_eligible_lines: Vec<u64>,
+    /// The rules the lines were judged by, those in force on the transfer
+    /// date; `null` only for reports kept from before reports named them.
+    eligibility: Option<ImportEligibility>,
+}
+
+/// Who the file's rows were judged eligible by, and how many customers
+/// (imported or updated) each reason took; a row meeting several reasons
+/// counts under each.
+#[derive(SimpleObject)]
+pub struct ImportEligibility {
+    /// The version of the rules, e.g. `employment-services-2025`.
+    rules: String,
+    effective_from: NaiveDate,
+    /// The statute the version follows.
+    source: String,
+    /// The version summed up in the caller's language.
+    summary: String,
+    /// Every reason the version can give, in its order.
+    reasons: Vec<EligibilityCount>,
+}
+
+#[derive(SimpleObject)]
+pub struct EligibilityCount {
+    reason: EligibilityReason,
+    customers: u64,
+    /// The reason in the caller's language.
+    message: String,
+}
+
+impl From<polku_import::EligibilityReport> for ImportEligibility {
+    fn from(e: polku_import::EligibilityReport) -> Self {
+        ImportEligibility {
+            rules: e.rules,
+            effective_from: e.effective_from,
+            source: e.source,
+            summary: e.summary,
+            reasons: e
+                .reasons
+                .into_iter()
+                .map(|r| EligibilityCount {
+                    reason: r.reason.into(),
+                    customers: r.customers,
+                    message: r.message,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl From<polku_import::ImportReport> for ImportReport {
@@ -464,6 +516,7 @@ impl From<polku_import::ImportReport> for ImportReport {
                 .map(|x| RejectedLine { line: x.line, column: x.column, code: x.code, message: x.message })
                 .collect(),
             not_eligible_lines: r.not_eligible_lines,
+            eligibility: r.eligibility.map(Into::into),
         }
     }
 }

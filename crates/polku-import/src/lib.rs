@@ -4,6 +4,8 @@
 //! per batch, gives every new customer a personal letter in their service
 //! language, and accounts for every line: imported, updated, not eligible or
 //! rejected with its line, column and a reason in the operator's language.
+//! The report names the eligibility rules of the transfer date and how many
+//! customers each of their reasons took.
 //! A dry run does all of that inside a savepoint and then takes it back, so
 //! what it reports is exactly what a real run would do.
 
@@ -19,7 +21,8 @@ use polku_i18n::Localizer;
 use polku_store::customers::{self, CustomerRecord, PreparedBatch};
 use polku_store::pii::HetuVault;
 use polku_store::{imports, letters, tenants, StoreError, TenantInfo, Tx};
-use polku_transfer::{Outcome, RejectionCode, TransferOptions, TransferRow};
+pub use polku_transfer::EligibilityReason;
+use polku_transfer::{EligibilityRules, Outcome, RejectionCode, TransferOptions, TransferRow};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -54,6 +57,62 @@ pub struct ImportReport {
     pub unknown_columns: Vec<String>,
     pub rejections: Vec<RejectedLine>,
     pub not_eligible_lines: Vec<u64>,
+    /// The rules the lines were judged by. `None` only in reports stored
+    /// before reports named them.
+    pub eligibility: Option<EligibilityReport>,
+}
+
+/// Who the file's rows were judged eligible by: the version of
+/// `polku-transfer`'s rules in force on the transfer date, and per reason
+/// the customers (imported or updated) it took. A row that meets several
+/// reasons counts under each.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EligibilityReport {
+    /// The version's id, e.g. `employment-services-2025`.
+    pub rules: String,
+    pub effective_from: NaiveDate,
+    /// The statute the version follows, as the rule file cites it.
+    pub source: String,
+    /// The version summed up in the operator's language, e.g. "All
+    /// jobseekers whose home municipality is in the area (from 1.1.2025)".
+    pub summary: String,
+    /// Every reason the version can give, in its order, even when it took
+    /// nobody.
+    pub reasons: Vec<ReasonCount>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReasonCount {
+    pub reason: EligibilityReason,
+    pub customers: u64,
+    /// The reason in the operator's language.
+    pub message: String,
+}
+
+impl EligibilityReport {
+    fn new(rules: &EligibilityRules, localizer: &Localizer, lang: Lang) -> Self {
+        EligibilityReport {
+            rules: rules.id.clone(),
+            effective_from: rules.effective_from,
+            source: rules.source.clone(),
+            summary: localizer.message(lang, &rules.message_id(), &[]),
+            reasons: rules
+                .possible_reasons()
+                .into_iter()
+                .map(|reason| ReasonCount {
+                    reason,
+                    customers: 0,
+                    message: localizer.message(lang, &reason.message_id(), &[]),
+                })
+                .collect(),
+        }
+    }
+
+    fn count(&mut self, reasons: &[EligibilityReason]) {
+        for entry in &mut self.reasons {
+            entry.customers += u64::from(reasons.contains(&entry.reason));
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -111,13 +170,13 @@ struct Prepared {
 }
 
 /// The reader thread's own share of the report.
-#[derive(Default)]
 struct ReadTally {
     lines: u64,
     not_eligible: u64,
     not_eligible_lines: Vec<u64>,
     rejected: u64,
     rejections: Vec<RejectedLine>,
+    eligibility: EligibilityReport,
 }
 
 /// Customers written by imports in this process, and imports under way:
@@ -173,6 +232,10 @@ pub async fn import<R: Read + Send + 'static>(
                 args.push(("column", column.to_string()))
             }
             polku_transfer::TransferError::HeaderTooLong { max } => args.push(("max", max.to_string())),
+            polku_transfer::TransferError::NoRulesForDate { date, first } => {
+                args.push(("date", date.to_string()));
+                args.push(("first", first.to_string()));
+            }
             _ => {}
         }
         ImportError::File { code: e.code(), message: localizer.message(lang, &e.message_id(), &args) }
@@ -213,6 +276,7 @@ pub async fn import<R: Read + Send + 'static>(
     report.not_eligible_lines = tally.not_eligible_lines;
     report.rejected = tally.rejected;
     report.rejections = tally.rejections;
+    report.eligibility = Some(tally.eligibility);
     progress(report.lines);
     if options.dry_run {
         tx.rollback_to_named("polku_import_dry_run").await?;
@@ -233,7 +297,14 @@ fn read_all<R: Read>(
     lang: Lang,
     sender: &tokio::sync::mpsc::Sender<Prepared>,
 ) -> ReadTally {
-    let mut tally = ReadTally::default();
+    let mut tally = ReadTally {
+        lines: 0,
+        not_eligible: 0,
+        not_eligible_lines: Vec::new(),
+        rejected: 0,
+        rejections: Vec::new(),
+        eligibility: EligibilityReport::new(reader.rules(), localizer, lang),
+    };
     let mut batch: Vec<TransferRow> = Vec::with_capacity(BATCH);
     let mut in_batch: HashSet<Vec<u8>> = HashSet::with_capacity(BATCH);
     // Sending fails only when the writer has stopped; then so do we.
@@ -250,6 +321,7 @@ fn read_all<R: Read>(
         tally.lines += 1;
         match line.outcome {
             Outcome::Customer(row) => {
+                tally.eligibility.count(&row.eligibility);
                 // The same person twice in one statement cannot be upserted;
                 // the second one waits for the next batch and counts as an update.
                 let hash = vault.hash(&row.hetu);
@@ -365,4 +437,53 @@ async fn write(
     letters::insert_transfer_letters(tx, &new_letters).await?;
     progress(prepared.lines_read);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use polku_transfer::{RuleBook, TransferError};
+
+    use super::*;
+
+    #[test]
+    fn every_rule_version_reason_and_new_code_has_a_message_in_every_locale() {
+        let l = Localizer::new();
+        let rules_date = TransferError::NoRulesForDate { date: NaiveDate::MIN, first: NaiveDate::MAX };
+        let mut ids: Vec<String> = RuleBook::embedded().versions().iter().map(|v| v.message_id()).collect();
+        ids.extend(EligibilityReason::ALL.iter().map(|r| r.message_id()));
+        ids.extend([RejectionCode::ContradictsBenefit.message_id(), rules_date.message_id()]);
+        for lang in Lang::ALL {
+            for id in &ids {
+                assert!(l.has(lang, id), "{lang}: {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_report_counts_customers_under_each_reason_of_the_version() {
+        let l = Localizer::new();
+        let on =
+            |y, m, d| polku_transfer::eligibility_rules(NaiveDate::from_ymd_opt(y, m, d).unwrap()).unwrap();
+        let mut before = EligibilityReport::new(on(2024, 12, 31), &l, Lang::En);
+        before.count(&[EligibilityReason::Under30, EligibilityReason::ForeignLanguage]);
+        before.count(&[EligibilityReason::Under30]);
+        let counted: Vec<(EligibilityReason, u64)> =
+            before.reasons.iter().map(|r| (r.reason, r.customers)).collect();
+        assert_eq!(
+            counted,
+            [
+                (EligibilityReason::NoEarningsRelatedRight, 0),
+                (EligibilityReason::Under30, 2),
+                (EligibilityReason::ForeignLanguage, 1)
+            ]
+        );
+        assert_eq!(before.reasons[1].message, "under 30");
+
+        let after = EligibilityReport::new(on(2025, 1, 1), &l, Lang::Fi);
+        assert_eq!(after.rules, "employment-services-2025");
+        assert!(after.source.contains("380/2023"), "{}", after.source);
+        assert!(after.summary.contains("1.1.2025"), "{}", after.summary);
+        let json = serde_json::to_value(&after).unwrap();
+        assert_eq!(json["reasons"][0]["reason"], "resident");
+    }
 }

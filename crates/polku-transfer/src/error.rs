@@ -4,6 +4,7 @@
 
 use std::io;
 
+use chrono::NaiveDate;
 use polku_domain::hetu::HetuError;
 use serde::{Serialize, Serializer};
 
@@ -19,7 +20,9 @@ pub enum RejectionCode {
     /// is a [`TransferError`] for the whole file.)
     Missing,
     InvalidHetu(HetuError),
-    /// `aidinkieli` is not an ISO 639-1 code.
+    /// `aidinkieli` is not a language code Polku can store: a two-letter ISO
+    /// 639-1 code, or a three-letter ISO 639-2/639-3 code of a language that
+    /// has one or of a Sámi language.
     InvalidLanguage,
     /// `asiointikieli` is not `fi`, `sv` or `en`.
     InvalidServiceLanguage,
@@ -30,6 +33,10 @@ pub enum RejectionCode {
     InvalidDate,
     InvalidBenefit,
     InvalidBoolean,
+    /// `ansiosidonnainen` says there is no right to earnings-related
+    /// allowance, but `etuus` says the person draws it. Refused rather than
+    /// one of the two believed: the answer decides eligibility before 2025.
+    ContradictsBenefit,
     InvalidPostalCode,
     InvalidEmail,
     /// The field has more than `max` characters.
@@ -63,6 +70,7 @@ impl RejectionCode {
             RejectionCode::InvalidDate => "INVALID_DATE",
             RejectionCode::InvalidBenefit => "INVALID_BENEFIT",
             RejectionCode::InvalidBoolean => "INVALID_BOOLEAN",
+            RejectionCode::ContradictsBenefit => "CONTRADICTS_BENEFIT",
             RejectionCode::InvalidPostalCode => "INVALID_POSTAL_CODE",
             RejectionCode::InvalidEmail => "INVALID_EMAIL",
             RejectionCode::TooLong { .. } => "TOO_LONG",
@@ -117,6 +125,10 @@ pub enum TransferError {
     MissingColumns { columns: Vec<&'static str> },
     #[error("the column {column} appears more than once in the transfer file")]
     DuplicateColumn { column: &'static str },
+    /// The transfer date is before the first eligibility rules
+    /// (`rules/transfer-eligibility.toml`): nobody could be judged.
+    #[error("there are no transfer eligibility rules for {date}; the first apply from {first}")]
+    NoRulesForDate { date: NaiveDate, first: NaiveDate },
 }
 
 impl TransferError {
@@ -129,6 +141,7 @@ impl TransferError {
             TransferError::HeaderTooLong { .. } => "HEADER_TOO_LONG",
             TransferError::MissingColumns { .. } => "MISSING_COLUMNS",
             TransferError::DuplicateColumn { .. } => "DUPLICATE_COLUMN",
+            TransferError::NoRulesForDate { .. } => "NO_RULES_FOR_DATE",
         }
     }
 
@@ -156,6 +169,7 @@ pub(crate) fn every_rejection() -> Vec<RejectionCode> {
         RejectionCode::InvalidDate,
         RejectionCode::InvalidBenefit,
         RejectionCode::InvalidBoolean,
+        RejectionCode::ContradictsBenefit,
         RejectionCode::InvalidPostalCode,
         RejectionCode::InvalidEmail,
         RejectionCode::TooLong { max: 0 },
@@ -175,6 +189,7 @@ pub(crate) fn every_rejection() -> Vec<RejectionCode> {
             | RejectionCode::InvalidDate
             | RejectionCode::InvalidBenefit
             | RejectionCode::InvalidBoolean
+            | RejectionCode::ContradictsBenefit
             | RejectionCode::InvalidPostalCode
             | RejectionCode::InvalidEmail
             | RejectionCode::TooLong { .. }
@@ -207,6 +222,7 @@ mod tests {
             TransferError::HeaderTooLong { max: 1 },
             TransferError::MissingColumns { columns: vec![] },
             TransferError::DuplicateColumn { column: "sukunimi" },
+            TransferError::NoRulesForDate { date: NaiveDate::MIN, first: NaiveDate::MAX },
         ];
         let mut seen = std::collections::HashSet::new();
         for code in

@@ -20,33 +20,95 @@ pub const MAX_PHONE: usize = 40;
 /// The longest address SMTP can carry (RFC 5321 path limit less the brackets).
 pub const MAX_EMAIL: usize = 254;
 
-/// ISO 639-1, the 183 current two-letter codes and `sh` (Serbo-Croatian),
-/// withdrawn from the standard but still used in Finnish population data.
-/// Sorted, for a binary search.
-const ISO_639_1: &[&str] = &[
-    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi", "bm",
-    "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz",
-    "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd", "gl",
-    "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig", "ii",
-    "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr",
-    "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi",
-    "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv",
-    "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw",
-    "sa", "sc", "sd", "se", "sg", "sh", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su",
-    "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug",
-    "uk", "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+/// The languages that have a two-letter ISO 639-1 code: the 183 current codes
+/// and `sh` (Serbo-Croatian), withdrawn from the standard but still used in
+/// Finnish population data. Each with its three-letter code, which ISO 639-2/T
+/// and ISO 639-3 share, and the ISO 639-2/B code where that differs (`fre`
+/// beside `fra`). Taken from the ISO 639-3 code table (SIL, as the `isolang`
+/// crate 2.4 ships it). Sorted by the two-letter code, for a binary search.
+#[rustfmt::skip]
+const ISO_639: &[(&str, &str, &str)] = &[
+    ("aa", "aar", ""), ("ab", "abk", ""), ("ae", "ave", ""), ("af", "afr", ""),
+    ("ak", "aka", ""), ("am", "amh", ""), ("an", "arg", ""), ("ar", "ara", ""),
+    ("as", "asm", ""), ("av", "ava", ""), ("ay", "aym", ""), ("az", "aze", ""),
+    ("ba", "bak", ""), ("be", "bel", ""), ("bg", "bul", ""), ("bi", "bis", ""),
+    ("bm", "bam", ""), ("bn", "ben", ""), ("bo", "bod", "tib"), ("br", "bre", ""),
+    ("bs", "bos", ""), ("ca", "cat", ""), ("ce", "che", ""), ("ch", "cha", ""),
+    ("co", "cos", ""), ("cr", "cre", ""), ("cs", "ces", "cze"), ("cu", "chu", ""),
+    ("cv", "chv", ""), ("cy", "cym", "wel"), ("da", "dan", ""), ("de", "deu", "ger"),
+    ("dv", "div", ""), ("dz", "dzo", ""), ("ee", "ewe", ""), ("el", "ell", "gre"),
+    ("en", "eng", ""), ("eo", "epo", ""), ("es", "spa", ""), ("et", "est", ""),
+    ("eu", "eus", "baq"), ("fa", "fas", "per"), ("ff", "ful", ""), ("fi", "fin", ""),
+    ("fj", "fij", ""), ("fo", "fao", ""), ("fr", "fra", "fre"), ("fy", "fry", ""),
+    ("ga", "gle", ""), ("gd", "gla", ""), ("gl", "glg", ""), ("gn", "grn", ""),
+    ("gu", "guj", ""), ("gv", "glv", ""), ("ha", "hau", ""), ("he", "heb", ""),
+    ("hi", "hin", ""), ("ho", "hmo", ""), ("hr", "hrv", ""), ("ht", "hat", ""),
+    ("hu", "hun", ""), ("hy", "hye", "arm"), ("hz", "her", ""), ("ia", "ina", ""),
+    ("id", "ind", ""), ("ie", "ile", ""), ("ig", "ibo", ""), ("ii", "iii", ""),
+    ("ik", "ipk", ""), ("io", "ido", ""), ("is", "isl", "ice"), ("it", "ita", ""),
+    ("iu", "iku", ""), ("ja", "jpn", ""), ("jv", "jav", ""), ("ka", "kat", "geo"),
+    ("kg", "kon", ""), ("ki", "kik", ""), ("kj", "kua", ""), ("kk", "kaz", ""),
+    ("kl", "kal", ""), ("km", "khm", ""), ("kn", "kan", ""), ("ko", "kor", ""),
+    ("kr", "kau", ""), ("ks", "kas", ""), ("ku", "kur", ""), ("kv", "kom", ""),
+    ("kw", "cor", ""), ("ky", "kir", ""), ("la", "lat", ""), ("lb", "ltz", ""),
+    ("lg", "lug", ""), ("li", "lim", ""), ("ln", "lin", ""), ("lo", "lao", ""),
+    ("lt", "lit", ""), ("lu", "lub", ""), ("lv", "lav", ""), ("mg", "mlg", ""),
+    ("mh", "mah", ""), ("mi", "mri", "mao"), ("mk", "mkd", "mac"), ("ml", "mal", ""),
+    ("mn", "mon", ""), ("mr", "mar", ""), ("ms", "msa", "may"), ("mt", "mlt", ""),
+    ("my", "mya", "bur"), ("na", "nau", ""), ("nb", "nob", ""), ("nd", "nde", ""),
+    ("ne", "nep", ""), ("ng", "ndo", ""), ("nl", "nld", "dut"), ("nn", "nno", ""),
+    ("no", "nor", ""), ("nr", "nbl", ""), ("nv", "nav", ""), ("ny", "nya", ""),
+    ("oc", "oci", ""), ("oj", "oji", ""), ("om", "orm", ""), ("or", "ori", ""),
+    ("os", "oss", ""), ("pa", "pan", ""), ("pi", "pli", ""), ("pl", "pol", ""),
+    ("ps", "pus", ""), ("pt", "por", ""), ("qu", "que", ""), ("rm", "roh", ""),
+    ("rn", "run", ""), ("ro", "ron", "rum"), ("ru", "rus", ""), ("rw", "kin", ""),
+    ("sa", "san", ""), ("sc", "srd", ""), ("sd", "snd", ""), ("se", "sme", ""),
+    ("sg", "sag", ""), ("sh", "hbs", ""), ("si", "sin", ""), ("sk", "slk", "slo"),
+    ("sl", "slv", ""), ("sm", "smo", ""), ("sn", "sna", ""), ("so", "som", ""),
+    ("sq", "sqi", "alb"), ("sr", "srp", ""), ("ss", "ssw", ""), ("st", "sot", ""),
+    ("su", "sun", ""), ("sv", "swe", ""), ("sw", "swa", ""), ("ta", "tam", ""),
+    ("te", "tel", ""), ("tg", "tgk", ""), ("th", "tha", ""), ("ti", "tir", ""),
+    ("tk", "tuk", ""), ("tl", "tgl", ""), ("tn", "tsn", ""), ("to", "ton", ""),
+    ("tr", "tur", ""), ("ts", "tso", ""), ("tt", "tat", ""), ("tw", "twi", ""),
+    ("ty", "tah", ""), ("ug", "uig", ""), ("uk", "ukr", ""), ("ur", "urd", ""),
+    ("uz", "uzb", ""), ("ve", "ven", ""), ("vi", "vie", ""), ("vo", "vol", ""),
+    ("wa", "wln", ""), ("wo", "wol", ""), ("xh", "xho", ""), ("yi", "yid", ""),
+    ("yo", "yor", ""), ("za", "zha", ""), ("zh", "zho", "chi"), ("zu", "zul", ""),
 ];
 
-/// A mother tongue, lower-cased. Checked against the ISO 639-1 list rather
-/// than only its shape: a made-up code would otherwise make the row eligible
-/// under the foreign-language rule.
+/// The Sámi languages that have no two-letter code: Southern, Lule, Inari,
+/// Skolt, Kildin, Ter, Pite, Ume, Akkala and Kemi Sámi (ISO 639-3), and `smi`,
+/// ISO 639-2's code for the Sámi languages as a group. Northern Sámi is
+/// `se` / `sme` in the table above. Sorted.
+const SAMI_WITHOUT_TWO_LETTERS: &[&str] =
+    &["sia", "sjd", "sje", "sjk", "sjt", "sju", "sma", "smi", "smj", "smn", "sms"];
+
+/// The code every Sámi language is stored as.
+pub(crate) const SAMI: &str = "se";
+
+/// A mother tongue, as Polku stores it: a two-letter ISO 639-1 code, lower
+/// case. The file may give the two-letter code or a three-letter ISO 639-2
+/// or ISO 639-3 code (`fin`, `swe`, `fre`/`fra`, `sme`); the three-letter code
+/// of a language with a two-letter one is read as that. Every Sámi language
+/// is read as `se`, so that `smn` (Inari) and `sms` (Skolt Sámi) count as
+/// Sámi, not as foreign languages.
+///
+/// Why not keep `smn` as it is: customers store the mother tongue as two
+/// letters (the schema checks it), the oversight groups count `se` as Sámi,
+/// and a three-letter code there is a schema change of its own. Until then,
+/// Inari and Skolt Sámi speakers are stored as Sámi without the variety.
+/// Any other code, a made-up one or a three-letter code of a language
+/// without a two-letter code, is refused rather than guessed: a made-up code
+/// would otherwise make the row eligible under the foreign-language rule.
 pub(crate) fn mother_tongue(s: &str) -> Result<String, RejectionCode> {
     let code = s.to_ascii_lowercase();
-    if ISO_639_1.binary_search(&code.as_str()).is_ok() {
-        Ok(code)
-    } else {
-        Err(RejectionCode::InvalidLanguage)
-    }
+    let found = match code.len() {
+        2 => ISO_639.binary_search_by_key(&code.as_str(), |(two, _, _)| two).ok().map(|i| ISO_639[i].0),
+        3 if SAMI_WITHOUT_TWO_LETTERS.contains(&code.as_str()) => Some(SAMI),
+        3 => ISO_639.iter().find(|(_, three, bib)| *three == code || *bib == code).map(|(two, _, _)| *two),
+        _ => None,
+    };
+    found.map(str::to_string).ok_or(RejectionCode::InvalidLanguage)
 }
 
 pub(crate) fn service_language(s: &str) -> Result<Lang, RejectionCode> {
@@ -169,16 +231,56 @@ mod tests {
     }
 
     #[test]
-    fn language_list_is_sorted_and_complete() {
-        assert!(ISO_639_1.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(ISO_639_1.len(), 184);
-        for code in ["fi", "sv", "se", "ru", "et", "ar", "so", "en", "fa", "vi", "uk", "ku"] {
+    fn language_table_is_sorted_and_complete() {
+        assert!(ISO_639.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(ISO_639.len(), 184);
+        assert!(ISO_639.iter().all(|(two, three, bib)| two.len() == 2
+            && three.len() == 3
+            && (bib.is_empty() || bib.len() == 3)));
+        assert!(SAMI_WITHOUT_TWO_LETTERS.windows(2).all(|w| w[0] < w[1]));
+        for code in ["fi", "sv", "se", "ru", "et", "ar", "so", "en", "fa", "vi", "uk", "ku", "sh"] {
             assert_eq!(mother_tongue(code).unwrap(), code);
         }
         assert_eq!(mother_tongue("FI").unwrap(), "fi");
-        for bad in ["xx", "fin", "f", "", "fi-FI", "äö"] {
+        for bad in ["xx", "f", "", "fi-FI", "äö", "zzz", "xxx", "fins", "qaa", "s e"] {
             assert_eq!(mother_tongue(bad), Err(RejectionCode::InvalidLanguage), "{bad}");
         }
+    }
+
+    #[test]
+    fn three_letter_codes_are_read_as_their_two_letter_code() {
+        for (three, two) in [
+            ("fin", "fi"),
+            ("swe", "sv"),
+            ("SWE", "sv"),
+            ("rus", "ru"),
+            ("som", "so"),
+            ("ara", "ar"),
+            ("fas", "fa"),
+            ("per", "fa"),
+            ("fra", "fr"),
+            ("fre", "fr"),
+            ("deu", "de"),
+            ("ger", "de"),
+            ("zho", "zh"),
+            ("chi", "zh"),
+            ("hbs", "sh"),
+        ] {
+            assert_eq!(mother_tongue(three).as_deref(), Ok(two), "{three}");
+        }
+        // A real language without a two-letter code is not guessed at.
+        for unstorable in ["krl", "fit", "fse", "cmn", "yue"] {
+            assert_eq!(mother_tongue(unstorable), Err(RejectionCode::InvalidLanguage), "{unstorable}");
+        }
+    }
+
+    #[test]
+    fn every_sami_language_is_read_as_sami() {
+        for code in ["se", "sme", "smn", "sms", "sma", "smj", "smi", "sjd", "SMN", "Sms"] {
+            assert_eq!(mother_tongue(code).as_deref(), Ok(SAMI), "{code}");
+        }
+        // Samoan (sm / smo) is not a Sámi language.
+        assert_eq!(mother_tongue("smo").as_deref(), Ok("sm"));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use crate::TransferError;
 
-/// The columns of the transfer file, in the order of the spec.
+/// The columns of the transfer file, in the order of the spec. One,
+/// `ansiosidonnainen`, is Polku's extension (`docs/transfer-csv.md`): the TE
+/// office's format does not have it, and a file without it reads as before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Column {
     Hetu,
@@ -16,6 +18,8 @@ pub enum Column {
     UnemployedSince,
     Benefit,
     InService,
+    /// Whether the person has a right to earnings-related allowance.
+    EarningsRelated,
     StreetAddress,
     PostalCode,
     PostOffice,
@@ -24,7 +28,7 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 14] = [
+    pub const ALL: [Column; 15] = [
         Column::Hetu,
         Column::LastName,
         Column::FirstNames,
@@ -34,6 +38,7 @@ impl Column {
         Column::UnemployedSince,
         Column::Benefit,
         Column::InService,
+        Column::EarningsRelated,
         Column::StreetAddress,
         Column::PostalCode,
         Column::PostOffice,
@@ -54,6 +59,7 @@ impl Column {
             Column::UnemployedSince => "tyottomyys_alkanut",
             Column::Benefit => "etuus",
             Column::InService => "palvelussa",
+            Column::EarningsRelated => "ansiosidonnainen",
             Column::StreetAddress => "lahiosoite",
             Column::PostalCode => "postinumero",
             Column::PostOffice => "postitoimipaikka",
@@ -200,6 +206,11 @@ mod tests {
         let TransferError::MissingColumns { columns } = &err else { panic!("{err:?}") };
         assert_eq!(columns, &["sukunimi", "aidinkieli", "kotikunta"]);
         assert!(err.to_string().contains("sukunimi, aidinkieli, kotikunta"), "{err}");
+    }
+
+    #[test]
+    fn every_column_sits_at_its_own_index() {
+        assert!(Column::ALL.iter().enumerate().all(|(i, c)| c.index() == i));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::io::{self, Chain, Cursor, Read};
 
 use csv::{ByteRecord, ReaderBuilder};
 
+use crate::eligibility::{eligibility_rules, EligibilityRules};
 use crate::header::{detect_delimiter, Layout};
 use crate::row::{validate, TransferRow};
 use crate::{Rejection, RejectionCode, TransferError, TransferOptions};
@@ -55,6 +56,7 @@ pub struct TransferReader<R: Read> {
     layout: Layout,
     delimiter: u8,
     options: TransferOptions,
+    rules: &'static EligibilityRules,
     record: ByteRecord,
     finished: bool,
 }
@@ -63,8 +65,10 @@ pub struct TransferReader<R: Read> {
 ///
 /// A UTF-8 byte-order mark is skipped; the delimiter (`;` or `,`) is taken
 /// from the header line. Fails when the file is empty, cannot be read, or
-/// lacks a required column.
+/// lacks a required column, and before reading anything when no
+/// eligibility rules exist for the transfer date.
 pub fn read<R: Read>(mut input: R, options: &TransferOptions) -> Result<TransferReader<R>, TransferError> {
+    let rules = eligibility_rules(options.transfer_date)?;
     // Read until the header line is complete (or the file ends) to see its
     // delimiter. The bytes go back in front of the stream, so the csv reader
     // parses the header itself and counts bytes and lines from the start.
@@ -109,7 +113,15 @@ pub fn read<R: Read>(mut input: R, options: &TransferOptions) -> Result<Transfer
         Err(e) => return Err(into_io(e).into()),
     }
     let layout = Layout::from_header(header.iter())?;
-    Ok(TransferReader { csv, layout, delimiter, options: options.clone(), record: header, finished: false })
+    Ok(TransferReader {
+        csv,
+        layout,
+        delimiter,
+        options: options.clone(),
+        rules,
+        record: header,
+        finished: false,
+    })
 }
 
 impl<R: Read> TransferReader<R> {
@@ -124,11 +136,17 @@ impl<R: Read> TransferReader<R> {
         self.delimiter
     }
 
+    /// The eligibility rules in force on the transfer date, by which every
+    /// line is judged. The import report names them.
+    pub fn rules(&self) -> &'static EligibilityRules {
+        self.rules
+    }
+
     fn outcome(&self) -> Outcome {
         if self.record.len() != self.layout.width {
             return malformed();
         }
-        match validate(&self.record, &self.layout, &self.options) {
+        match validate(&self.record, &self.layout, &self.options, self.rules) {
             Ok(row) if row.eligibility.is_empty() => Outcome::NotEligible(row),
             Ok(row) => Outcome::Customer(row),
             Err(rejections) => Outcome::Rejected(rejections),

@@ -1,14 +1,14 @@
-//! One valid row of the transfer file, the rules that decide whether the
-//! person becomes a customer of the area, and the validation that turns a
-//! record into a row or into the list of everything wrong with it.
+//! One valid row of the transfer file, and the validation that turns a
+//! record into a row (with the reasons it is eligible for, under the rules
+//! of its transfer date) or into the list of everything wrong with it.
 
 use std::fmt;
 
 use chrono::NaiveDate;
 use csv::ByteRecord;
 use polku_domain::{Hetu, Lang, MunicipalityCode};
-use serde::{Deserialize, Serialize};
 
+use crate::eligibility::{EligibilityReason, EligibilityRules};
 use crate::field::{self, MAX_NAME, MAX_PHONE, MAX_POST_OFFICE, MAX_STREET_ADDRESS};
 use crate::header::{Column, Layout};
 use crate::{Rejection, RejectionCode, TransferOptions};
@@ -26,45 +26,9 @@ pub fn benefit_in_file(b: Benefit) -> &'static str {
     }
 }
 
-/// Why a row makes the person a customer of the area: the spec's rules 1-4,
-/// in that order. A row may meet several.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EligibilityReason {
-    /// 1. Receives labour market subsidy or basic daily allowance.
-    Benefit,
-    /// 2. Is in an employment-promoting service.
-    InService,
-    /// 3. Is under 30 on the transfer date.
-    Under30,
-    /// 4. Mother tongue other than Finnish, Swedish or Sámi (`se`).
-    ForeignLanguage,
-}
-
-impl EligibilityReason {
-    pub fn as_db(self) -> &'static str {
-        match self {
-            EligibilityReason::Benefit => "benefit",
-            EligibilityReason::InService => "in_service",
-            EligibilityReason::Under30 => "under_30",
-            EligibilityReason::ForeignLanguage => "foreign_language",
-        }
-    }
-
-    pub fn from_db(s: &str) -> Option<EligibilityReason> {
-        [
-            EligibilityReason::Benefit,
-            EligibilityReason::InService,
-            EligibilityReason::Under30,
-            EligibilityReason::ForeignLanguage,
-        ]
-        .into_iter()
-        .find(|r| r.as_db() == s)
-    }
-}
-
 /// A row that passed validation: every field trimmed, every code parsed, the
-/// service language resolved, the eligibility worked out on the transfer date.
+/// service language resolved, the eligibility worked out on the transfer date
+/// by the rules in force on it.
 ///
 /// `Debug` is written by hand and redacts the personal data: the identity
 /// code shows its birth-date part only, and names, address, phone and e-mail
@@ -74,13 +38,17 @@ pub struct TransferRow {
     pub hetu: Hetu,
     pub last_name: String,
     pub first_names: String,
-    /// ISO 639-1, lower case.
+    /// ISO 639-1, lower case, as stored: a three-letter code in the file is
+    /// read as its two-letter one, and every Sámi language as `se`.
     pub mother_tongue: String,
     pub service_language: Lang,
     pub home_municipality: MunicipalityCode,
     pub unemployed_since: Option<NaiveDate>,
     pub benefit: Option<Benefit>,
     pub in_service: Option<bool>,
+    /// `ansiosidonnainen`: whether the person has a right to
+    /// earnings-related allowance; `None` when the file does not say.
+    pub earnings_related: Option<bool>,
     pub street_address: Option<String>,
     /// Five digits.
     pub postal_code: Option<String>,
@@ -104,6 +72,7 @@ impl fmt::Debug for TransferRow {
             .field("unemployed_since", &self.unemployed_since)
             .field("benefit", &self.benefit)
             .field("in_service", &self.in_service)
+            .field("earnings_related", &self.earnings_related)
             .field("street_address", &hidden(&self.street_address))
             .field("postal_code", &hidden(&self.postal_code))
             .field("post_office", &hidden(&self.post_office))
@@ -122,24 +91,6 @@ impl fmt::Debug for Redacted {
     }
 }
 
-/// The spec's rules, evaluated on `on`.
-pub(crate) fn eligibility(row: &TransferRow, on: NaiveDate) -> Vec<EligibilityReason> {
-    let mut reasons = Vec::new();
-    if matches!(row.benefit, Some(Benefit::LabourMarketSubsidy | Benefit::BasicDailyAllowance)) {
-        reasons.push(EligibilityReason::Benefit);
-    }
-    if row.in_service == Some(true) {
-        reasons.push(EligibilityReason::InService);
-    }
-    if row.hetu.age_on(on) < 30 {
-        reasons.push(EligibilityReason::Under30);
-    }
-    if !matches!(row.mother_tongue.as_str(), "fi" | "sv" | "se") {
-        reasons.push(EligibilityReason::ForeignLanguage);
-    }
-    reasons
-}
-
 /// Validates one record (already known to have as many fields as the
 /// header). Every column is checked, so the operator learns everything that
 /// is wrong with a line at once rather than one fix per import.
@@ -147,6 +98,7 @@ pub(crate) fn validate(
     record: &ByteRecord,
     layout: &Layout,
     options: &TransferOptions,
+    rules: &EligibilityRules,
 ) -> Result<TransferRow, Vec<Rejection>> {
     let mut check = Check { record, layout, rejections: Vec::new() };
     let hetu = check.required(Column::Hetu, |s| Hetu::parse(s).map_err(RejectionCode::InvalidHetu));
@@ -159,6 +111,10 @@ pub(crate) fn validate(
     let unemployed_since = check.optional(Column::UnemployedSince, field::date);
     let benefit = check.optional(Column::Benefit, field::benefit);
     let in_service = check.optional(Column::InService, field::boolean);
+    let earnings_related = check.optional(Column::EarningsRelated, field::boolean);
+    if let (Some(Some(Benefit::EarningsRelatedAllowance)), Some(Some(false))) = (benefit, earnings_related) {
+        check.reject(Column::EarningsRelated, RejectionCode::ContradictsBenefit);
+    }
     let street_address = check.optional(Column::StreetAddress, field::text(MAX_STREET_ADDRESS));
     let postal_code = check.optional(Column::PostalCode, field::postal_code);
     let post_office = check.optional(Column::PostOffice, field::text(MAX_POST_OFFICE));
@@ -186,7 +142,7 @@ pub(crate) fn validate(
         home_municipality,
         unemployed_since,
         benefit,
-        in_service,
+        (in_service, earnings_related),
         street_address,
         (postal_code, post_office, phone, email),
     ) {
@@ -199,7 +155,7 @@ pub(crate) fn validate(
             Some(home_municipality),
             Some(unemployed_since),
             Some(benefit),
-            Some(in_service),
+            (Some(in_service), Some(earnings_related)),
             Some(street_address),
             (Some(postal_code), Some(post_office), Some(phone), Some(email)),
         ) if check.rejections.is_empty() => {
@@ -213,6 +169,7 @@ pub(crate) fn validate(
                 unemployed_since,
                 benefit,
                 in_service,
+                earnings_related,
                 street_address,
                 postal_code,
                 post_office,
@@ -220,7 +177,7 @@ pub(crate) fn validate(
                 email,
                 eligibility: Vec::new(),
             };
-            row.eligibility = eligibility(&row, options.transfer_date);
+            row.eligibility = rules.reasons(&row, options.transfer_date);
             Ok(row)
         }
         _ => Err(check.rejections),
@@ -299,13 +256,5 @@ mod tests {
         }
         assert_eq!(Benefit::LabourMarketSubsidy.as_db(), "labour_market_subsidy");
         assert_eq!(Benefit::from_db("tyomarkkinatuki"), None);
-        for r in [
-            EligibilityReason::Benefit,
-            EligibilityReason::InService,
-            EligibilityReason::Under30,
-            EligibilityReason::ForeignLanguage,
-        ] {
-            assert_eq!(EligibilityReason::from_db(r.as_db()), Some(r));
-        }
     }
 }

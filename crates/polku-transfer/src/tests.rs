@@ -1,6 +1,7 @@
 //! Tests of the whole reader: the shared sample, the file shapes the spec
-//! allows, every rejection code with its column, line numbering, redaction,
-//! generated rows (proptest) and the synthetic generator.
+//! allows, every rejection code with its column, line numbering, eligibility
+//! under each version of the rules at its edges, redaction, generated rows
+//! (proptest) and the synthetic generator.
 
 use std::io::{self, Read};
 
@@ -15,12 +16,28 @@ use crate::*;
 const SAMPLE: &[u8] = include_bytes!("../testdata/te-transfer-sample.csv");
 const CHECK_CHARS: &[u8; 31] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
 
+/// A transfer under the law of 2026: every jobseeker of the area.
 fn options() -> TransferOptions {
     TransferOptions {
         transfer_date: date(2026, 11, 24),
         default_language: Lang::Fi,
         municipalities: vec![MunicipalityCode::parse("638").unwrap()],
     }
+}
+
+/// A transfer on `transfer_date`, otherwise as [`options`].
+fn on(transfer_date: NaiveDate) -> TransferOptions {
+    TransferOptions { transfer_date, ..options() }
+}
+
+/// The last day of the municipal experiment's rules, and the first of the
+/// employment areas'.
+fn last_experiment_day() -> NaiveDate {
+    date(2024, 12, 31)
+}
+
+fn first_area_day() -> NaiveDate {
+    date(2025, 1, 1)
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -58,8 +75,9 @@ const BASE: [(&str, &str); 14] = [
     ("sahkoposti", "timo.jarvinen@example.fi"),
 ];
 
-/// A valid row (eligible by benefit and service) in `HEADER` order, with
-/// some fields replaced.
+/// A valid row in `HEADER` order (eligible under every version: on labour
+/// market subsidy, in service, unemployed since 2017), with some fields
+/// replaced.
 fn row(changes: &[(&str, &str)]) -> String {
     BASE.iter()
         .map(|(name, value)| {
@@ -115,40 +133,71 @@ fn the_sample_accounts_for_every_line() {
     let reader = read(SAMPLE, &options()).unwrap();
     assert!(reader.unknown_columns().is_empty());
     assert_eq!(reader.delimiter(), b',');
+    assert_eq!(reader.rules().id, "employment-services-2025");
     let lines: Vec<Line> = reader.collect();
     let physical = SAMPLE.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count() as u64;
     assert_eq!(lines.iter().map(|l| l.number).collect::<Vec<_>>(), (2..=physical).collect::<Vec<_>>());
-    assert_eq!(counts(&lines), (30, 10, 0));
+    // From 1.1.2025 every jobseeker of the area is a customer.
+    assert_eq!(counts(&lines), (40, 0, 0));
+    assert!(lines.iter().all(|l| customer(l).eligibility == [EligibilityReason::Resident]));
 
     let at = |n: u64| lines.iter().find(|l| l.number == n).unwrap();
-    // Line 2: benefit and in service; the letter goes out in Finnish.
+    // Line 2: the letter goes out in Finnish.
     let first = customer(at(2));
     assert_eq!(first.hetu.expose_secret(), "180894-076S");
     assert_eq!(first.last_name, "Järvinen");
-    assert_eq!(first.eligibility, [EligibilityReason::Benefit, EligibilityReason::InService]);
     assert_eq!(first.service_language, Lang::Fi);
     assert_eq!(first.benefit, Some(Benefit::LabourMarketSubsidy));
     assert_eq!(first.unemployed_since, Some(date(2017, 7, 6)));
-    assert_eq!(first.email, None);
+    assert_eq!((first.email.as_deref(), first.earnings_related), (None, None));
     // Line 8: 47, earnings-related allowance, not in service, Swedish.
-    let åkerlund = not_eligible(at(8));
+    let åkerlund = customer(at(8));
     assert_eq!(åkerlund.service_language, Lang::Sv, "empty service language, mother tongue sv");
     assert_eq!(åkerlund.in_service, Some(false));
-    // Line 9: under 30 and a foreign mother tongue, English by choice.
+    // Line 9: English by choice.
     let ali = customer(at(9));
-    assert_eq!(ali.eligibility, [EligibilityReason::Under30, EligibilityReason::ForeignLanguage]);
     assert_eq!((ali.service_language, ali.in_service), (Lang::En, None));
     // Line 13: Persian, no service language: the area's default.
     assert_eq!(customer(at(13)).service_language, Lang::Fi);
     // Line 33: the leading zeros of a postal code survive.
     assert_eq!(customer(at(33)).postal_code.as_deref(), Some("00140"));
-    // Line 41: born 2002 (century sign A), all but rule 2.
-    let last = customer(at(41));
+    // Line 41: born 2002 (century sign A).
+    assert_eq!(customer(at(41)).hetu.birth_date(), date(2002, 10, 9));
+}
+
+#[test]
+fn the_sample_under_the_experiment_takes_whoever_has_no_earnings_related_right() {
+    let reader = read(SAMPLE, &on(last_experiment_day())).unwrap();
+    assert_eq!(reader.rules().id, "experiment-2021");
+    let lines: Vec<Line> = reader.collect();
+    // Every line shows unemployment; the six not taken are on
+    // earnings-related allowance, 30 or over and Finnish- or Swedish-speaking.
+    assert_eq!(counts(&lines), (34, 6, 0));
+    let not_taken: Vec<u64> =
+        lines.iter().filter(|l| matches!(l.outcome, Outcome::NotEligible(_))).map(|l| l.number).collect();
+    assert_eq!(not_taken, [8, 14, 20, 22, 35, 37]);
+
+    let at = |n: u64| lines.iter().find(|l| l.number == n).unwrap();
+    use EligibilityReason::*;
+    // Line 2: labour market subsidy.
+    assert_eq!(customer(at(2)).eligibility, [NoEarningsRelatedRight]);
+    // Line 9: earnings-related allowance, but 26 and Vietnamese-speaking.
+    assert_eq!(customer(at(9)).eligibility, [Under30, ForeignLanguage]);
+    // Line 22: in a service, but on earnings-related allowance: no longer taken.
+    let koskinen = not_eligible(at(22));
     assert_eq!(
-        last.eligibility,
-        [EligibilityReason::Benefit, EligibilityReason::Under30, EligibilityReason::ForeignLanguage]
+        (koskinen.in_service, koskinen.benefit),
+        (Some(true), Some(Benefit::EarningsRelatedAllowance))
     );
-    assert_eq!(last.hetu.birth_date(), date(2002, 10, 9));
+    // Line 24: in a service on earnings-related allowance, but 29.
+    assert_eq!(customer(at(24)).eligibility, [Under30]);
+    // Line 27: no benefit, not in service, 39, Swedish-speaking, but
+    // unemployed since 2016: refused by the old rules, a customer now.
+    let holmström = customer(at(27));
+    assert_eq!((holmström.benefit, holmström.in_service), (Some(Benefit::None), Some(false)));
+    assert_eq!(holmström.eligibility, [NoEarningsRelatedRight]);
+    // Line 41: born 2002, basic daily allowance, Vietnamese.
+    assert_eq!(customer(at(41)).eligibility, [NoEarningsRelatedRight, Under30, ForeignLanguage]);
 }
 
 #[test]
@@ -190,17 +239,14 @@ fn reads_bom_semicolons_crlf_reordered_upper_case_headers_and_unknown_columns() 
     let lines: Vec<Line> = reader.collect();
     assert_eq!(lines.iter().map(|l| l.number).collect::<Vec<_>>(), [2, 4, 5]);
 
-    let sjoberg = not_eligible(&lines[0]);
+    let sjoberg = customer(&lines[0]);
     assert_eq!(sjoberg.last_name, "Sjöberg");
     assert_eq!(sjoberg.service_language, Lang::Sv);
     assert_eq!((sjoberg.benefit, sjoberg.in_service, sjoberg.phone.as_deref()), (None, Some(false), None));
-    assert_eq!(
-        customer(&lines[1]).eligibility,
-        [EligibilityReason::Under30, EligibilityReason::ForeignLanguage]
-    );
+    assert_eq!(customer(&lines[1]).benefit, Some(Benefit::EarningsRelatedAllowance));
     let heikkinen = customer(&lines[2]);
     assert_eq!(heikkinen.mother_tongue, "fi");
-    assert_eq!(heikkinen.eligibility, [EligibilityReason::Benefit, EligibilityReason::InService]);
+    assert_eq!((heikkinen.benefit, heikkinen.in_service), (Some(Benefit::LabourMarketSubsidy), Some(true)));
 }
 
 #[test]
@@ -220,7 +266,7 @@ fn a_quoted_field_with_a_delimiter_and_line_breaks_keeps_line_numbers_right() {
         Some("Kauppakatu 5 B; as. 12\nc/o Virtanen\r\nPL 3")
     );
     assert_eq!(customer(&lines[1]).last_name, "Sjö\"berg");
-    not_eligible(&lines[2]);
+    assert_eq!(customer(&lines[2]).benefit, Some(Benefit::None));
     assert_eq!(customer(&lines[3]).hetu.birth_date(), date(1968, 8, 9));
 }
 
@@ -269,8 +315,9 @@ fn missing_required_columns_are_named() {
     // Optional columns may be left out.
     let minimal = "henkilotunnus;sukunimi;etunimet;aidinkieli;kotikunta\n180894-076S;Järvinen;Timo;fi;638\n";
     let lines = parse(minimal);
-    let row = not_eligible(&lines[0]);
+    let row = customer(&lines[0]);
     assert_eq!((row.benefit, row.in_service, row.service_language), (None, None, Lang::Fi));
+    assert_eq!(row.earnings_related, None);
 }
 
 #[test]
@@ -346,6 +393,14 @@ fn every_rejection_code_with_its_column() {
         [Rejection { column: Some("sukunimi"), code: RejectionCode::InvalidEncoding }]
     );
     seen.insert(RejectionCode::InvalidEncoding.as_str());
+    // The extension column's own code: drawing earnings-related allowance
+    // without a right to it.
+    let contradiction = extended(&[(row(&[("etuus", "ansiopaivaraha")]), "0")]);
+    assert_eq!(
+        rejections(&parse(contradiction)[0]),
+        [Rejection { column: Some("ansiosidonnainen"), code: RejectionCode::ContradictsBenefit }]
+    );
+    seen.insert(RejectionCode::ContradictsBenefit.as_str());
     // The two that end the stream have tests of their own below.
     seen.extend([RejectionCode::RecordTooLarge.as_str(), RejectionCode::Io.as_str()]);
     assert_eq!(seen.into_iter().collect::<Vec<_>>(), every_code());
@@ -478,46 +533,202 @@ fn service_language_follows_the_mother_tongue_when_empty() {
     }
 }
 
-#[test]
-fn eligibility_is_worked_out_on_the_transfer_date() {
-    let plain = [("etuus", "ansiopaivaraha"), ("palvelussa", "0")];
-    let with = |more: &[(&str, &str)]| row(&[plain.as_slice(), more].concat());
-    let turns_30_today = with_check("241196-123");
-    let turns_30_tomorrow = with_check("251196-123");
-    let rows = [
-        with(&[]),
-        with(&[("henkilotunnus", &turns_30_today)]),
-        with(&[("henkilotunnus", &turns_30_tomorrow)]),
-        with(&[("aidinkieli", "se")]),
-        with(&[("aidinkieli", "et")]),
-        row(&[("etuus", "peruspaivaraha"), ("palvelussa", "")]),
-        row(&[("etuus", "ei"), ("palvelussa", "true")]),
-        row(&[("etuus", ""), ("palvelussa", "false")]),
-    ];
-    let lines = parse(file(&rows));
-    let reasons: Vec<Vec<EligibilityReason>> = lines
+/// Each row's reasons under the rules of `transfer_date`; panics on a
+/// rejected row.
+fn reasons_on(transfer_date: NaiveDate, text: impl AsRef<[u8]>) -> Vec<Vec<EligibilityReason>> {
+    parse_with(text, &on(transfer_date))
         .iter()
         .map(|l| match &l.outcome {
             Outcome::Customer(r) | Outcome::NotEligible(r) => r.eligibility.clone(),
-            Outcome::Rejected(why) => panic!("{why:?}"),
+            Outcome::Rejected(why) => panic!("line {}: {why:?}", l.number),
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn eligibility_is_worked_out_on_the_transfer_date() {
+    // 30 or over, Finnish, on earnings-related allowance, not in service.
+    let plain = [("etuus", "ansiopaivaraha"), ("palvelussa", "0")];
+    let with = |more: &[(&str, &str)]| row(&[plain.as_slice(), more].concat());
+    let turns_30_on_transfer = with_check("241194-123");
+    let turns_30_the_day_after = with_check("251194-123");
+    let rows = [
+        with(&[]),
+        with(&[("henkilotunnus", &turns_30_on_transfer)]),
+        with(&[("henkilotunnus", &turns_30_the_day_after)]),
+        with(&[("aidinkieli", "se")]),
+        with(&[("aidinkieli", "et")]),
+        row(&[("etuus", "peruspaivaraha"), ("palvelussa", "")]),
+        row(&[("etuus", "ei"), ("palvelussa", "true"), ("tyottomyys_alkanut", "")]),
+        row(&[("etuus", ""), ("palvelussa", "false")]),
+        row(&[("etuus", ""), ("palvelussa", "false"), ("tyottomyys_alkanut", "")]),
+        row(&[("etuus", ""), ("palvelussa", "false"), ("tyottomyys_alkanut", "25.11.2024")]),
+    ];
     use EligibilityReason::*;
     assert_eq!(
-        reasons,
+        reasons_on(date(2024, 11, 24), file(&rows)),
         [
             vec![],
             vec![],
             vec![Under30],
             vec![],
             vec![ForeignLanguage],
-            vec![Benefit],
-            vec![InService],
-            vec![]
+            vec![NoEarningsRelatedRight],
+            vec![NoEarningsRelatedRight],
+            vec![NoEarningsRelatedRight],
+            // Neither unemployed nor in service as far as the file shows.
+            vec![],
+            // Unemployed only from the day after the transfer.
+            vec![],
         ]
     );
+    let lines = parse_with(file(&rows), &on(date(2024, 11, 24)));
     assert!(matches!(lines[0].outcome, Outcome::NotEligible(_)));
     assert!(matches!(lines[2].outcome, Outcome::Customer(_)));
+}
+
+#[test]
+fn each_version_holds_up_to_its_edge_and_no_further() {
+    // Born 1968, Finnish-speaking: one with no benefit, no service and no
+    // unemployment date, one on labour market subsidy in a service.
+    let old = ("henkilotunnus", "090868V128X");
+    let idle = row(&[old, ("etuus", "ei"), ("palvelussa", "0"), ("tyottomyys_alkanut", "")]);
+    let text = file(&[idle, row(&[old])]);
+    use EligibilityReason::*;
+    assert_eq!(reasons_on(last_experiment_day(), &text), [vec![], vec![NoEarningsRelatedRight]]);
+    assert_eq!(reasons_on(first_area_day(), &text), [vec![Resident], vec![Resident]]);
+    assert_eq!(read(text.as_bytes(), &on(last_experiment_day())).unwrap().rules().id, "experiment-2021");
+    assert_eq!(read(text.as_bytes(), &on(first_area_day())).unwrap().rules().id, "employment-services-2025");
+
+    // The experiment's first day, and the day before any rules.
+    assert_eq!(reasons_on(date(2021, 3, 1), &text), [vec![], vec![NoEarningsRelatedRight]]);
+    let err = read(text.as_bytes(), &on(date(2021, 2, 28))).err().unwrap();
+    assert_eq!(err.code(), "NO_RULES_FOR_DATE");
+    assert_eq!(err.message_id(), "transfer-no-rules-for-date");
+    assert!(
+        matches!(err, TransferError::NoRulesForDate { first, .. } if first == date(2021, 3, 1)),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn no_benefit_and_no_service_is_a_customer_only_from_2025_unless_unemployed() {
+    let idle = row(&[("etuus", "ei"), ("palvelussa", "0"), ("tyottomyys_alkanut", "")]);
+    let idle_empty = row(&[("etuus", ""), ("palvelussa", ""), ("tyottomyys_alkanut", "")]);
+    let unemployed = row(&[("etuus", "ei"), ("palvelussa", "0"), ("tyottomyys_alkanut", "1.6.2024")]);
+    let before =
+        parse_with(file(&[idle.clone(), idle_empty.clone(), unemployed.clone()]), &on(last_experiment_day()));
+    not_eligible(&before[0]);
+    not_eligible(&before[1]);
+    assert_eq!(customer(&before[2]).eligibility, [EligibilityReason::NoEarningsRelatedRight]);
+    let after = parse_with(file(&[idle, idle_empty, unemployed]), &on(first_area_day()));
+    assert!(after.iter().all(|l| customer(l).eligibility == [EligibilityReason::Resident]));
+}
+
+#[test]
+fn in_service_on_earnings_related_allowance_is_a_customer_before_2025_only_if_young_or_foreign() {
+    let served = [("etuus", "ansiopaivaraha"), ("palvelussa", "1")];
+    let with = |more: &[(&str, &str)]| row(&[served.as_slice(), more].concat());
+    let young = with_check("010600A123");
+    let rows = [with(&[]), with(&[("henkilotunnus", &young)]), with(&[("aidinkieli", "so")])];
+    use EligibilityReason::*;
+    assert_eq!(
+        reasons_on(last_experiment_day(), file(&rows)),
+        [vec![], vec![Under30], vec![ForeignLanguage]]
+    );
+    assert_eq!(reasons_on(first_area_day(), file(&rows)), [vec![Resident], vec![Resident], vec![Resident]]);
+}
+
+/// A file in Polku's extended format: the spec's columns and
+/// `ansiosidonnainen` last; each row is a `row` and its extra field.
+fn extended(rows: &[(String, &str)]) -> String {
+    let mut text = format!("{HEADER},ansiosidonnainen\n");
+    for (r, earnings_related) in rows {
+        text.push_str(&format!("{r},{earnings_related}\n"));
+    }
+    text
+}
+
+#[test]
+fn the_earnings_related_column_decides_the_right_where_given() {
+    let on_subsidy = row(&[]);
+    let no_benefit = row(&[("etuus", ""), ("palvelussa", "0")]);
+    let earnings = row(&[("etuus", "ansiopaivaraha"), ("palvelussa", "0")]);
+    let text = extended(&[
+        (no_benefit.clone(), "1"),
+        (no_benefit.clone(), "kyllä"),
+        (no_benefit.clone(), "nej"),
+        (no_benefit, ""),
+        (earnings.clone(), "1"),
+        (earnings.clone(), ""),
+        (on_subsidy, "ei"),
+    ]);
+    let lines = parse_with(&text, &on(last_experiment_day()));
+    let rights: Vec<Option<bool>> = lines.iter().map(|l| customer_or_not(l).earnings_related).collect();
+    assert_eq!(rights, [Some(true), Some(true), Some(false), None, Some(true), None, Some(false)]);
+    use EligibilityReason::*;
+    assert_eq!(
+        reasons_on(last_experiment_day(), &text),
+        [
+            vec![],
+            vec![],
+            vec![NoEarningsRelatedRight],
+            // Without the column, no benefit means no right.
+            vec![NoEarningsRelatedRight],
+            vec![],
+            // Without the column, earnings-related allowance means the right.
+            vec![],
+            vec![NoEarningsRelatedRight],
+        ]
+    );
+    // From 2025 the right no longer matters.
+    assert!(reasons_on(first_area_day(), &text).iter().all(|r| r == &[Resident]));
+
+    // Drawing earnings-related allowance without the right is refused, as
+    // is a value that is not yes or no.
+    let bad = extended(&[(earnings.clone(), "0"), (earnings, "ehkä")]);
+    let lines = parse_with(bad, &on(first_area_day()));
+    assert_eq!(
+        rejections(&lines[0]),
+        [Rejection { column: Some("ansiosidonnainen"), code: RejectionCode::ContradictsBenefit }]
+    );
+    assert_eq!(
+        rejections(&lines[1]),
+        [Rejection { column: Some("ansiosidonnainen"), code: RejectionCode::InvalidBoolean }]
+    );
+}
+
+fn customer_or_not(line: &Line) -> &TransferRow {
+    match &line.outcome {
+        Outcome::Customer(row) | Outcome::NotEligible(row) => row,
+        Outcome::Rejected(why) => panic!("line {} rejected: {why:?}", line.number),
+    }
+}
+
+#[test]
+fn inari_and_skolt_sami_count_as_sami_and_unknown_codes_are_refused() {
+    // 30 or over, on earnings-related allowance: only the language could
+    // make them customers under the experiment.
+    let with =
+        |tongue: &str| row(&[("etuus", "ansiopaivaraha"), ("palvelussa", "0"), ("aidinkieli", tongue)]);
+    let tongues = ["smn", "sms", "sme", "se", "SMN", "fin", "swe", "som", "so"];
+    let lines = parse_with(file(&tongues.map(with)), &on(last_experiment_day()));
+    let stored: Vec<&str> = lines.iter().map(|l| customer_or_not(l).mother_tongue.as_str()).collect();
+    assert_eq!(stored, ["se", "se", "se", "se", "se", "fi", "sv", "so", "so"]);
+    let reasons: Vec<usize> = lines.iter().map(|l| customer_or_not(l).eligibility.len()).collect();
+    assert_eq!(reasons, [0, 0, 0, 0, 0, 0, 0, 1, 1], "Sámi, Finnish and Swedish are not foreign");
+    // The service language of a Swedish speaker given as `swe` is Swedish.
+    let swedish = parse(file(&[row(&[("aidinkieli", "swe"), ("asiointikieli", "")])]));
+    assert_eq!(customer(&swedish[0]).service_language, Lang::Sv);
+
+    for bad in ["xx", "zzz", "xxx", "krl", "fi-FI", "suomi"] {
+        let lines = parse_with(file(&[with(bad)]), &on(last_experiment_day()));
+        assert_eq!(
+            rejections(&lines[0]),
+            [Rejection { column: Some("aidinkieli"), code: RejectionCode::InvalidLanguage }],
+            "{bad}"
+        );
+    }
 }
 
 #[test]
@@ -708,7 +919,13 @@ fn synthetic_rows_parse_with_about_one_percent_rejected() {
     assert!(lines.iter().enumerate().all(|(i, l)| l.number == i as u64 + 2));
     let (customers, not_eligible, rejected) = counts(&lines);
     assert!((ROWS / 200..=ROWS * 3 / 200).contains(&rejected), "{rejected} rejected");
-    assert!(customers > ROWS / 4 && not_eligible > ROWS / 10, "{customers} / {not_eligible}");
+    assert_eq!((customers, not_eligible), (ROWS - rejected, 0), "from 2025 every valid row is a customer");
+    // The same file under the experiment's rules is a mix.
+    let lines: Vec<Line> =
+        read(synthetic::reader(ROWS, 42, "638"), &on(last_experiment_day())).unwrap().collect();
+    let (customers, not_eligible, rejected_then) = counts(&lines);
+    assert_eq!(rejected_then, rejected);
+    assert!(customers > ROWS / 4 && not_eligible > ROWS / 20, "{customers} / {not_eligible}");
     let mut codes = std::collections::BTreeSet::new();
     for line in &lines {
         if let Outcome::Rejected(why) = &line.outcome {
