@@ -55,10 +55,11 @@ error-not-a-period = { $field }: an exit (work, education, other) has one day an
 error-period-length = { $field }: a period lasts { $min }–{ $max } months.
 error-work-trial-limit = { $field }: { $scope ->
         [organiser] a work trial with the same organiser lasts at most { $months } months.
+        [task] a work trial with the municipality lasts at most { $months } months in the same task.
        *[total] work trials last at most { $months } months in all.
     }
-error-invalid-subsidy-rate = { $field }: pay subsidy is 50, 70 or 100 per cent, not { $value }.
-error-subsidy-rate-not-allowed = { $field }: 100 per cent pay subsidy is only for associations and foundations, for work of at most { $percent } % of full time.
+error-invalid-subsidy-rate = { $field }: pay subsidy is 30, 40, 50, 70 or 100 per cent, not { $value }; the rules of the start date decide which.
+error-subsidy-rate-not-allowed = { $field }: { $rate } per cent pay subsidy is only for associations, foundations and registered religious communities, for work of at most { $percent } % of full time.
 error-subsidy-cap-exceeded = { $field }: pay subsidy at { $rate } per cent is at most { $cap } € a month.
 error-path-overlap = { $field }: overlaps the period { $from }–{ $to }.
 error-service-category-mismatch = { $field }: the service does not belong to this stage of the service path.
@@ -122,3 +123,25 @@ error-subscriptions-only = Only subscriptions may be sent over the WebSocket; se
 error-too-many-subscriptions = At most { $value } subscriptions may be open on one connection.
 error-too-many-connections = You already have { $value } open connections; close one first.
 error-connection-init-timeout = The connection was not initialised in time.
+error-subsidy-rate-not-in-force = { $field }: the rules in force on { $date } have no pay subsidy of { $rate } per cent; they have { $value } per cent.
+error-subsidy-basis-not-in-force = { $field }: { $value ->
+        [employment_subsidy_55] the employment subsidy for those aged 55 or over
+       *[other] this ground of pay subsidy
+    } was not in the rules in force on { $date }.
+error-subsidy-rate-for-basis = { $field }: on this ground the rules in force on { $date } give { $value } per cent, not { $rate }.
+error-subsidy-employer-not-allowed = { $field }: { $name ->
+        [municipal_unit] from { $date } a municipality or joint municipal authority gets pay subsidy only for a person with reduced work ability or a long-term unemployed person aged 60 or over.
+       *[other] this kind of employer gets no pay subsidy on this ground (rules from { $date }).
+    }
+error-subsidy-condition-not-met = { $field }: { $scope ->
+        [unemployment] this subsidy needs at least { $min } months of unemployment in the last { $max } months.
+        [age] this subsidy is for a person aged { $min } or over on the first day.
+       *[business] the 100 per cent subsidy is only for tasks that are not business activity.
+    }
+error-subsidy-period-too-long = { $field }: { $scope ->
+        [longer] this subsidy is granted for at most { $months } months; for { $value } months when the person has been unemployed at least { $min } of the last { $max } months.
+       *[at_a_time] this subsidy is granted for at most { $months } months at a time.
+    }
+error-subsidy-same-employer = { $field }: this employer had pay subsidy for this customer until { $to }; a new one with the same employer is possible from { $date } ({ $value } years later), unless the ground is reduced work ability.
+error-date-in-future = { $field } is in the future: record what has happened, on the day it happened.
+error-no-job-search = { $field }: this customer has no job search (no start date), so no neglect or vacancy can be recorded.

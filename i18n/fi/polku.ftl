@@ -54,10 +54,11 @@ error-not-a-period = { $field }: poistumisella (työ, koulutus, muu) on vain pä
 error-period-length = { $field }: jakso voi kestää { $min }–{ $max } kuukautta.
 error-work-trial-limit = { $field }: { $scope ->
         [organiser] työkokeilu saman järjestäjän luona voi kestää enintään { $months } kuukautta.
+        [task] työkokeilu kunnassa samassa tehtävässä voi kestää enintään { $months } kuukautta.
        *[total] työkokeiluja voi olla yhteensä enintään { $months } kuukautta.
     }
-error-invalid-subsidy-rate = { $field }: palkkatuki on 50, 70 tai 100 prosenttia, ei { $value }.
-error-subsidy-rate-not-allowed = { $field }: 100 prosentin palkkatuki on vain yhdistyksille ja säätiöille, kun työaika on enintään { $percent } % täydestä.
+error-invalid-subsidy-rate = { $field }: palkkatuki on 30, 40, 50, 70 tai 100 prosenttia, ei { $value }; alkupäivän säännöt ratkaisevat, mitkä niistä.
+error-subsidy-rate-not-allowed = { $field }: { $rate } prosentin palkkatuki on vain yhdistyksille, säätiöille ja rekisteröidyille uskonnollisille yhdyskunnille, kun työaika on enintään { $percent } % täydestä.
 error-subsidy-cap-exceeded = { $field }: { $rate } prosentin palkkatuki on enintään { $cap } € kuukaudessa.
 error-path-overlap = { $field }: menee päällekkäin jakson { $from }–{ $to } kanssa.
 error-service-category-mismatch = { $field }: palvelu ei kuulu tähän palvelupolun vaiheeseen.
@@ -121,3 +122,25 @@ error-subscriptions-only = WebSocket-yhteydellä voi lähettää vain tilauksia;
 error-too-many-subscriptions = Yhdellä yhteydellä voi olla auki enintään { $value } tilausta.
 error-too-many-connections = Sinulla on jo { $value } avointa yhteyttä; sulje jokin ensin.
 error-connection-init-timeout = Yhteyttä ei alustettu ajoissa.
+error-subsidy-rate-not-in-force = { $field }: { $date } voimassa olleissa säännöissä ei ole { $rate } prosentin palkkatukea; niissä on { $value } prosenttia.
+error-subsidy-basis-not-in-force = { $field }: { $value ->
+        [employment_subsidy_55] 55 vuotta täyttäneiden työllistämistukea
+       *[other] tätä palkkatuen perustetta
+    } ei ollut { $date } voimassa olleissa säännöissä.
+error-subsidy-rate-for-basis = { $field }: tällä perusteella { $date } voimassa olleet säännöt antavat { $value } prosenttia, eivät { $rate }.
+error-subsidy-employer-not-allowed = { $field }: { $name ->
+        [municipal_unit] { $date } alkaen kunta tai kuntayhtymä saa palkkatukea vain alentuneesti työkykyisen tai 60 vuotta täyttäneen pitkään työttömänä olleen palkkaamiseen.
+       *[other] tällainen työnantaja ei saa palkkatukea tällä perusteella ({ $date } alkaen voimassa olevat säännöt).
+    }
+error-subsidy-condition-not-met = { $field }: { $scope ->
+        [unemployment] tuki edellyttää vähintään { $min } kuukauden työttömyyttä viimeisten { $max } kuukauden aikana.
+        [age] tuki on henkilölle, joka on ensimmäisenä päivänä täyttänyt { $min } vuotta.
+       *[business] 100 prosentin palkkatuki on vain tehtäviin, joita ei katsota elinkeinotoiminnaksi.
+    }
+error-subsidy-period-too-long = { $field }: { $scope ->
+        [longer] tukea myönnetään enintään { $months } kuukaudeksi; { $value } kuukaudeksi, jos henkilö on ollut työttömänä vähintään { $min } kuukautta viimeisten { $max } kuukauden aikana.
+       *[at_a_time] tukea myönnetään enintään { $months } kuukaudeksi kerrallaan.
+    }
+error-subsidy-same-employer = { $field }: tällä työnantajalla oli palkkatuki tämän asiakkaan palkkaukseen { $to } asti; samalle työnantajalle uusi tuki on mahdollinen { $date } alkaen ({ $value } vuoden kuluttua), ellei peruste ole alentunut työkyky.
+error-date-in-future = { $field } on tulevaisuudessa: kirjaa tapahtunut asia sen päivämäärällä.
+error-no-job-search = { $field }: asiakkaalla ei ole työnhakua (ei alkamispäivää), joten laiminlyöntiä tai työpaikkaa ei voi kirjata.

@@ -54,10 +54,11 @@ error-not-a-period = { $field }: en avgång (arbete, utbildning, annat) har bara
 error-period-length = { $field }: en period kan vara { $min }–{ $max } månader.
 error-work-trial-limit = { $field }: { $scope ->
         [organiser] arbetsprövning hos samma anordnare får vara högst { $months } månader.
+        [task] arbetsprövning hos kommunen i samma uppgift får vara högst { $months } månader.
        *[total] arbetsprövningar får vara högst { $months } månader sammanlagt.
     }
-error-invalid-subsidy-rate = { $field }: lönesubventionen är 50, 70 eller 100 procent, inte { $value }.
-error-subsidy-rate-not-allowed = { $field }: 100 procents lönesubvention gäller bara föreningar och stiftelser, när arbetstiden är högst { $percent } % av heltid.
+error-invalid-subsidy-rate = { $field }: lönesubventionen är 30, 40, 50, 70 eller 100 procent, inte { $value }; reglerna för startdagen avgör vilka.
+error-subsidy-rate-not-allowed = { $field }: lönesubvention på { $rate } procent gäller bara föreningar, stiftelser och registrerade religionssamfund, när arbetstiden är högst { $percent } % av heltid.
 error-subsidy-cap-exceeded = { $field }: lönesubvention på { $rate } procent är högst { $cap } € i månaden.
 error-path-overlap = { $field }: överlappar perioden { $from }–{ $to }.
 error-service-category-mismatch = { $field }: tjänsten hör inte till detta skede av servicestigen.
@@ -121,3 +122,25 @@ error-subscriptions-only = Över WebSocket kan endast prenumerationer skickas; s
 error-too-many-subscriptions = Högst { $value } prenumerationer kan vara öppna på en anslutning.
 error-too-many-connections = Du har redan { $value } öppna anslutningar; stäng någon först.
 error-connection-init-timeout = Anslutningen initierades inte i tid.
+error-subsidy-rate-not-in-force = { $field }: reglerna som gällde { $date } har ingen lönesubvention på { $rate } procent; de har { $value } procent.
+error-subsidy-basis-not-in-force = { $field }: { $value ->
+        [employment_subsidy_55] sysselsättningsstöd för personer som fyllt 55 år
+       *[other] denna grund för lönesubvention
+    } fanns inte i reglerna som gällde { $date }.
+error-subsidy-rate-for-basis = { $field }: på denna grund ger reglerna som gällde { $date } { $value } procent, inte { $rate }.
+error-subsidy-employer-not-allowed = { $field }: { $name ->
+        [municipal_unit] från { $date } får en kommun eller en samkommun lönesubvention bara för att anställa en person med nedsatt arbetsförmåga eller en långtidsarbetslös som fyllt 60 år.
+       *[other] en sådan arbetsgivare får ingen lönesubvention på denna grund (regler från { $date }).
+    }
+error-subsidy-condition-not-met = { $field }: { $scope ->
+        [unemployment] stödet förutsätter minst { $min } månaders arbetslöshet under de senaste { $max } månaderna.
+        [age] stödet gäller en person som fyllt { $min } år på första dagen.
+       *[business] lönesubvention på 100 procent gäller bara uppgifter som inte anses vara affärsverksamhet.
+    }
+error-subsidy-period-too-long = { $field }: { $scope ->
+        [longer] stödet beviljas för högst { $months } månader; för { $value } månader om personen varit arbetslös minst { $min } av de senaste { $max } månaderna.
+       *[at_a_time] stödet beviljas för högst { $months } månader åt gången.
+    }
+error-subsidy-same-employer = { $field }: denna arbetsgivare hade lönesubvention för kunden till { $to }; en ny hos samma arbetsgivare är möjlig från { $date } ({ $value } år senare), om grunden inte är nedsatt arbetsförmåga.
+error-date-in-future = { $field } ligger i framtiden: registrera det som har hänt, med den dag det hände.
+error-no-job-search = { $field }: kunden har ingen jobbsökning (inget startdatum), så ingen försummelse eller ledig plats kan registreras.

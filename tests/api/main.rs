@@ -7,6 +7,7 @@ mod architecture;
 mod casework;
 mod catalogue;
 mod deadlines;
+mod duties;
 mod edge_auth;
 mod edge_http;
 mod figures;

@@ -104,6 +104,15 @@ error_codes! {
     TooManySubscriptions => "TOO_MANY_SUBSCRIPTIONS",
     TooManyConnections => "TOO_MANY_CONNECTIONS",
     ConnectionInitTimeout => "CONNECTION_INIT_TIMEOUT",
+    SubsidyRateNotInForce => "SUBSIDY_RATE_NOT_IN_FORCE",
+    SubsidyBasisNotInForce => "SUBSIDY_BASIS_NOT_IN_FORCE",
+    SubsidyRateForBasis => "SUBSIDY_RATE_FOR_BASIS",
+    SubsidyEmployerNotAllowed => "SUBSIDY_EMPLOYER_NOT_ALLOWED",
+    SubsidyConditionNotMet => "SUBSIDY_CONDITION_NOT_MET",
+    SubsidyPeriodTooLong => "SUBSIDY_PERIOD_TOO_LONG",
+    SubsidySameEmployer => "SUBSIDY_SAME_EMPLOYER",
+    DateInFuture => "DATE_IN_FUTURE",
+    NoJobSearch => "NO_JOB_SEARCH",
 }
 
 impl fmt::Display for ErrorCode {

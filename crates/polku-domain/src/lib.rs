@@ -38,6 +38,7 @@ pub mod hetu;
 pub mod lang;
 pub mod money;
 pub mod municipality;
+pub mod neglect;
 pub mod path;
 pub mod referral;
 pub mod role;

@@ -156,6 +156,8 @@ pub enum ObligationKind {
     /// The activation plan, reviewed before 24 months of rehabilitative
     /// work activity (from the service path).
     ActivationPlanReview,
+    /// A vacancy the coach assigned, to be applied for by its deadline.
+    VacancyApplication,
 }
 
 /// A promise an area makes beyond the statute (palvelulupaus /
@@ -482,7 +484,7 @@ fn chain<Id: Copy>(
             return;
         }
         let mut in_time = discussions.iter().filter(|m| m.on > anchor && m.on <= due);
-        let met = if latest { in_time.last() } else { in_time.next() }
+        let met = if latest { in_time.next_back() } else { in_time.next() }
             .or_else(|| discussions.iter().find(|m| m.on > due && m.on <= today));
         match met {
             Some(m) => {

@@ -169,6 +169,21 @@ impl Customer {
     async fn path(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::path::PathEpisode>> {
         crate::path::timeline(ctx, self.0.id).await
     }
+    /// Vacancies assigned to be applied for, oldest first.
+    async fn vacancies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::duties::Vacancy>> {
+        crate::duties::vacancies_of(ctx, self.0.id).await
+    }
+    /// Recorded neglects, each with the consequence its day's rule states.
+    async fn neglects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::duties::Neglect>> {
+        crate::duties::neglects_of(ctx, self.0.id).await
+    }
+    /// The job-search profile on the national platform, once published.
+    async fn job_search_profile(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::duties::JobSearchProfile>> {
+        crate::duties::profile_of(ctx, self.0.id).await
+    }
     async fn status_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusChange>> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;

@@ -47,6 +47,8 @@ pub enum WorkKind {
     ActivationPlanReview,
     /// An agreed task of the customer's current plan.
     PlanTask,
+    /// A vacancy the coach assigned, to be applied for by its deadline.
+    VacancyApplication,
 }
 
 impl From<ObligationKind> for WorkKind {
@@ -58,6 +60,7 @@ impl From<ObligationKind> for WorkKind {
             ObligationKind::IntensiveDiscussion => WorkKind::IntensiveDiscussion,
             ObligationKind::PlanReview => WorkKind::PlanReview,
             ObligationKind::ActivationPlanReview => WorkKind::ActivationPlanReview,
+            ObligationKind::VacancyApplication => WorkKind::VacancyApplication,
         }
     }
 }
@@ -112,6 +115,8 @@ pub(crate) struct CaseData {
     promises: Vec<ServicePromise>,
     /// Per customer: the days earlier job searches ended.
     search_ends: HashMap<Uuid, Vec<NaiveDate>>,
+    /// Per customer: the vacancies assigned to be applied for.
+    vacancies: HashMap<Uuid, Vec<polku_store::duties::Vacancy>>,
 }
 
 #[derive(Default)]
@@ -129,7 +134,11 @@ impl CaseData {
             episodes: HashMap::new(),
             promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
             search_ends: HashMap::new(),
+            vacancies: HashMap::new(),
         };
+        for v in polku_store::duties::vacancies_for(tx, ids).await? {
+            data.vacancies.entry(v.customer_id).or_default().push(v);
+        }
         for (customer, on) in polku_store::customers::job_search_ends(tx, ids).await? {
             data.search_ends.entry(customer).or_default().push(on);
         }
@@ -193,6 +202,17 @@ impl CaseData {
                     .into_iter()
                     .map(Obligation::from),
             );
+        }
+        // Each assigned vacancy, under the rule in force the day it was assigned.
+        for v in self.vacancies.get(&customer.id).map_or(&[][..], Vec::as_slice) {
+            let rule = rules.in_force(v.assigned_on, today).map(|r| r.id.clone()).unwrap_or_default();
+            out.push(Obligation::from(rules::Obligation {
+                kind: ObligationKind::VacancyApplication,
+                due: v.apply_by,
+                rule,
+                status: rules::deadline_status(v.apply_by, v.applied_on.is_some(), today),
+                met_by: None::<Uuid>,
+            }));
         }
         let episodes = self.episodes.get(&customer.id).map_or(&[][..], Vec::as_slice);
         let activation = plan.and_then(|p| p.activation_revised_on);

@@ -9,6 +9,7 @@ mod casework;
 mod catalogue;
 mod context;
 mod deadlines;
+mod duties;
 mod error;
 mod events;
 mod field_cap;
@@ -53,6 +54,7 @@ pub struct Mutation(
     referrals::ReferralMutation,
     api_keys::ApiKeyMutation,
     grants::GrantMutation,
+    duties::DutiesMutation,
 );
 
 pub type PolkuSchema = Schema<Query, Mutation, events::Subscription>;
@@ -66,6 +68,7 @@ pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault, events: 
         .data(events)
         .data(polku_domain::rules::Rules::embedded())
         .data(polku_domain::path::PathRules::embedded())
+        .data(polku_domain::neglect::NeglectRules::embedded())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(savepoint::MutationSavepoints)

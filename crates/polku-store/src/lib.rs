@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod caseload;
 pub mod customers;
+pub mod duties;
 pub mod employment_areas;
 pub mod error;
 pub mod figures;
