@@ -135,7 +135,7 @@ async fn tenants_are_created_by_platform_admins_and_configured_by_their_own() {
     let create = "mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { slug name defaultLanguage \
                   municipalities { code name languageStatus } } } }";
     let input = |code: &str| {
-        json!({ "input": { "slug": "loviisa", "names": [{ "lang": "FI", "text": "Loviisan työllisyysalue" }, { "lang": "SV", "text": "Lovisa sysselsättningsområde" }],
+        json!({ "input": { "slug": "sipoo", "names": [{ "lang": "FI", "text": "Sipoon työllisyysalue" }, { "lang": "SV", "text": "Sibbo sysselsättningsområde" }],
                  "region": "uusimaa", "enabledLanguages": ["FI", "SV"], "defaultLanguage": "FI",
                  "municipalities": [{ "code": code }] } })
     };
@@ -146,17 +146,17 @@ async fn tenants_are_created_by_platform_admins_and_configured_by_their_own() {
         assert_eq!(error_code(&r), Some(expected), "{code}: {r:#}");
         assert!(error_field(&r).unwrap().starts_with("input.municipalities"), "{r:#}");
     }
-    let r = app.gql_lang(Some(&platform), Some("sv"), create, input("434")).await;
+    let r = app.gql_lang(Some(&platform), Some("sv"), create, input("753")).await;
     let tenant = &data(&r)["createTenant"]["tenant"];
-    assert_eq!(tenant["name"], "Lovisa sysselsättningsområde");
-    assert_eq!(tenant["municipalities"][0]["name"], "Lovisa");
-    let dup = app.gql(Some(&platform), create, input("407")).await;
+    assert_eq!(tenant["name"], "Sibbo sysselsättningsområde");
+    assert_eq!(tenant["municipalities"][0]["name"], "Sibbo");
+    let dup = app.gql(Some(&platform), create, input("149")).await;
     assert_eq!(error_code(&dup), Some("SLUG_TAKEN"));
 
     let coach = app.token(Some("porvoo"), &[Role::Coach]);
-    assert_eq!(error_code(&app.gql(Some(&coach), create, input("407")).await), Some("FORBIDDEN"));
+    assert_eq!(error_code(&app.gql(Some(&coach), create, input("149")).await), Some("FORBIDDEN"));
 
-    let admin = app.token(Some("loviisa"), &[Role::TenantAdmin]);
+    let admin = app.token(Some("sipoo"), &[Role::TenantAdmin]);
     let configure = "mutation($input: ConfigureTenantInput!) { configureTenant(input: $input) { tenant { enabledLanguages defaultLanguage caseloadLimit } } }";
     let r = app
         .gql(

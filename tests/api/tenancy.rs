@@ -172,6 +172,28 @@ const BY_ID: &[(&str, Kind, &str)] = &[
     ("completeReferral", Kind::Referral, "mutation($id: ID!) { completeReferral(id: $id, outcome: OTHER) { id } }"),
     ("interruptReferral", Kind::Referral, "mutation($id: ID!) { interruptReferral(id: $id, outcome: OTHER) { id } }"),
     ("cancelReferral", Kind::Referral, "mutation($id: ID!) { cancelReferral(id: $id) { id } }"),
+    (
+        "assignVacancy",
+        Kind::Customer,
+        "mutation($id: ID!) { assignVacancy(customerId: $id, input: { title: \"x\", applyBy: \"2026-12-31\" }) { id } }",
+    ),
+    (
+        "recordNeglect",
+        Kind::Customer,
+        "mutation($id: ID!) { recordNeglect(customerId: $id, input: { kind: OTHER, occurredOn: \"2026-01-02\" }) { id } }",
+    ),
+    (
+        "recordJobSearchProfile",
+        Kind::Customer,
+        "mutation($id: ID!) { recordJobSearchProfile(customerId: $id, publishedOn: \"2026-01-02\", publishedBy: CUSTOMER) { publishedOn } }",
+    ),
+    // No area but Porvoo has a vacancy yet: any of its ids stands for one
+    // the caller's area does not have.
+    (
+        "recordVacancyApplication",
+        Kind::Customer,
+        "mutation($id: ID!) { recordVacancyApplication(id: $id, appliedOn: \"2026-01-02\") { id } }",
+    ),
     ("referCustomer", Kind::Customer, "mutation($id: ID!) { referCustomer(customerId: $id, serviceId: $id) { id } }"),
     (
         "serviceUtilisation",
