@@ -164,3 +164,28 @@ async fn the_job_search_profile_is_recorded_with_who_published_it() {
         json!({ "publishedOn": "2026-09-14", "publishedBy": "AUTHORITY" })
     );
 }
+
+#[tokio::test]
+async fn the_default_job_search_obligation_follows_the_situation_and_the_day() {
+    let app = TestApp::spawn().await;
+    let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach]);
+    let q = "query($s: JobSearchSituation!, $on: NaiveDate) { defaultJobSearchObligation(situation: $s, on: $on) { count months ruleVersion source } }";
+    let at = |s: &str, on: &str| json!({ "s": s, "on": on });
+    let r = app.gql(Some(&coach), q, at("PART_TIME", "2025-12-31")).await;
+    let o = &data(&r)["defaultJobSearchObligation"];
+    assert_eq!(
+        (o["count"].as_i64(), o["months"].as_i64(), o["ruleVersion"].as_str()),
+        (Some(1), Some(3), Some("obligation-2022"))
+    );
+    let r = app.gql(Some(&coach), q, at("PART_TIME", "2026-01-01")).await;
+    let o = &data(&r)["defaultJobSearchObligation"];
+    assert_eq!(
+        (o["count"].as_i64(), o["months"].as_i64(), o["ruleVersion"].as_str()),
+        (Some(4), Some(1), Some("obligation-2026"))
+    );
+    assert!(o["source"].as_str().unwrap().contains("HE 108/2025"));
+    let r = app.gql(Some(&coach), q, at("SELF_MOTIVATED_STUDIES", "2026-03-01")).await;
+    assert_eq!(data(&r)["defaultJobSearchObligation"]["count"], 3);
+    let r = app.gql(Some(&coach), q, at("UNEMPLOYED", "2021-01-01")).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("NO_RULE_FOR_DATE"), Some("on")));
+}

@@ -35,6 +35,7 @@ pub mod error;
 pub mod figures;
 pub mod grant;
 pub mod hetu;
+pub mod job_search;
 pub mod lang;
 pub mod money;
 pub mod municipality;

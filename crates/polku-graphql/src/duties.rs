@@ -292,3 +292,56 @@ impl DutiesMutation {
         Ok(JobSearchProfile { published_on, published_by })
     }
 }
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "polku_domain::job_search::JobSearchSituation")]
+pub enum JobSearchSituation {
+    Unemployed,
+    /// From three months into a full lay-off.
+    FullyLaidOff,
+    PartlyLaidOff,
+    PartTime,
+    SelfMotivatedStudies,
+}
+
+/// The default job-search obligation: `count` applications every `months`
+/// months, unless the plan sets it individually, with the rule that says so.
+#[derive(SimpleObject)]
+pub struct DefaultJobSearchObligation {
+    count: i32,
+    months: i32,
+    rule_version: String,
+    source: String,
+    /// What of the rule could not be confirmed from its sources.
+    unverified: Option<String>,
+}
+
+#[derive(Default)]
+pub struct DutiesQuery;
+
+#[Object]
+impl DutiesQuery {
+    /// The job-search obligation the rules set for a situation, for a plan
+    /// drawn up or revised on `on` (today when omitted).
+    async fn default_job_search_obligation(
+        &self,
+        ctx: &Context<'_>,
+        situation: JobSearchSituation,
+        #[graphql(validator(custom = "crate::input::UsableDate(\"on\")"))] on: Option<NaiveDate>,
+    ) -> async_graphql::Result<DefaultJobSearchObligation> {
+        crate::context::session(ctx).api()?;
+        let today = today(ctx);
+        let rules = ctx
+            .data::<polku_domain::job_search::ObligationRules>()
+            .expect("job-search obligation rules attached to the schema");
+        let rule = rules.in_force(on.unwrap_or(today), today).map_err(|e| e.at("on")).api()?;
+        let o = rule.for_situation(situation.into());
+        Ok(DefaultJobSearchObligation {
+            count: i32::from(o.count),
+            months: i32::from(o.months),
+            rule_version: rule.id.clone(),
+            source: rule.source.clone(),
+            unverified: rule.unverified.clone(),
+        })
+    }
+}

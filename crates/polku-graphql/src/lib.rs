@@ -43,6 +43,7 @@ pub struct Query(
     api_keys::ApiKeyQuery,
     grants::GrantQuery,
     figures::FigureQuery,
+    duties::DutiesQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -69,6 +70,7 @@ pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault, events: 
         .data(polku_domain::rules::Rules::embedded())
         .data(polku_domain::path::PathRules::embedded())
         .data(polku_domain::neglect::NeglectRules::embedded())
+        .data(polku_domain::job_search::ObligationRules::embedded())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(savepoint::MutationSavepoints)
