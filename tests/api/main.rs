@@ -15,6 +15,7 @@ mod harness;
 mod helm;
 mod operations;
 mod path;
+mod pay_subsidy;
 mod personal_data;
 mod referrals;
 mod schema;

@@ -46,9 +46,9 @@ async fn the_service_path_keeps_its_legal_limits_and_reads_as_one_timeline() {
     let r = app.gql_lang(Some(&coach), Some("sv"), ADD, json!({ "i": five })).await;
     refused(&r, "OUT_OF_RANGE", "input.daysPerWeek");
     assert!(error_message(&r).contains("1–4"), "{r:#}");
-    // Before the first limits, and overlapping the first period.
+    // Before the first limits (1.1.2017), and overlapping the first period.
     let mut early = rehab.clone();
-    early["startsOn"] = json!("2024-06-01");
+    early["startsOn"] = json!("2016-12-31");
     refused(&add(early).await, "NO_PATH_RULE_FOR_DATE", "input.startsOn");
     let trial = |from: &str, to: &str, organiser: &Value| {
         json!({ "customerId": c, "stage": "WORK_TRIAL", "startsOn": from, "endsOn": to,
@@ -65,14 +65,17 @@ async fn the_service_path_keeps_its_legal_limits_and_reads_as_one_timeline() {
     assert!(error_message(&r).contains("6 months"), "{r:#}");
     data(&add(trial("2025-11-01", "2026-02-28", &samaria)).await);
 
+    // The 100 % subsidy: a non-profit, non-business tasks, and 24 of the
+    // last 28 months unemployed (tests/api/pay_subsidy.rs has the rest).
     let subsidised = |rate: i32, time: i32, amount: &str, employer: &Value| {
         json!({ "customerId": c, "stage": "PAY_SUBSIDISED_WORK", "startsOn": "2026-03-01", "endsOn": "2026-12-31",
-            "organiserId": employer, "subsidy": { "ratePercent": rate, "workingTimePercent": time, "monthlyAmount": amount } })
+            "organiserId": employer, "subsidy": { "ratePercent": rate, "workingTimePercent": time, "monthlyAmount": amount,
+                "unemployedMonthsOfLast28": 25, "nonBusinessTasks": true } })
     };
     refused(
         &add(subsidised(100, 60, "2020", &posintra)).await,
         "SUBSIDY_RATE_NOT_ALLOWED",
-        "input.subsidy.rate",
+        "input.subsidy.ratePercent",
     );
     refused(
         &add(subsidised(70, 100, "1800", &posintra)).await,

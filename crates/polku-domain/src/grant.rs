@@ -6,6 +6,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use crate::path::{PathVersion, SubsidyRate};
 use crate::{DomainError, ErrorCode, Euros, PartnerKind};
 
 /// Working time must be over this percentage of full time.
@@ -19,8 +20,10 @@ pub fn employer_may_receive(kind: PartnerKind) -> bool {
     matches!(kind, PartnerKind::Company | PartnerKind::ThirdSector)
 }
 
-/// Checks a grant's terms; fields are relative to its input.
+/// Checks a grant's terms against the pay-subsidy rules in force on its
+/// start (`rules`); fields are relative to its input.
 pub fn check(
+    rules: &PathVersion,
     employer: PartnerKind,
     working_time_percent: u8,
     subsidy_percent: u8,
@@ -40,9 +43,15 @@ pub fn check(
             .with_arg("value", working_time_percent)
             .with_arg("min", MIN_WORKING_TIME_EXCLUSIVE));
     }
-    if !matches!(subsidy_percent, 50 | 70 | 100) {
-        return Err(DomainError::field(ErrorCode::InvalidSubsidyRate, "subsidyPercent")
-            .with_arg("value", subsidy_percent));
+    // A pay-subsidy decision of that day: 30 and 40 % until 30.6.2023,
+    // 70 % from 1.7.2023.
+    SubsidyRate::from_percent(i64::from(subsidy_percent)).map_err(|e| e.at("subsidyPercent"))?;
+    let rates = rules.rates();
+    if !rates.contains(&subsidy_percent) {
+        return Err(DomainError::field(ErrorCode::SubsidyRateNotInForce, "subsidyPercent")
+            .with_arg("rate", subsidy_percent)
+            .with_arg("date", starts_on)
+            .with_arg("value", rates.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")));
     }
     if ends_on < starts_on {
         return Err(DomainError::field(ErrorCode::InvalidDateRange, "endsOn"));
@@ -110,21 +119,38 @@ mod tests {
 
     #[test]
     fn the_terms_are_checked() {
+        let rules = crate::path::PathRules::embedded();
         let (a, b) = (d(2026, 1, 1), d(2026, 12, 31));
-        assert!(check(PartnerKind::Company, 81, 50, a, b).is_ok());
-        assert_eq!(check(PartnerKind::Company, 80, 50, a, b).unwrap_err().code, ErrorCode::GrantWorkingTime);
+        let v = rules.in_force(a, a).unwrap();
+        assert!(check(v, PartnerKind::Company, 81, 50, a, b).is_ok());
         assert_eq!(
-            check(PartnerKind::VocationalSchool, 100, 50, a, b).unwrap_err().code,
+            check(v, PartnerKind::Company, 80, 50, a, b).unwrap_err().code,
+            ErrorCode::GrantWorkingTime
+        );
+        assert_eq!(
+            check(v, PartnerKind::VocationalSchool, 100, 50, a, b).unwrap_err().code,
             ErrorCode::GrantEmployerKind
         );
+        let e = check(v, PartnerKind::ThirdSector, 90, 60, a, b).unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidSubsidyRate, Some("subsidyPercent")));
         assert_eq!(
-            check(PartnerKind::ThirdSector, 90, 60, a, b).unwrap_err().code,
-            ErrorCode::InvalidSubsidyRate
-        );
-        assert_eq!(
-            check(PartnerKind::ThirdSector, 90, 70, b, a).unwrap_err().code,
+            check(v, PartnerKind::ThirdSector, 90, 70, b, a).unwrap_err().code,
             ErrorCode::InvalidDateRange
         );
+    }
+
+    #[test]
+    fn the_subsidy_percent_is_one_the_rules_of_the_start_day_have() {
+        let rules = crate::path::PathRules::embedded();
+        let on = |date: NaiveDate, percent| {
+            let v = rules.in_force(date, date).unwrap();
+            check(v, PartnerKind::Company, 100, percent, date, date + chrono::Days::new(90))
+        };
+        assert!(on(d(2023, 6, 30), 40).is_ok());
+        let e = on(d(2023, 7, 1), 40).unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::SubsidyRateNotInForce, Some("subsidyPercent")));
+        assert_eq!(on(d(2023, 6, 30), 70).unwrap_err().code, ErrorCode::SubsidyRateNotInForce);
+        assert!(on(d(2023, 7, 1), 70).is_ok());
     }
 
     proptest! {

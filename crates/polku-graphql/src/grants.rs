@@ -9,7 +9,7 @@ use polku_domain::{DomainError, ErrorCode, Euros, Role};
 use polku_store::{grants, meetings};
 
 use crate::casework::Meeting;
-use crate::context::{require, CASE_STAFF};
+use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
 use crate::input::text;
 use crate::tenants::parse_id;
@@ -48,7 +48,8 @@ impl EmploymentGrant {
     async fn working_time_percent(&self) -> i32 {
         self.0.working_time_percent.into()
     }
-    /// The pay-subsidy decision: 50, 70 or 100.
+    /// The pay-subsidy decision: 50, 70 or 100 from 1.7.2023; 30, 40, 50
+    /// or 100 before.
     async fn subsidy_percent(&self) -> i32 {
         self.0.subsidy_percent.into()
     }
@@ -115,7 +116,8 @@ pub struct EmploymentGrantInput {
     ends_on: NaiveDate,
     /// Over 80.
     working_time_percent: i32,
-    /// The pay-subsidy decision: 50, 70 or 100.
+    /// The pay-subsidy decision, a rate the rules in force on `startsOn`
+    /// have: 50, 70 or 100 from 1.7.2023; 30, 40, 50 or 100 before.
     subsidy_percent: i32,
     /// What the employer promises: induction, a mentor, training.
     employer_support: String,
@@ -157,7 +159,8 @@ pub struct GrantMutation;
 #[Object]
 impl GrantMutation {
     /// Records an employment grant; refused at a working time of 80 % or
-    /// less, or for an employer that is not a company or an association.
+    /// less, for an employer that is not a company or an association, or
+    /// with a subsidy percent the rules of its start day do not have.
     async fn record_employment_grant(
         &self,
         ctx: &Context<'_>,
@@ -179,9 +182,12 @@ impl GrantMutation {
         })()
         .map_err(ApiError::under_input)
         .api()?;
+        let rules = crate::deadlines::path_rules(ctx);
         let mut tx = s.tx().await.api()?;
-        let stored =
-            grants::record(&mut tx, grant).await.map_err(|e| ApiError::from(e).under_input()).api()?;
+        let stored = grants::record(&mut tx, rules, grant, today(ctx))
+            .await
+            .map_err(|e| ApiError::from(e).under_input())
+            .api()?;
         Ok(EmploymentGrant(stored))
     }
 

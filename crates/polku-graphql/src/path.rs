@@ -5,12 +5,13 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use polku_domain::path::SubsidyRate;
+use polku_domain::path::{SubsidyRate, Unemployment};
 use polku_domain::{DomainError, ErrorCode, Euros, Role};
 use polku_store::{path, promises};
 
 use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
+use crate::input::opt_text;
 use crate::reference::{all_texts, pick, LocalizedString};
 use crate::tenants::{parse_id, parse_texts, LocalizedStringInput};
 use crate::ApiError;
@@ -26,14 +27,40 @@ pub enum PathStage {
     OtherExit,
 }
 
+/// The ground of a pay-subsidy decision (palkkatuen peruste / grund för
+/// lönesubvention), and the employment subsidy for those aged 55 or over,
+/// a subsidy of its own kind. Which grounds and rates exist depends on the
+/// rules in force on the start (docs/path.md).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "polku_domain::path::SubsidyBasis")]
+pub enum SubsidyBasis {
+    /// Reduced professional skills: 50 % (30, 40 or 50 % before 1.7.2023);
+    /// from 1.1.2025 not for a municipality as employer.
+    ReducedSkills,
+    /// Reduced work ability: 70 % (50 % before 1.7.2023), 24 months at a time.
+    ReducedWorkAbility,
+    /// A long-term unemployed person aged 60 or over, 24 months at a time.
+    LongTermUnemployed60,
+    /// 100 %: an association, foundation or registered religious community,
+    /// non-business tasks, work of at most 65 % of full time.
+    NonProfit,
+    /// Työllistämistuki 55 vuotta täyttäneille (from 1.7.2023): 70 %, 10 months.
+    EmploymentSubsidy55,
+}
+
 /// A pay-subsidy decision.
 #[derive(SimpleObject)]
 pub struct SubsidyDecision {
-    /// 50, 70 or 100.
+    /// 30, 40, 50, 70 or 100, as the rules of the start day allow.
     rate_percent: i32,
+    /// The ground; null on episodes recorded before grounds were kept.
+    basis: Option<SubsidyBasis>,
     working_time_percent: i32,
     /// Euros a month, e.g. "1260.00".
     monthly_amount: String,
+    unemployed_months_of_last14: Option<i32>,
+    unemployed_months_of_last28: Option<i32>,
+    non_business_tasks: Option<bool>,
 }
 
 pub struct PathEpisode(pub path::StoredEpisode);
@@ -78,9 +105,18 @@ impl PathEpisode {
         let e = &self.0;
         Some(SubsidyDecision {
             rate_percent: e.subsidy_percent?.into(),
+            basis: e.subsidy_basis().map(Into::into),
             working_time_percent: e.working_time_percent?.into(),
             monthly_amount: Euros::from_cents(e.subsidy_cents?).to_string(),
+            unemployed_months_of_last14: e.unemployed_months_14.map(i32::from),
+            unemployed_months_of_last28: e.unemployed_months_28.map(i32::from),
+            non_business_tasks: e.non_business_tasks,
         })
+    }
+    /// A work trial's task (työtehtävä / arbetsuppgift): with a municipality
+    /// as organiser the 6-month limit is counted per task.
+    async fn task(&self) -> Option<&str> {
+        self.0.work_trial_task.as_deref()
     }
     /// The version of the legal limits it was checked against.
     async fn rule_version(&self) -> &str {
@@ -106,12 +142,24 @@ pub(crate) async fn timeline(
 
 #[derive(InputObject)]
 pub struct SubsidyInput {
-    /// 50 (reduced skills), 70 (reduced work ability) or 100 (associations
-    /// and foundations, work of up to 65 % of full time).
+    /// A rate the rules in force on `startsOn` have: 50, 70 or 100 from
+    /// 1.7.2023; 30, 40, 50 or 100 from 1.1.2017 to 30.6.2023.
     rate_percent: i32,
+    /// The ground; when absent, the rate's usual one (30/40/50 % reduced
+    /// skills, 70 % reduced work ability, 100 % non-profit).
+    basis: Option<SubsidyBasis>,
     working_time_percent: i32,
     /// Euros a month, e.g. "1260" or "1 260,00".
     monthly_amount: String,
+    /// Months of unemployment in the 14 months before the decision: 12 or
+    /// more give the 10-month reduced-skills subsidy (and, before 1.7.2023,
+    /// the 40 %); the long-term unemployed 60+ ground needs 12.
+    unemployed_months_of_last14: Option<i32>,
+    /// Months of unemployment in the 28 months before the decision: the 100 %
+    /// subsidy and the 55+ employment subsidy need 24.
+    unemployed_months_of_last28: Option<i32>,
+    /// For the 100 % subsidy: the tasks are not business activity.
+    non_business_tasks: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -127,8 +175,13 @@ pub struct PathEpisodeInput {
     /// The catalogue service; its category must match the stage.
     service_id: Option<ID>,
     /// A work trial's organiser or a subsidised job's employer (a partner);
-    /// defaults to the service's provider.
+    /// defaults to the service's provider. None for a work trial the area
+    /// (a municipality) organises itself.
     organiser_id: Option<ID>,
+    /// A work trial's task. With a municipality as organiser (the area, or
+    /// a MUNICIPAL_UNIT partner) the 6-month limit is per task; a trial
+    /// without a task counts as being in every task. Ignored for other stages.
+    task: Option<String>,
     days_per_week: Option<i32>,
     hours_per_day: Option<i32>,
     subsidy: Option<SubsidyInput>,
@@ -155,9 +208,14 @@ impl PathEpisodeInput {
                         .with_arg("value", &s.monthly_amount)
                 })?;
                 let time = small("subsidy.workingTimePercent", Some(s.working_time_percent))?;
-                Ok((rate, time, amount))
+                let unemployment = Unemployment::parse(
+                    s.unemployed_months_of_last14.map(i64::from),
+                    s.unemployed_months_of_last28.map(i64::from),
+                )?;
+                Ok((rate, time, amount, s.basis.map(Into::into), unemployment, s.non_business_tasks))
             })
             .transpose()?;
+        let task = opt_text("task", self.task, 200)?;
         Ok(path::NewEpisode {
             customer_id: parse_id(&self.customer_id)?,
             stage: self.stage.into(),
@@ -184,8 +242,12 @@ impl PathEpisodeInput {
             days_per_week: small("daysPerWeek", self.days_per_week)?,
             hours_per_day: small("hoursPerDay", self.hours_per_day)?,
             subsidy_rate: subsidy.map(|s| s.0),
+            subsidy_basis: subsidy.and_then(|s| s.3),
             working_time_percent: subsidy.and_then(|s| s.1),
             monthly_subsidy: subsidy.map(|s| s.2),
+            unemployment: subsidy.map(|s| s.4).unwrap_or_default(),
+            non_business_tasks: subsidy.and_then(|s| s.5),
+            task,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::grant;
+use polku_domain::path::PathRules;
 use polku_domain::{DomainError, ErrorCode, Euros, PartnerKind};
 use uuid::Uuid;
 
@@ -45,8 +46,14 @@ const COLUMNS: &str =
     subsidy_percent, employer_support, monthly_cents, created_by, created_at";
 
 /// Records a grant at the area's current monthly amount, after checking
-/// its terms and the employer's kind.
-pub async fn record(tx: &mut Tx, g: NewGrant) -> Result<Grant, StoreError> {
+/// its terms, the employer's kind, and that its pay-subsidy percent is one
+/// the rules in force on its start have.
+pub async fn record(
+    tx: &mut Tx,
+    rules: &PathRules,
+    g: NewGrant,
+    today: NaiveDate,
+) -> Result<Grant, StoreError> {
     let tenant = tx.require_tenant()?.id;
     let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM partners WHERE partner_id = $1")
         .bind(g.employer_id)
@@ -56,7 +63,8 @@ pub async fn record(tx: &mut Tx, g: NewGrant) -> Result<Grant, StoreError> {
         .as_deref()
         .and_then(PartnerKind::from_db)
         .ok_or_else(|| DomainError::field(ErrorCode::UnknownPartner, "employerId"))?;
-    grant::check(kind, g.working_time_percent, g.subsidy_percent, g.starts_on, g.ends_on)?;
+    let in_force = rules.in_force(g.starts_on, today).map_err(|e| e.at("startsOn"))?;
+    grant::check(in_force, kind, g.working_time_percent, g.subsidy_percent, g.starts_on, g.ends_on)?;
     let row: Option<Grant> = sqlx::query_as(&format!(
         "INSERT INTO employment_grants (tenant_id, grant_id, customer_id, employer_partner_id, starts_on, ends_on, \
             working_time_percent, subsidy_percent, employer_support, monthly_cents, created_by) \

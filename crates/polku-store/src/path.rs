@@ -2,7 +2,10 @@
 //! limits in force on their start, and the transitions between stages.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use polku_domain::path::{self, Check, Episode, PathRules, PathStage, Subsidy, SubsidyRate};
+use polku_domain::customer::age_on;
+use polku_domain::path::{
+    self, Check, Episode, PathRules, PathStage, Subsidy, SubsidyBasis, SubsidyRate, Unemployment,
+};
 use polku_domain::{DomainError, ErrorCode, Euros, PartnerKind};
 use uuid::Uuid;
 
@@ -20,8 +23,14 @@ pub struct NewEpisode {
     pub days_per_week: Option<u8>,
     pub hours_per_day: Option<u8>,
     pub subsidy_rate: Option<SubsidyRate>,
+    /// The ground; none takes the rate's default ground in the rules of the start.
+    pub subsidy_basis: Option<SubsidyBasis>,
     pub working_time_percent: Option<u8>,
     pub monthly_subsidy: Option<Euros>,
+    pub unemployment: Unemployment,
+    pub non_business_tasks: Option<bool>,
+    /// A work trial's task, trimmed; kept only for work trials.
+    pub task: Option<String>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -40,6 +49,13 @@ pub struct StoredEpisode {
     pub subsidy_percent: Option<i16>,
     pub working_time_percent: Option<i16>,
     pub subsidy_cents: Option<i64>,
+    pub subsidy_basis: Option<String>,
+    pub unemployed_months_14: Option<i16>,
+    pub unemployed_months_28: Option<i16>,
+    pub non_business_tasks: Option<bool>,
+    pub work_trial_task: Option<String>,
+    /// The organiser's or employer's partner kind; none when the area itself organises.
+    pub organiser_kind: Option<String>,
     pub rule_version: String,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
@@ -50,24 +66,56 @@ impl StoredEpisode {
         PathStage::from_db(&self.stage).unwrap_or(PathStage::OtherExit)
     }
 
+    pub fn subsidy_basis(&self) -> Option<SubsidyBasis> {
+        self.subsidy_basis.as_deref().and_then(SubsidyBasis::from_db)
+    }
+
+    fn organiser_kind(&self) -> Option<PartnerKind> {
+        self.organiser_kind.as_deref().and_then(PartnerKind::from_db)
+    }
+
     /// The episode as the limits see it. The area itself organises when no
-    /// partner does, so its trials count together as one organiser's.
+    /// partner does, so its trials count together as one organiser's, and
+    /// it is a municipality (an employment area is run by its municipalities).
     pub fn as_domain(&self) -> Episode<Uuid> {
         let small = |v: Option<i16>| v.and_then(|v| u8::try_from(v).ok());
+        let kind = self.organiser_kind();
+        let subsidy = (|| {
+            Some(Subsidy {
+                rate: SubsidyRate::from_percent(i64::from(self.subsidy_percent?)).ok()?,
+                basis: self.subsidy_basis(),
+                working_time_percent: small(self.working_time_percent)?,
+                monthly_amount: Euros::from_cents(self.subsidy_cents?),
+                employer_kind: kind?,
+                unemployment: Unemployment {
+                    of_last_14: small(self.unemployed_months_14),
+                    of_last_28: small(self.unemployed_months_28),
+                },
+                non_business_tasks: self.non_business_tasks,
+                age: None,
+            })
+        })();
         Episode {
             stage: self.stage(),
             starts_on: self.starts_on,
             ends_on: self.ends_on,
             organiser: Some(self.organiser_partner_id.unwrap_or_default()),
+            organiser_is_municipality: self.organiser_partner_id.is_none()
+                || kind == Some(PartnerKind::MunicipalUnit),
+            task: self.work_trial_task.clone(),
             days_per_week: small(self.days_per_week),
             hours_per_day: small(self.hours_per_day),
-            subsidy: None,
+            subsidy,
         }
     }
 }
 
+/// Every column, and the organiser's partner kind (a subquery, so the list
+/// also serves INSERT … RETURNING and UPDATE … RETURNING).
 const COLUMNS: &str = "episode_id, customer_id, stage, starts_on, ends_on, ended_early, service_id, referral_id, \
     organiser_partner_id, days_per_week, hours_per_day, subsidy_percent, working_time_percent, subsidy_cents, \
+    subsidy_basis, unemployed_months_14, unemployed_months_28, non_business_tasks, work_trial_task, \
+    (SELECT p.kind FROM partners p WHERE p.partner_id = path_episodes.organiser_partner_id) AS organiser_kind, \
     rule_version, created_by, created_at";
 
 /// One writer per customer's path at a time, so two concurrent additions
@@ -99,32 +147,30 @@ pub async fn timeline(tx: &mut Tx, customer: Uuid) -> Result<Vec<StoredEpisode>,
     Ok(list)
 }
 
-/// Where the linked service and the organiser come from, as the checks need them.
+/// Where the linked service and the organiser come from, and the
+/// customer's birth date (for the age a subsidy ground may require), as the
+/// checks need them.
 struct Links {
     service_category: Option<String>,
     service_provider: Option<Uuid>,
     partner_kind: Option<String>,
-    customer_exists: bool,
+    /// `None` when the customer does not exist (or is another area's).
+    birth_date: Option<NaiveDate>,
 }
 
 async fn links(tx: &mut Tx, e: &NewEpisode, organiser: Option<Uuid>) -> Result<Links, StoreError> {
-    let row: (Option<String>, Option<Uuid>, Option<String>, bool) = sqlx::query_as(
+    let row: (Option<String>, Option<Uuid>, Option<String>, Option<NaiveDate>) = sqlx::query_as(
         "SELECT (SELECT category FROM services WHERE service_id = $1), \
                 (SELECT provider_partner_id FROM services WHERE service_id = $1), \
                 (SELECT kind FROM partners WHERE partner_id = $2), \
-                EXISTS (SELECT 1 FROM customers WHERE customer_id = $3)",
+                (SELECT birth_date FROM customers WHERE customer_id = $3)",
     )
     .bind(e.service_id)
     .bind(organiser)
     .bind(e.customer_id)
     .fetch_one(tx.conn())
     .await?;
-    Ok(Links {
-        service_category: row.0,
-        service_provider: row.1,
-        partner_kind: row.2,
-        customer_exists: row.3,
-    })
+    Ok(Links { service_category: row.0, service_provider: row.1, partner_kind: row.2, birth_date: row.3 })
 }
 
 /// Records an episode after checking it against the limits in force on its
@@ -140,9 +186,9 @@ pub async fn add(
     lock_path(tx, e.customer_id).await?;
     let provider_first = e.organiser_partner_id;
     let mut l = links(tx, &e, provider_first).await?;
-    if !l.customer_exists {
+    let Some(birth_date) = l.birth_date else {
         return Err(StoreError::NotFound);
-    }
+    };
     if e.service_id.is_some() {
         let Some(category) = &l.service_category else {
             return Err(DomainError::field(ErrorCode::UnknownService, "serviceId").into());
@@ -159,31 +205,33 @@ pub async fn add(
     if organiser.is_some() && l.partner_kind.is_none() {
         return Err(DomainError::field(ErrorCode::UnknownPartner, "organiserId").into());
     }
+    let partner_kind = l.partner_kind.as_deref().and_then(PartnerKind::from_db);
     let subsidy = match (e.stage, e.subsidy_rate) {
-        (PathStage::PaySubsidisedWork, Some(rate)) => {
-            let employer_kind = l
-                .partner_kind
-                .as_deref()
-                .and_then(PartnerKind::from_db)
-                .ok_or_else(|| DomainError::field(ErrorCode::Required, "organiserId"))?;
-            Some(Subsidy {
-                rate,
-                working_time_percent: e
-                    .working_time_percent
-                    .ok_or_else(|| DomainError::field(ErrorCode::Required, "subsidy.workingTimePercent"))?,
-                monthly_amount: e
-                    .monthly_subsidy
-                    .ok_or_else(|| DomainError::field(ErrorCode::Required, "subsidy.monthlyAmount"))?,
-                employer_kind,
-            })
-        }
+        (PathStage::PaySubsidisedWork, Some(rate)) => Some(Subsidy {
+            rate,
+            basis: e.subsidy_basis,
+            working_time_percent: e
+                .working_time_percent
+                .ok_or_else(|| DomainError::field(ErrorCode::Required, "subsidy.workingTimePercent"))?,
+            monthly_amount: e
+                .monthly_subsidy
+                .ok_or_else(|| DomainError::field(ErrorCode::Required, "subsidy.monthlyAmount"))?,
+            employer_kind: partner_kind
+                .ok_or_else(|| DomainError::field(ErrorCode::Required, "organiserId"))?,
+            unemployment: e.unemployment,
+            non_business_tasks: e.non_business_tasks,
+            age: Some(age_on(birth_date, e.starts_on)),
+        }),
         _ => None,
     };
+    let task = e.task.clone().filter(|_| e.stage == PathStage::WorkTrial);
     let draft = Episode {
         stage: e.stage,
         starts_on: e.starts_on,
         ends_on: e.ends_on,
         organiser: Some(organiser.unwrap_or_default()),
+        organiser_is_municipality: organiser.is_none() || partner_kind == Some(PartnerKind::MunicipalUnit),
+        task: task.clone(),
         days_per_week: e.days_per_week,
         hours_per_day: e.hours_per_day,
         subsidy,
@@ -191,11 +239,17 @@ pub async fn add(
     let others: Vec<Episode<Uuid>> =
         for_customers(tx, &[e.customer_id]).await?.iter().map(|o| o.as_domain()).collect();
     let limits = path::check(rules, &draft, &others, today, Check::Planned)?;
+    // The ground recorded is the one checked: the named one, or the
+    // default of the rate in the rules of the start day.
+    let basis = subsidy.and_then(|s| s.basis.or_else(|| limits.default_basis(s.rate)));
+    let unemployment = subsidy.map(|s| s.unemployment).unwrap_or_default();
     let row: StoredEpisode = sqlx::query_as(&format!(
         "INSERT INTO path_episodes (tenant_id, episode_id, customer_id, stage, starts_on, ends_on, service_id, \
          organiser_partner_id, days_per_week, hours_per_day, subsidy_percent, working_time_percent, subsidy_cents, \
+         subsidy_basis, unemployed_months_14, unemployed_months_28, non_business_tasks, work_trial_task, \
          rule_version, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce(app_user(), 'system')) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+         coalesce(app_user(), 'system')) \
          RETURNING {COLUMNS}"
     ))
     .bind(tenant)
@@ -211,6 +265,11 @@ pub async fn add(
     .bind(subsidy.map(|s| i16::from(s.rate.percent())))
     .bind(subsidy.map(|s| i16::from(s.working_time_percent)))
     .bind(subsidy.map(|s| s.monthly_amount.cents()))
+    .bind(basis.map(SubsidyBasis::as_db))
+    .bind(unemployment.of_last_14.map(i16::from))
+    .bind(unemployment.of_last_28.map(i16::from))
+    .bind(subsidy.and(e.non_business_tasks))
+    .bind(task)
     .bind(&limits.id)
     .fetch_one(tx.conn())
     .await?;
