@@ -145,3 +145,4 @@ error-subsidy-period-too-long = { $field }: { $scope ->
 error-subsidy-same-employer = { $field }: this employer had pay subsidy for this customer until { $to }; a new one with the same employer is possible from { $date } ({ $value } years later), unless the ground is reduced work ability.
 error-date-in-future = { $field } is in the future: record what has happened, on the day it happened.
 error-no-job-search = { $field }: this customer has no job search (no start date), so no neglect or vacancy can be recorded.
+error-invalid-postal-code = { $field } is not a postal code: five digits, e.g. 00140.

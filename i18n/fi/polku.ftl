@@ -144,3 +144,4 @@ error-subsidy-period-too-long = { $field }: { $scope ->
 error-subsidy-same-employer = { $field }: tällä työnantajalla oli palkkatuki tämän asiakkaan palkkaukseen { $to } asti; samalle työnantajalle uusi tuki on mahdollinen { $date } alkaen ({ $value } vuoden kuluttua), ellei peruste ole alentunut työkyky.
 error-date-in-future = { $field } on tulevaisuudessa: kirjaa tapahtunut asia sen päivämäärällä.
 error-no-job-search = { $field }: asiakkaalla ei ole työnhakua (ei alkamispäivää), joten laiminlyöntiä tai työpaikkaa ei voi kirjata.
+error-invalid-postal-code = { $field } ei ole postinumero: viisi numeroa, esim. 00140.

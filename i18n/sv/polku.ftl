@@ -144,3 +144,4 @@ error-subsidy-period-too-long = { $field }: { $scope ->
 error-subsidy-same-employer = { $field }: denna arbetsgivare hade lönesubvention för kunden till { $to }; en ny hos samma arbetsgivare är möjlig från { $date } ({ $value } år senare), om grunden inte är nedsatt arbetsförmåga.
 error-date-in-future = { $field } ligger i framtiden: registrera det som har hänt, med den dag det hände.
 error-no-job-search = { $field }: kunden har ingen jobbsökning (inget startdatum), så ingen försummelse eller ledig plats kan registreras.
+error-invalid-postal-code = { $field } är inget postnummer: fem siffror, t.ex. 00140.

@@ -113,6 +113,7 @@ error_codes! {
     SubsidySameEmployer => "SUBSIDY_SAME_EMPLOYER",
     DateInFuture => "DATE_IN_FUTURE",
     NoJobSearch => "NO_JOB_SEARCH",
+    InvalidPostalCode => "INVALID_POSTAL_CODE",
 }
 
 impl fmt::Display for ErrorCode {

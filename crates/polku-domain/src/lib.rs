@@ -29,6 +29,7 @@ macro_rules! db_enum {
 pub mod business_id;
 pub mod calendar;
 pub mod catalogue;
+pub mod contact;
 pub mod customer;
 pub mod disclosure;
 pub mod error;

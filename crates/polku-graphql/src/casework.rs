@@ -638,12 +638,12 @@ pub struct AutoAssignResult {
     left_unassigned: i32,
 }
 
+/// An optional postal code, by the import's rule (`PostalCode::parse`).
 fn postal(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    let v = opt_text(field, v, 5)?;
-    if v.as_deref().is_some_and(|p| p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(DomainError::field(ErrorCode::Validation, field).into());
-    }
-    Ok(v)
+    opt_text(field, v, 5)?
+        .map(|p| polku_domain::contact::PostalCode::parse(&p).map(|p| p.into_string()))
+        .transpose()
+        .map_err(|e| DomainError::field(e.code(), field).into())
 }
 
 fn plan_content(input: PlanInput) -> Result<PlanContent, ApiError> {
@@ -884,12 +884,12 @@ impl CaseworkMutation {
         let s = require(ctx, CASE_STAFF).api()?;
         let vault = vault(ctx).api()?;
         let record = (|| -> Result<CustomerRecord, ApiError> {
-            let tongue = input.mother_tongue.trim().to_ascii_lowercase();
-            if tongue.len() != 2 || !tongue.bytes().all(|b| b.is_ascii_lowercase()) {
-                return Err(DomainError::field(ErrorCode::InvalidLanguage, "input.motherTongue")
-                    .with_arg("value", &input.mother_tongue)
-                    .into());
-            }
+            // The same rule as the transfer import's (`MotherTongue::parse`).
+            let tongue = polku_domain::contact::MotherTongue::parse(&input.mother_tongue)
+                .map_err(|e| {
+                    DomainError::field(e.code(), "input.motherTongue").with_arg("value", &input.mother_tongue)
+                })?
+                .into_string();
             Ok(CustomerRecord {
                 hetu: Hetu::parse(&input.identity_code)
                     .map_err(|_| DomainError::field(ErrorCode::InvalidHetu, "input.identityCode"))?,

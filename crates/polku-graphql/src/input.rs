@@ -25,19 +25,18 @@ pub(crate) fn opt_text(field: &str, v: Option<String>, max: usize) -> Result<Opt
     }
 }
 
-/// An optional e-mail address: something before an `@`, a dot after it,
-/// no white space.
+/// An optional e-mail address, by the same rule as the transfer import's
+/// (`Email::parse`): blank is none.
 pub(crate) fn email(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    let v = opt_text(field, v, 254)?;
-    if let Some(e) = &v {
-        let shaped = e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
-        });
-        if !shaped {
-            return Err(DomainError::field(ErrorCode::InvalidEmail, field).into());
+    let v = opt_text(field, v, polku_domain::contact::MAX_EMAIL)?;
+    v.map(|e| polku_domain::contact::Email::parse(&e).map(|e| e.into_string())).transpose().map_err(|e| {
+        let error = DomainError::field(e.code(), field);
+        match e {
+            polku_domain::contact::ContactError::TooLong { max } => error.with_arg("max", max),
+            _ => error,
         }
-    }
-    Ok(v)
+        .into()
+    })
 }
 
 /// Checks a date argument or input field as it is parsed, before any

@@ -5,6 +5,7 @@
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
+use polku_domain::contact::{ContactError, Email, MotherTongue, PostalCode};
 use polku_domain::{Lang, MunicipalityCode};
 
 use crate::header::folded_eq;
@@ -17,98 +18,21 @@ pub const MAX_NAME: usize = 100;
 pub const MAX_STREET_ADDRESS: usize = 200;
 pub const MAX_POST_OFFICE: usize = 100;
 pub const MAX_PHONE: usize = 40;
-/// The longest address SMTP can carry (RFC 5321 path limit less the brackets).
-pub const MAX_EMAIL: usize = 254;
+pub use polku_domain::contact::MAX_EMAIL;
 
-/// The languages that have a two-letter ISO 639-1 code: the 183 current codes
-/// and `sh` (Serbo-Croatian), withdrawn from the standard but still used in
-/// Finnish population data. Each with its three-letter code, which ISO 639-2/T
-/// and ISO 639-3 share, and the ISO 639-2/B code where that differs (`fre`
-/// beside `fra`). Taken from the ISO 639-3 code table (SIL, as the `isolang`
-/// crate 2.4 ships it). Sorted by the two-letter code, for a binary search.
-#[rustfmt::skip]
-const ISO_639: &[(&str, &str, &str)] = &[
-    ("aa", "aar", ""), ("ab", "abk", ""), ("ae", "ave", ""), ("af", "afr", ""),
-    ("ak", "aka", ""), ("am", "amh", ""), ("an", "arg", ""), ("ar", "ara", ""),
-    ("as", "asm", ""), ("av", "ava", ""), ("ay", "aym", ""), ("az", "aze", ""),
-    ("ba", "bak", ""), ("be", "bel", ""), ("bg", "bul", ""), ("bi", "bis", ""),
-    ("bm", "bam", ""), ("bn", "ben", ""), ("bo", "bod", "tib"), ("br", "bre", ""),
-    ("bs", "bos", ""), ("ca", "cat", ""), ("ce", "che", ""), ("ch", "cha", ""),
-    ("co", "cos", ""), ("cr", "cre", ""), ("cs", "ces", "cze"), ("cu", "chu", ""),
-    ("cv", "chv", ""), ("cy", "cym", "wel"), ("da", "dan", ""), ("de", "deu", "ger"),
-    ("dv", "div", ""), ("dz", "dzo", ""), ("ee", "ewe", ""), ("el", "ell", "gre"),
-    ("en", "eng", ""), ("eo", "epo", ""), ("es", "spa", ""), ("et", "est", ""),
-    ("eu", "eus", "baq"), ("fa", "fas", "per"), ("ff", "ful", ""), ("fi", "fin", ""),
-    ("fj", "fij", ""), ("fo", "fao", ""), ("fr", "fra", "fre"), ("fy", "fry", ""),
-    ("ga", "gle", ""), ("gd", "gla", ""), ("gl", "glg", ""), ("gn", "grn", ""),
-    ("gu", "guj", ""), ("gv", "glv", ""), ("ha", "hau", ""), ("he", "heb", ""),
-    ("hi", "hin", ""), ("ho", "hmo", ""), ("hr", "hrv", ""), ("ht", "hat", ""),
-    ("hu", "hun", ""), ("hy", "hye", "arm"), ("hz", "her", ""), ("ia", "ina", ""),
-    ("id", "ind", ""), ("ie", "ile", ""), ("ig", "ibo", ""), ("ii", "iii", ""),
-    ("ik", "ipk", ""), ("io", "ido", ""), ("is", "isl", "ice"), ("it", "ita", ""),
-    ("iu", "iku", ""), ("ja", "jpn", ""), ("jv", "jav", ""), ("ka", "kat", "geo"),
-    ("kg", "kon", ""), ("ki", "kik", ""), ("kj", "kua", ""), ("kk", "kaz", ""),
-    ("kl", "kal", ""), ("km", "khm", ""), ("kn", "kan", ""), ("ko", "kor", ""),
-    ("kr", "kau", ""), ("ks", "kas", ""), ("ku", "kur", ""), ("kv", "kom", ""),
-    ("kw", "cor", ""), ("ky", "kir", ""), ("la", "lat", ""), ("lb", "ltz", ""),
-    ("lg", "lug", ""), ("li", "lim", ""), ("ln", "lin", ""), ("lo", "lao", ""),
-    ("lt", "lit", ""), ("lu", "lub", ""), ("lv", "lav", ""), ("mg", "mlg", ""),
-    ("mh", "mah", ""), ("mi", "mri", "mao"), ("mk", "mkd", "mac"), ("ml", "mal", ""),
-    ("mn", "mon", ""), ("mr", "mar", ""), ("ms", "msa", "may"), ("mt", "mlt", ""),
-    ("my", "mya", "bur"), ("na", "nau", ""), ("nb", "nob", ""), ("nd", "nde", ""),
-    ("ne", "nep", ""), ("ng", "ndo", ""), ("nl", "nld", "dut"), ("nn", "nno", ""),
-    ("no", "nor", ""), ("nr", "nbl", ""), ("nv", "nav", ""), ("ny", "nya", ""),
-    ("oc", "oci", ""), ("oj", "oji", ""), ("om", "orm", ""), ("or", "ori", ""),
-    ("os", "oss", ""), ("pa", "pan", ""), ("pi", "pli", ""), ("pl", "pol", ""),
-    ("ps", "pus", ""), ("pt", "por", ""), ("qu", "que", ""), ("rm", "roh", ""),
-    ("rn", "run", ""), ("ro", "ron", "rum"), ("ru", "rus", ""), ("rw", "kin", ""),
-    ("sa", "san", ""), ("sc", "srd", ""), ("sd", "snd", ""), ("se", "sme", ""),
-    ("sg", "sag", ""), ("sh", "hbs", ""), ("si", "sin", ""), ("sk", "slk", "slo"),
-    ("sl", "slv", ""), ("sm", "smo", ""), ("sn", "sna", ""), ("so", "som", ""),
-    ("sq", "sqi", "alb"), ("sr", "srp", ""), ("ss", "ssw", ""), ("st", "sot", ""),
-    ("su", "sun", ""), ("sv", "swe", ""), ("sw", "swa", ""), ("ta", "tam", ""),
-    ("te", "tel", ""), ("tg", "tgk", ""), ("th", "tha", ""), ("ti", "tir", ""),
-    ("tk", "tuk", ""), ("tl", "tgl", ""), ("tn", "tsn", ""), ("to", "ton", ""),
-    ("tr", "tur", ""), ("ts", "tso", ""), ("tt", "tat", ""), ("tw", "twi", ""),
-    ("ty", "tah", ""), ("ug", "uig", ""), ("uk", "ukr", ""), ("ur", "urd", ""),
-    ("uz", "uzb", ""), ("ve", "ven", ""), ("vi", "vie", ""), ("vo", "vol", ""),
-    ("wa", "wln", ""), ("wo", "wol", ""), ("xh", "xho", ""), ("yi", "yid", ""),
-    ("yo", "yor", ""), ("za", "zha", ""), ("zh", "zho", "chi"), ("zu", "zul", ""),
-];
+/// The domain's parse errors as the file's rejection reasons.
+fn rejection(e: ContactError) -> RejectionCode {
+    match e {
+        ContactError::InvalidLanguage => RejectionCode::InvalidLanguage,
+        ContactError::InvalidEmail => RejectionCode::InvalidEmail,
+        ContactError::InvalidPostalCode => RejectionCode::InvalidPostalCode,
+        ContactError::TooLong { max } => RejectionCode::TooLong { max },
+    }
+}
 
-/// The Sámi languages that have no two-letter code: Southern, Lule, Inari,
-/// Skolt, Kildin, Ter, Pite, Ume, Akkala and Kemi Sámi (ISO 639-3), and `smi`,
-/// ISO 639-2's code for the Sámi languages as a group. Northern Sámi is
-/// `se` / `sme` in the table above. Sorted.
-const SAMI_WITHOUT_TWO_LETTERS: &[&str] =
-    &["sia", "sjd", "sje", "sjk", "sjt", "sju", "sma", "smi", "smj", "smn", "sms"];
-
-/// The code every Sámi language is stored as.
-pub(crate) const SAMI: &str = "se";
-
-/// A mother tongue, as Polku stores it: a two-letter ISO 639-1 code, lower
-/// case. The file may give the two-letter code or a three-letter ISO 639-2
-/// or ISO 639-3 code (`fin`, `swe`, `fre`/`fra`, `sme`); the three-letter code
-/// of a language with a two-letter one is read as that. Every Sámi language
-/// is read as `se`, so that `smn` (Inari) and `sms` (Skolt Sámi) count as
-/// Sámi, not as foreign languages.
-///
-/// Why not keep `smn` as it is: customers store the mother tongue as two
-/// letters (the schema checks it), the oversight groups count `se` as Sámi,
-/// and a three-letter code there is a schema change of its own. Until then,
-/// Inari and Skolt Sámi speakers are stored as Sámi without the variety.
-/// Any other code, a made-up one or a three-letter code of a language
-/// without a two-letter code, is refused rather than guessed: a made-up code
-/// would otherwise make the row eligible under the foreign-language rule.
+/// A mother tongue, by the domain's one rule (`MotherTongue::parse`).
 pub(crate) fn mother_tongue(s: &str) -> Result<String, RejectionCode> {
-    let code = s.to_ascii_lowercase();
-    let found = match code.len() {
-        2 => ISO_639.binary_search_by_key(&code.as_str(), |(two, _, _)| two).ok().map(|i| ISO_639[i].0),
-        3 if SAMI_WITHOUT_TWO_LETTERS.contains(&code.as_str()) => Some(SAMI),
-        3 => ISO_639.iter().find(|(_, three, bib)| *three == code || *bib == code).map(|(two, _, _)| *two),
-        _ => None,
-    };
-    found.map(str::to_string).ok_or(RejectionCode::InvalidLanguage)
+    MotherTongue::parse(s).map(MotherTongue::into_string).map_err(rejection)
 }
 
 pub(crate) fn service_language(s: &str) -> Result<Lang, RejectionCode> {
@@ -180,15 +104,9 @@ pub(crate) fn boolean(s: &str) -> Result<bool, RejectionCode> {
     }
 }
 
-/// Five digits. Not padded when a spreadsheet has dropped leading zeros
-/// (`140` for `00140`): a letter to a guessed address is worse than a
-/// rejected line the operator can fix.
+/// A postal code, by the domain's one rule (`PostalCode::parse`).
 pub(crate) fn postal_code(s: &str) -> Result<String, RejectionCode> {
-    if s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(s.to_string())
-    } else {
-        Err(RejectionCode::InvalidPostalCode)
-    }
+    PostalCode::parse(s).map(PostalCode::into_string).map_err(rejection)
 }
 
 /// Free text of at most `max` characters.
@@ -196,35 +114,15 @@ pub(crate) fn text(max: usize) -> impl Fn(&str) -> Result<String, RejectionCode>
     move |s| if s.chars().count() > max { Err(RejectionCode::TooLong { max }) } else { Ok(s.to_string()) }
 }
 
-/// A simple shape check, not RFC 5322: one `@`, a non-empty local part of at
-/// most 64 characters, a domain of at least two non-empty labels, and nothing
-/// that cannot appear unquoted (space, comma, brackets, quotes). Whether the
-/// mailbox exists only sending can tell.
+/// An e-mail address, by the domain's one rule (`Email::parse`).
 pub(crate) fn email(s: &str) -> Result<String, RejectionCode> {
-    if s.chars().count() > MAX_EMAIL {
-        return Err(RejectionCode::TooLong { max: MAX_EMAIL });
-    }
-    let shaped = s.split_once('@').is_some_and(|(local, domain)| {
-        let forbidden = |c: char| c.is_whitespace() || c.is_control() || "@\",;:<>()[]\\".contains(c);
-        !local.is_empty()
-            && local.len() <= 64
-            && !local.chars().any(forbidden)
-            && !domain.chars().any(forbidden)
-            && domain.split('.').count() >= 2
-            && domain
-                .split('.')
-                .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
-    });
-    if shaped {
-        Ok(s.to_string())
-    } else {
-        Err(RejectionCode::InvalidEmail)
-    }
+    Email::parse(s).map(Email::into_string).map_err(rejection)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use polku_domain::contact::SAMI;
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -232,12 +130,6 @@ mod tests {
 
     #[test]
     fn language_table_is_sorted_and_complete() {
-        assert!(ISO_639.windows(2).all(|w| w[0].0 < w[1].0));
-        assert_eq!(ISO_639.len(), 184);
-        assert!(ISO_639.iter().all(|(two, three, bib)| two.len() == 2
-            && three.len() == 3
-            && (bib.is_empty() || bib.len() == 3)));
-        assert!(SAMI_WITHOUT_TWO_LETTERS.windows(2).all(|w| w[0] < w[1]));
         for code in ["fi", "sv", "se", "ru", "et", "ar", "so", "en", "fa", "vi", "uk", "ku", "sh"] {
             assert_eq!(mother_tongue(code).unwrap(), code);
         }
