@@ -1,7 +1,8 @@
 //! The layering invariants of docs/ARCHITECTURE.md, checked on the sources:
 //! only the store speaks SQL, only the schema crate (and the server's thin
 //! adapter) knows async-graphql, only the server reads the environment and
-//! knows axum, and the domain has no async.
+//! knows axum, and the domain has no async. And on the manifests, through
+//! `cargo metadata`: the direction of the dependencies between our crates.
 
 use std::path::{Path, PathBuf};
 
@@ -59,4 +60,72 @@ fn the_domain_has_no_async_and_no_io() {
             assert!(!text.contains(banned), "{} contains {banned}", f.display());
         }
     }
+}
+
+/// Each workspace crate's dependencies on crates of ours (every kind, dev
+/// and build included), as `cargo metadata` reads them from the manifests;
+/// `true` marks an optional one (behind a feature).
+fn our_dependencies() -> std::collections::BTreeMap<String, Vec<(String, bool)>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("running cargo metadata");
+    assert!(output.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    let ours: Vec<&str> = packages.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    packages
+        .iter()
+        .map(|p| {
+            let mut deps: Vec<(String, bool)> = p["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| ours.contains(&d["name"].as_str().unwrap()))
+                .map(|d| (d["name"].as_str().unwrap().to_string(), d["optional"].as_bool().unwrap_or(false)))
+                .collect();
+            deps.sort();
+            deps.dedup();
+            (p["name"].as_str().unwrap().to_string(), deps)
+        })
+        .collect()
+}
+
+#[test]
+fn dependencies_point_inward_as_the_code_map_says() {
+    let required = |names: &[&str]| names.iter().map(|n| (n.to_string(), false)).collect::<Vec<_>>();
+    let mut server =
+        required(&["polku-domain", "polku-graphql", "polku-i18n", "polku-import", "polku-store"]);
+    // Only for `polku dev`, behind the `dev` feature: `serve` never uses it.
+    server.push(("polku-devenv".to_string(), true));
+    server.sort();
+    let expected: std::collections::BTreeMap<String, Vec<(String, bool)>> = [
+        ("polku-domain", required(&[])),
+        ("polku-i18n", required(&["polku-domain"])),
+        ("polku-store", required(&["polku-domain"])),
+        ("polku-transfer", required(&["polku-domain"])),
+        ("polku-import", required(&["polku-domain", "polku-i18n", "polku-store", "polku-transfer"])),
+        ("polku-graphql", required(&["polku-domain", "polku-i18n", "polku-import", "polku-store"])),
+        ("polku-server", server),
+        ("polku-devenv", required(&[])),
+        ("xtask", required(&["polku-devenv"])),
+    ]
+    .into_iter()
+    .map(|(name, deps)| (name.to_string(), deps))
+    .collect();
+
+    let mut actual = our_dependencies();
+    // The end-to-end tests may use every crate.
+    assert!(actual.remove("polku-tests").is_some(), "the tests package is a workspace member");
+    for (krate, deps) in &actual {
+        assert_eq!(
+            Some(deps),
+            expected.get(krate),
+            "{krate}'s dependencies on our crates differ from docs/ARCHITECTURE.md's code map \
+             (a new crate, or a new dependency: update the code map and this test together)"
+        );
+    }
+    assert_eq!(actual.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
 }

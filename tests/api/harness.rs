@@ -6,6 +6,7 @@ use axum::http::Request;
 use axum::Router;
 use http_body_util::BodyExt;
 use polku_domain::{Lang, Role};
+use polku_server::app::GatewaySettings;
 use polku_server::auth::{dev_claims, mint_hs256, Verifier};
 use polku_server::AppState;
 use polku_store::{admin, PoolConfig, Store};
@@ -22,6 +23,14 @@ pub const HETU_KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
 
 pub fn vault() -> polku_store::pii::HetuVault {
     polku_store::pii::HetuVault::from_base64(HETU_KEY, 1).expect("test key")
+}
+
+/// A gateway's state over `store`, built by the function the application
+/// itself uses (`polku_server::app::gateway_state`), with the library's
+/// default settings, an HS256 verifier and the tests' identity-code key.
+fn gateway_state(store: Store) -> AppState {
+    let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
+    polku_server::app::gateway_state(store, verifier, vault(), &GatewaySettings::default())
 }
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
@@ -84,8 +93,7 @@ impl TestApp {
         let app_url = admin::app_url(&owner, APP_PASSWORD).unwrap();
         let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
         let store = Store::connect_lazy(&app_url, &pool).unwrap();
-        let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
-        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault());
+        let state = gateway_state(store.clone());
         TestApp { router: polku_server::router(state), store, app_url, superuser_url }
     }
 
@@ -98,8 +106,7 @@ impl TestApp {
     /// A gateway on a database of the caller's (a private cluster).
     pub fn for_database(app_url: String, superuser_url: String, pool: PoolConfig) -> TestApp {
         let store = Store::connect_lazy(&app_url, &pool).unwrap();
-        let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
-        let state = AppState::new(store.clone(), verifier, polku_graphql::Limits::default(), vault());
+        let state = gateway_state(store.clone());
         TestApp { router: polku_server::router(state), store, app_url, superuser_url }
     }
 
@@ -107,8 +114,7 @@ impl TestApp {
     pub fn new_state(&self) -> AppState {
         let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
         let store = Store::connect_lazy(&self.app_url, &pool).unwrap();
-        let verifier = Verifier::new(Some(SECRET), None, None, None).unwrap();
-        AppState::new(store, verifier, polku_graphql::Limits::default(), vault())
+        gateway_state(store)
     }
 
     /// A replica whose state is adjusted first (its rate limiter, say).

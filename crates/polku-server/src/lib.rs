@@ -1,10 +1,14 @@
 //! The `polku` binary's library half: configuration, authentication, the
 //! HTTP router and telemetry, kept in a library so tests can drive the real
-//! router in process.
+//! router in process. The application itself (state, sockets, background
+//! jobs) is built by `app::Application::build`, which `serve` and `dev`
+//! both call; the tests build their state with `app::gateway_state`.
 
+pub mod app;
 pub mod apq;
 pub mod auth;
 pub mod config;
+#[cfg(feature = "dev")]
 pub mod dev;
 pub mod figures;
 pub mod http;

@@ -6,9 +6,16 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use polku_domain::{Lang, Role};
+use polku_server::app::Application;
 use polku_server::auth::{dev_claims, mint_hs256};
-use polku_server::config::{AuthConfig, HetuKeyConfig, LimitsConfig, ServeConfig};
-use polku_server::{dev, router, seed, telemetry, AppState};
+use polku_server::config::{HetuKeyConfig, ServeConfig};
+#[cfg(feature = "dev")]
+use polku_server::{
+    config::{AuthConfig, LimitsConfig},
+    dev,
+    ratelimit::Rate,
+};
+use polku_server::{seed, telemetry};
 use polku_store::{PoolConfig, Store};
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
@@ -31,6 +38,7 @@ enum Command {
     /// Serve the GraphQL gateway (connects as the application role).
     Serve(ServeConfig),
     /// Run everything locally: private PostgreSQL, migrations, demo data, gateway.
+    #[cfg(feature = "dev")]
     Dev(DevArgs),
     /// Run database migrations (connects as the owner role).
     Migrate {
@@ -155,6 +163,7 @@ struct ImportArgs {
     hetu: HetuKeyConfig,
 }
 
+#[cfg(feature = "dev")]
 #[derive(clap::Args)]
 struct DevArgs {
     /// Owner's URL of an existing server; without it a private cluster is started.
@@ -251,6 +260,7 @@ async fn main() -> Result<()> {
         }
         Command::Serve(config) => serve(config).await,
         Command::Import { what: ImportWhat::Customers(args) } => import_customers(args).await,
+        #[cfg(feature = "dev")]
         Command::Dev(args) => run_dev(args).await,
     }
 }
@@ -289,61 +299,21 @@ fn token(args: TokenArgs) -> Result<()> {
 
 async fn serve(config: ServeConfig) -> Result<()> {
     let _telemetry = telemetry::init()?;
-    let pool = PoolConfig {
-        max_connections: config.db_max_connections,
-        acquire_timeout: std::time::Duration::from_secs(config.db_acquire_timeout_secs),
-        statement_timeout: std::time::Duration::from_secs(config.db_statement_timeout_secs),
-    };
-    let store = Store::connect_lazy(config.database_url.expose_secret(), &pool)?;
-    let mut state =
-        AppState::new(store, config.auth.verifier().await?, config.limits.into(), config.hetu.vault()?)
-            .with_edge_limits(config.limits.edge());
-    state = state.with_sockets(polku_server::ws::Sockets::new(config.sockets.into()));
-    let rate = polku_server::ratelimit::Rate { per_second: config.api_key_rate, burst: config.api_key_burst };
-    if let Some(url) = &config.redis_url {
-        // The connection manager reconnects by itself; until Redis answers,
-        // each replica limits on its own.
-        let client = polku_server::redis_client(url.expose_secret(), config.redis_ca_file.as_deref())?;
-        let redis =
-            redis::aio::ConnectionManager::new(client.clone()).await.context("connecting to Redis")?;
-        state =
-            state.with_rate_limiter(polku_server::ratelimit::RateLimiter::with_redis(rate, redis.clone()));
-        state = state.with_persisted_queries(polku_server::apq::QueryStore::with_redis(redis.clone()));
-        state = state.with_redis(redis);
-        let events =
-            polku_server::relay::through_redis(client, &state.events).await.context("Redis pub/sub")?;
-        state = state.with_event_bus(events);
-    } else {
-        state = state.with_rate_limiter(polku_server::ratelimit::RateLimiter::local(rate));
-    }
-    if let Some(addr) = config.metrics_addr {
-        // Metrics on an address of their own, reachable by the scraper only;
-        // the main address then has no /metrics.
-        state = state.with_metrics_apart();
-        let listener =
-            tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding metrics {addr}"))?;
-        tracing::info!(server.address = %addr, "polku metrics listening");
-        let metrics = polku_server::http::metrics_router(state.clone());
-        tokio::spawn(async move { axum::serve(listener, metrics).await });
-    }
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("binding {}", config.listen))?;
-    tracing::info!(server.address = %config.listen, "polku listening");
-    let grace = std::time::Duration::from_secs(config.shutdown_grace_seconds);
-    if config.figures_refresh_seconds > 0 {
-        let every = std::time::Duration::from_secs(config.figures_refresh_seconds);
-        tokio::spawn(polku_server::figures::refresh_every(state.store.clone(), every, state.draining()));
-    }
-    polku_server::serve_until(listener, state, shutdown_signal(), grace).await?;
+    let app = Application::build(&config).await?;
+    app.run_until(shutdown_signal()).await?;
     Ok(())
 }
 
+/// `polku dev`: the application `serve` builds, over a private database
+/// with demo data and development secrets.
+#[cfg(feature = "dev")]
 async fn run_dev(args: DevArgs) -> Result<()> {
     let _telemetry = telemetry::init()?;
     let db = dev::prepare(args.database_url.map(|s| s.expose_secret().to_string()), &args.state_dir).await?;
-    let store = Store::connect_lazy(&db.app_url, &PoolConfig::default())?;
-    let vault = polku_store::pii::HetuVault::from_base64(&dev::hetu_key(&args.state_dir)?, 1)?;
+    let pool = PoolConfig::default();
+    let store = Store::connect_lazy(&db.app_url, &pool)?;
+    let hetu_key = dev::hetu_key(&args.state_dir)?;
+    let vault = polku_store::pii::HetuVault::from_base64(&hetu_key, 1)?;
     let partners = seed::seed_demo(&store, &vault, &Arc::new(polku_i18n::Localizer::new()))
         .await
         .context("loading demo data")?;
@@ -359,19 +329,36 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         .await
         .context("generating demo history")?;
     polku_server::figures::refresh_once(&store, false).await.context("computing key figures")?;
+    // The application connects with a pool of its own.
+    store.pool().close().await;
     let secret = dev::dev_secret(&args.state_dir)?;
-    let auth =
-        AuthConfig { dev_jwt_secret: Some(SecretString::from(secret.clone())), ..AuthConfig::default() };
-    tokio::spawn(polku_server::figures::refresh_every(
-        store.clone(),
-        std::time::Duration::from_secs(30),
-        std::future::pending(),
-    ));
-    let state = AppState::new(store, auth.verifier().await?, args.limits.into(), vault)
-        .with_edge_limits(args.limits.edge());
-
     let port = polku_devenv::free_port(Some(args.port))?;
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    // The same application as `serve`, with development settings: the
+    // private database as the application role, the development token
+    // secret and identity-code key, figures refreshed every 30 seconds.
+    let config = ServeConfig {
+        database_url: SecretString::from(db.app_url.clone()),
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        metrics_addr: None,
+        auth: AuthConfig {
+            dev_jwt_secret: Some(SecretString::from(secret.clone())),
+            ..AuthConfig::default()
+        },
+        limits: args.limits,
+        hetu: HetuKeyConfig { key: SecretString::from(hetu_key), version: 1 },
+        sockets: polku_server::ws::SocketConfig::default(),
+        db_max_connections: pool.max_connections,
+        db_acquire_timeout_secs: pool.acquire_timeout.as_secs(),
+        db_statement_timeout_secs: pool.statement_timeout.as_secs(),
+        shutdown_grace_seconds: 20,
+        figures_refresh_seconds: 30,
+        redis_url: None,
+        redis_ca_file: None,
+        api_key_rate: Rate::default().per_second,
+        api_key_burst: Rate::default().burst,
+    };
+    let app = Application::build(&config).await?;
+
     let url = format!("http://127.0.0.1:{port}/graphql");
     let mint =
         |sub: &str, tenant: Option<&str>, roles: &[Role], partner: Option<Uuid>, region: Option<&str>| {
@@ -399,8 +386,7 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let country = mint("ministry", None, &[Role::Oversight], None, Some("all"))?;
     println!("Key-figure dashboard (whole country): http://127.0.0.1:{port}/dashboard#token={country}\n");
     println!("More: cargo run -- token --tenant jakobstad --role coach --lang sv\nStop with Ctrl-C.");
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    app.run_until(shutdown_signal()).await?;
     if let Some(cluster) = &db.cluster {
         cluster.stop().ok();
     }

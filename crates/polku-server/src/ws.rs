@@ -82,6 +82,19 @@ pub struct SocketConfig {
     pub ws_api_key_check_seconds: u64,
 }
 
+impl Default for SocketConfig {
+    /// The command line's defaults, which are `SocketLimits::default()`.
+    fn default() -> Self {
+        let limits = SocketLimits::default();
+        SocketConfig {
+            ws_init_timeout_seconds: limits.init_timeout.as_secs(),
+            ws_max_subscriptions: limits.max_subscriptions,
+            ws_max_connections_per_caller: limits.max_connections_per_caller,
+            ws_api_key_check_seconds: limits.api_key_check.as_secs(),
+        }
+    }
+}
+
 impl From<SocketConfig> for SocketLimits {
     fn from(c: SocketConfig) -> Self {
         SocketLimits {
