@@ -20,7 +20,7 @@ COPY . .
 # binary is copied out of them in the same step, since they are not layers.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked -p polku-server \
+    cargo build --release --locked -p polku-server --no-default-features \
     && cp target/release/polku /polku
 
 # cc: glibc and libgcc, which a Rust binary built on bookworm links against.
