@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::rules::version_in_force;
+use crate::rules::{parse_versions, version_in_force};
 use crate::{DomainError, ErrorCode};
 
 const SOURCE: &str = include_str!("../rules/job-search-obligation.toml");
@@ -56,11 +56,6 @@ impl ObligationRule {
     }
 }
 
-#[derive(Deserialize)]
-struct File {
-    version: Vec<ObligationRule>,
-}
-
 #[derive(Clone, Debug)]
 pub struct ObligationRules {
     versions: Vec<ObligationRule>,
@@ -68,9 +63,9 @@ pub struct ObligationRules {
 
 impl ObligationRules {
     pub fn embedded() -> ObligationRules {
-        let mut file: File = toml::from_str(SOURCE).expect("rules/job-search-obligation.toml is valid");
-        file.version.sort_by_key(|v| v.effective_from);
-        ObligationRules { versions: file.version }
+        let versions = parse_versions(SOURCE, |v: &ObligationRule| v.effective_from, |v| &v.id)
+            .expect("rules/job-search-obligation.toml is valid");
+        ObligationRules { versions }
     }
 
     pub fn versions(&self) -> &[ObligationRule] {

@@ -7,7 +7,7 @@
 use chrono::{Months, NaiveDate};
 use serde::Deserialize;
 
-use crate::rules::version_in_force;
+use crate::rules::{parse_versions, version_in_force};
 use crate::{DomainError, ErrorCode};
 
 const SOURCE: &str = include_str!("../rules/neglect-consequences.toml");
@@ -54,11 +54,6 @@ pub struct NeglectRule {
     pub ladder: Vec<Consequence>,
 }
 
-#[derive(Deserialize)]
-struct File {
-    version: Vec<NeglectRule>,
-}
-
 /// All versions, oldest first.
 #[derive(Clone, Debug)]
 pub struct NeglectRules {
@@ -72,17 +67,13 @@ impl NeglectRules {
     }
 
     pub fn parse(source: &str) -> Result<NeglectRules, String> {
-        let mut file: File = toml::from_str(source).map_err(|e| e.to_string())?;
-        file.version.sort_by_key(|v| v.effective_from);
-        if file.version.is_empty() {
-            return Err("no versions".into());
-        }
-        for v in &file.version {
+        let versions = parse_versions(source, |v: &NeglectRule| v.effective_from, |v| &v.id)?;
+        for v in &versions {
             if v.ladder.is_empty() || v.review_period_months == 0 || v.source.trim().is_empty() {
                 return Err(format!("{}: empty ladder, period or source", v.id));
             }
         }
-        Ok(NeglectRules { versions: file.version })
+        Ok(NeglectRules { versions })
     }
 
     pub fn versions(&self) -> &[NeglectRule] {

@@ -6,7 +6,7 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::Deserialize;
 
-use crate::rules::{deadline_status, version_in_force, Obligation, ObligationKind};
+use crate::rules::{deadline_status, parse_versions, version_in_force, Obligation, ObligationKind};
 use crate::{DomainError, ErrorCode, Euros, PartnerKind, ServiceCategory};
 
 const SOURCE: &str = include_str!("../rules/service-path.toml");
@@ -237,12 +237,6 @@ impl PathVersion {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    version: Vec<PathVersion>,
-}
-
 /// Every version of the limits, oldest first.
 #[derive(Clone, Debug)]
 pub struct PathRules {
@@ -256,17 +250,8 @@ impl PathRules {
     }
 
     pub fn parse(source: &str) -> Result<PathRules, String> {
-        let mut file: File = toml::from_str(source).map_err(|e| e.to_string())?;
-        file.version.sort_by_key(|v| v.effective_from);
-        if file.version.is_empty() {
-            return Err("no versions".into());
-        }
-        for pair in file.version.windows(2) {
-            if pair[0].effective_from == pair[1].effective_from {
-                return Err(format!("{} and {} take effect on the same day", pair[0].id, pair[1].id));
-            }
-        }
-        for v in &file.version {
+        let versions = parse_versions(source, |v: &PathVersion| v.effective_from, |v| &v.id)?;
+        for v in &versions {
             let mut seen = std::collections::HashSet::new();
             for r in &v.subsidy {
                 let at = format!("{} {} {} %", v.id, r.basis.as_db(), r.rate);
@@ -287,7 +272,7 @@ impl PathRules {
                 }
             }
         }
-        Ok(PathRules { versions: file.version })
+        Ok(PathRules { versions })
     }
 
     pub fn versions(&self) -> &[PathVersion] {

@@ -55,11 +55,6 @@ impl RuleVersion {
     }
 }
 
-#[derive(Deserialize)]
-struct File {
-    version: Vec<RuleVersion>,
-}
-
 /// All versions, oldest first.
 #[derive(Clone, Debug)]
 pub struct Rules {
@@ -78,12 +73,8 @@ impl Rules {
     }
 
     pub fn parse(source: &str) -> Result<Rules, String> {
-        let mut file: File = toml::from_str(source).map_err(|e| e.to_string())?;
-        file.version.sort_by_key(|v| v.effective_from);
-        if file.version.is_empty() {
-            return Err("no rule versions".into());
-        }
-        for v in &file.version {
+        let versions = parse_versions(source, |v: &RuleVersion| v.effective_from, |v| &v.id)?;
+        for v in &versions {
             let partial = v.supplementary_interval_days.is_some() != v.supplementary_phase_months.is_some()
                 || [v.intensive_after_months, v.intensive_extra_discussions, v.intensive_repeat_months]
                     .iter()
@@ -101,7 +92,7 @@ impl Rules {
                 return Err(format!("{}: value out of range or incomplete", v.id));
             }
         }
-        Ok(Rules { versions: file.version })
+        Ok(Rules { versions })
     }
 
     pub fn versions(&self) -> &[RuleVersion] {
@@ -123,6 +114,30 @@ impl Rules {
         let rule = self.in_force(start, today)?;
         Ok((add_working_days(start, rule.initial_interview_working_days), rule))
     }
+}
+
+/// The `[[version]]`s of a rule file, oldest first. Refuses a file with none,
+/// and two versions taking effect on the same day (the version in force
+/// would be ambiguous). Each rule book checks its own values after this.
+pub fn parse_versions<T: serde::de::DeserializeOwned>(
+    source: &str,
+    effective_from: impl Fn(&T) -> NaiveDate,
+    id: impl Fn(&T) -> &str,
+) -> Result<Vec<T>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File<T> {
+        version: Vec<T>,
+    }
+    let mut versions = toml::from_str::<File<T>>(source).map_err(|e| e.to_string())?.version;
+    versions.sort_by_key(&effective_from);
+    if versions.is_empty() {
+        return Err("no rule versions".into());
+    }
+    if let Some(pair) = versions.windows(2).find(|p| effective_from(&p[0]) == effective_from(&p[1])) {
+        return Err(format!("{} and {} take effect on the same day", id(&pair[0]), id(&pair[1])));
+    }
+    Ok(versions)
 }
 
 /// Of `versions` (oldest first), the one in force on `date`: refuses a

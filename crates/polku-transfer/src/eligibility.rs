@@ -133,12 +133,6 @@ impl EligibilityRules {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    version: Vec<EligibilityRules>,
-}
-
 /// Every version, oldest first.
 #[derive(Clone, Debug)]
 pub struct RuleBook {
@@ -154,17 +148,9 @@ impl RuleBook {
     }
 
     pub fn parse(source: &str) -> Result<RuleBook, String> {
-        let mut file: File = toml::from_str(source).map_err(|e| e.to_string())?;
-        file.version.sort_by_key(|v| v.effective_from);
-        if file.version.is_empty() {
-            return Err("no rule versions".into());
-        }
-        for pair in file.version.windows(2) {
-            if pair[0].effective_from == pair[1].effective_from {
-                return Err(format!("{} and {} take effect on the same day", pair[0].id, pair[1].id));
-            }
-        }
-        for v in &file.version {
+        let versions =
+            polku_domain::rules::parse_versions(source, |v: &EligibilityRules| v.effective_from, |v| &v.id)?;
+        for v in &versions {
             if v.rule.is_empty() {
                 return Err(format!("{}: no rules, so nobody would be eligible", v.id));
             }
@@ -180,7 +166,7 @@ impl RuleBook {
                 }
             }
         }
-        Ok(RuleBook { versions: file.version })
+        Ok(RuleBook { versions })
     }
 
     pub fn versions(&self) -> &[EligibilityRules] {
