@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::context::{request, require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::input::{email, opt_text, text};
+use crate::input::{email, opt_text, postal_code, text};
 use crate::pagination::{connection, page_request, PolkuConnection};
 use crate::reference::Language;
 use crate::tenants::parse_id;
@@ -638,14 +638,6 @@ pub struct AutoAssignResult {
     left_unassigned: i32,
 }
 
-/// An optional postal code, by the import's rule (`PostalCode::parse`).
-fn postal(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    opt_text(field, v, 5)?
-        .map(|p| polku_domain::contact::PostalCode::parse(&p).map(|p| p.into_string()))
-        .transpose()
-        .map_err(|e| DomainError::field(e.code(), field).into())
-}
-
 fn plan_content(input: PlanInput) -> Result<PlanContent, ApiError> {
     if !(0..=4).contains(&input.job_search_obligation) {
         return Err(DomainError::field(ErrorCode::OutOfRange, "input.jobSearchObligation")
@@ -900,7 +892,7 @@ impl CaseworkMutation {
                 home_municipality: MunicipalityCode::parse(&input.home_municipality)
                     .map_err(|e| e.at("input.homeMunicipality"))?,
                 street_address: opt_text("input.streetAddress", input.street_address, 200)?,
-                postal_code: postal("input.postalCode", input.postal_code)?,
+                postal_code: postal_code("input.postalCode", input.postal_code)?,
                 post_office: opt_text("input.postOffice", input.post_office, 100)?,
                 phone: opt_text("input.phone", input.phone, 40)?,
                 email: email("input.email", input.email)?,
@@ -933,7 +925,10 @@ impl CaseworkMutation {
                     .street_address
                     .map(|v| opt_text("input.streetAddress", Some(v), 200))
                     .transpose()?,
-                postal_code: input.postal_code.map(|v| postal("input.postalCode", Some(v))).transpose()?,
+                postal_code: input
+                    .postal_code
+                    .map(|v| postal_code("input.postalCode", Some(v)))
+                    .transpose()?,
                 post_office: input
                     .post_office
                     .map(|v| opt_text("input.postOffice", Some(v), 100))

@@ -200,7 +200,8 @@ pub(crate) const CASE_STAFF: &[Role] = &Role::CASE_STAFF;
 pub(crate) fn today(ctx: &Context<'_>) -> chrono::NaiveDate {
     let request = request(ctx);
     let zone = request.session.as_ref().and_then(|s| s.tenant.as_ref()).map(|t| t.time_zone.as_str());
-    polku_domain::calendar::local_date(request.now, zone.unwrap_or("Europe/Helsinki"))
+    let zone = zone.unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE.name());
+    polku_domain::calendar::local_date(request.now, zone)
 }
 
 /// The request's instant (see [`RequestContext::now`]).

@@ -6,7 +6,7 @@
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::neglect::{Consequence, NeglectKind as DomainKind, NeglectRules};
-use polku_store::duties::{self, NewNeglect, NewVacancy, ProfileBy};
+use polku_store::duties::{self, NewNeglect, NewVacancy};
 
 use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
@@ -40,6 +40,7 @@ pub enum ConsequenceKind {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "polku_store::duties::ProfileBy")]
 pub enum ProfilePublisher {
     Customer,
     /// The employment authority, after the customer's deadline passed.
@@ -199,13 +200,10 @@ pub(crate) async fn profile_of(
 ) -> async_graphql::Result<Option<JobSearchProfile>> {
     let s = require(ctx, CASE_STAFF).api()?;
     let mut tx = s.tx().await.api()?;
-    Ok(duties::profile_of(&mut tx, customer).await.api()?.map(|(on, by)| JobSearchProfile {
-        published_on: on,
-        published_by: match by {
-            ProfileBy::Customer => ProfilePublisher::Customer,
-            ProfileBy::Authority => ProfilePublisher::Authority,
-        },
-    }))
+    Ok(duties::profile_of(&mut tx, customer)
+        .await
+        .api()?
+        .map(|(on, by)| JobSearchProfile { published_on: on, published_by: by.into() }))
 }
 
 #[derive(Default)]
@@ -282,13 +280,9 @@ impl DutiesMutation {
     ) -> async_graphql::Result<JobSearchProfile> {
         let s = require(ctx, CASE_STAFF).api()?;
         let customer = parse_id(&customer_id).api()?;
-        let by = match published_by {
-            ProfilePublisher::Customer => ProfileBy::Customer,
-            ProfilePublisher::Authority => ProfileBy::Authority,
-        };
         let today = today(ctx);
         let mut tx = s.tx().await.api()?;
-        duties::record_profile(&mut tx, customer, published_on, by, today).await.api()?;
+        duties::record_profile(&mut tx, customer, published_on, published_by.into(), today).await.api()?;
         Ok(JobSearchProfile { published_on, published_by })
     }
 }

@@ -1,6 +1,7 @@
 //! Free-text input fields, checked the same way in every mutation: trimmed,
 //! bounded in length, refused by field name.
 
+use polku_domain::contact::{ContactError, Email, PostalCode};
 use polku_domain::{DomainError, ErrorCode};
 
 use crate::ApiError;
@@ -25,23 +26,38 @@ pub(crate) fn opt_text(field: &str, v: Option<String>, max: usize) -> Result<Opt
     }
 }
 
-/// An optional e-mail address, by the same rule as the transfer import's
-/// (`Email::parse`): blank is none.
-pub(crate) fn email(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    let v = opt_text(field, v, polku_domain::contact::MAX_EMAIL)?;
-    v.map(|e| polku_domain::contact::Email::parse(&e).map(|e| e.into_string())).transpose().map_err(|e| {
+/// An optional contact detail, by the domain's parser, the one the transfer
+/// import uses too, so both give the same answer: blank is none, anything
+/// else must parse.
+fn contact<T>(
+    field: &str,
+    v: Option<String>,
+    parse: fn(&str) -> Result<T, ContactError>,
+) -> Result<Option<T>, ApiError> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(parse).transpose().map_err(|e| {
         let error = DomainError::field(e.code(), field);
         match e {
-            polku_domain::contact::ContactError::TooLong { max } => error.with_arg("max", max),
+            ContactError::TooLong { max } => error.with_arg("max", max),
             _ => error,
         }
         .into()
     })
 }
 
+/// An optional e-mail address (`Email::parse`).
+pub(crate) fn email(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    Ok(contact(field, v, Email::parse)?.map(Email::into_string))
+}
+
+/// An optional postal code (`PostalCode::parse`).
+pub(crate) fn postal_code(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    Ok(contact(field, v, PostalCode::parse)?.map(PostalCode::into_string))
+}
+
 /// Checks a date argument or input field as it is parsed, before any
 /// resolver runs: `#[graphql(validator(custom = "UsableDate(\"from\")"))]`.
-/// The refusal carries the same code, field and arguments as [`date`].
+/// The refusal carries the code, the field and the range of
+/// `calendar::usable_date`.
 pub(crate) struct UsableDate(pub &'static str);
 
 impl async_graphql::CustomValidator<chrono::NaiveDate> for UsableDate {

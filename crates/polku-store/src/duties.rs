@@ -221,12 +221,9 @@ pub async fn record_neglect(
             .bind(n.customer_id)
             .fetch_all(tx.conn())
             .await?;
-    let a = neglect::assess(rules, &earlier, n.occurred_on, today).map_err(|e| match e.field.as_deref() {
-        Some(f) if !f.starts_with("input") => {
-            StoreError::Domain(DomainError { field: Some(format!("input.{f}")), ..e })
-        }
-        _ => StoreError::Domain(e),
-    })?;
+    // The domain names the field `occurredOn`; the caller gave it in `input`.
+    let a = neglect::assess(rules, &earlier, n.occurred_on, today)
+        .map_err(|e| StoreError::Domain(e.at("input")))?;
     let (kind, days, weeks) = match a.consequence {
         Consequence::Reminder => ("reminder", None, None),
         Consequence::WaitingPeriod { days } => ("waiting_period", Some(days as i32), None),
