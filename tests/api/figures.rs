@@ -14,8 +14,10 @@ use sqlx::Connection;
 
 use crate::harness::{data, error_code, error_field, error_message, TestApp};
 
+/// Finland's date, as the gateway's "today" (the figures count in the
+/// area's time zone; UTC's date differs from 22:00 or 21:00 UTC on).
 fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+    polku_domain::calendar::finnish_date(chrono::Utc::now())
 }
 
 /// A database with the four demo areas filled with two years of history

@@ -197,6 +197,13 @@ pub fn local_date(at: chrono::DateTime<chrono::Utc>, time_zone: &str) -> NaiveDa
     at.with_timezone(&zone).date_naive()
 }
 
+/// The date in Finland at `at`: "today" for work not done for one area
+/// (the figures refresher, seeding, the command line), which every area
+/// shares since all are in mainland Finland.
+pub fn finnish_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    at.with_timezone(&DEFAULT_TIME_ZONE).date_naive()
+}
+
 /// The first and last dates Polku accepts from anyone. Every date the
 /// service deals with (births since 1900, plans and deadlines decades ahead)
 /// fits; values outside are typing errors or probes.

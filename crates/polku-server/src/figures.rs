@@ -10,7 +10,7 @@ use polku_store::Store;
 
 /// Refreshes what is stale once; returns the number of areas computed.
 pub async fn refresh_once(store: &Store, force: bool) -> Result<usize, polku_store::StoreError> {
-    let today = chrono::Utc::now().date_naive();
+    let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
     let done = polku_store::figures::refresh_stale(store, &Rules::embedded(), today, force).await?;
     for area in &done {
         tracing::info!(

@@ -240,7 +240,7 @@ async fn main() -> Result<()> {
                 seed: args.seed,
                 customers: args.customers,
                 areas: args.areas,
-                today: chrono::Utc::now().date_naive(),
+                today: polku_domain::calendar::finnish_date(chrono::Utc::now()),
             };
             let made =
                 polku_store::generate::national(&store, &scale, &mut |line| eprintln!("{line}")).await?;
@@ -323,7 +323,7 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         seed: 2026,
         customers: 20_000,
         areas: 45,
-        today: chrono::Utc::now().date_naive(),
+        today: polku_domain::calendar::finnish_date(chrono::Utc::now()),
     };
     polku_store::generate::national(&store, &scale, &mut |line| tracing::debug!("generated {line}"))
         .await
@@ -429,7 +429,7 @@ async fn import_customers(args: ImportArgs) -> Result<()> {
         indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg} ({eta})")
             .expect("static template"),
     );
-    let today = chrono::Utc::now().date_naive();
+    let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
     let options = polku_import::ImportOptions {
         transfer_date: args.transfer_date.unwrap_or(today),
         dry_run: args.dry_run,

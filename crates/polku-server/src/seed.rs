@@ -325,7 +325,7 @@ pub async fn seed_demo(
             }
             // Porvoo starts with the TE office's sample transfer, spread over its coaches.
             if area.slug == "porvoo" {
-                let today = chrono::Utc::now().date_naive();
+                let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
                 let options = ImportOptions {
                     transfer_date: today,
                     dry_run: false,
