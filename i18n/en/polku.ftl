@@ -146,3 +146,5 @@ error-subsidy-same-employer = { $field }: this employer had pay subsidy for this
 error-date-in-future = { $field } is in the future: record what has happened, on the day it happened.
 error-no-job-search = { $field }: this customer has no job search (no start date), so no neglect or vacancy can be recorded.
 error-invalid-postal-code = { $field } is not a postal code: five digits, e.g. 00140.
+error-invalid-characters = { $field } contains a control character (such as NUL or an escape); only letters, digits, punctuation, spaces and line breaks are allowed.
+error-invalid-phone = { $field } is not a phone number: digits, with spaces or dashes if you like, e.g. 040 123 4567 or +358 40 123 4567.

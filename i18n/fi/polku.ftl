@@ -145,3 +145,5 @@ error-subsidy-same-employer = { $field }: tällä työnantajalla oli palkkatuki 
 error-date-in-future = { $field } on tulevaisuudessa: kirjaa tapahtunut asia sen päivämäärällä.
 error-no-job-search = { $field }: asiakkaalla ei ole työnhakua (ei alkamispäivää), joten laiminlyöntiä tai työpaikkaa ei voi kirjata.
 error-invalid-postal-code = { $field } ei ole postinumero: viisi numeroa, esim. 00140.
+error-invalid-characters = { $field } sisältää ohjausmerkin (esimerkiksi NUL tai escape); sallittuja ovat kirjaimet, numerot, välimerkit, välilyönnit ja rivinvaihdot.
+error-invalid-phone = { $field } ei ole puhelinnumero: numeroita, halutessasi välilyönnein tai viivoin, esim. 040 123 4567 tai +358 40 123 4567.

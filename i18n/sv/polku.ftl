@@ -145,3 +145,5 @@ error-subsidy-same-employer = { $field }: denna arbetsgivare hade lönesubventio
 error-date-in-future = { $field } ligger i framtiden: registrera det som har hänt, med den dag det hände.
 error-no-job-search = { $field }: kunden har ingen jobbsökning (inget startdatum), så ingen försummelse eller ledig plats kan registreras.
 error-invalid-postal-code = { $field } är inget postnummer: fem siffror, t.ex. 00140.
+error-invalid-characters = { $field } innehåller ett styrtecken (till exempel NUL eller escape); tillåtna är bokstäver, siffror, skiljetecken, mellanslag och radbrytningar.
+error-invalid-phone = { $field } är inget telefonnummer: siffror, gärna med mellanslag eller bindestreck, t.ex. 040 123 4567 eller +358 40 123 4567.

@@ -459,5 +459,26 @@ async fn the_generator_adds_the_next_real_areas_in_the_files_order() {
             assert_eq!(codes, &["398"], "Lahti organises the services alone");
         }
     }
+    // The generator fills tables in bulk SQL, not through `NewCustomer`,
+    // so it is held to the same parsers here: every customer it made has
+    // fields the domain's one way in would accept.
+    type Fields = (String, String, String, String, Option<String>, Option<String>, Option<String>);
+    let customers: Vec<Fields> = sqlx::query_as(
+        "SELECT last_name, first_names, mother_tongue, service_language, postal_code, phone, email FROM customers",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert!(!customers.is_empty());
+    for (last, first, tongue, language, postal, phone, email) in &customers {
+        use polku_domain::contact::{optional, Email, MotherTongue, PersonName, Phone, PostalCode};
+        PersonName::parse(last).unwrap();
+        PersonName::parse(first).unwrap();
+        assert_eq!(MotherTongue::parse(tongue).unwrap().as_str(), tongue);
+        Lang::parse(language).unwrap();
+        optional(postal.as_deref(), PostalCode::parse).unwrap();
+        optional(phone.as_deref(), Phone::parse).unwrap();
+        optional(email.as_deref(), Email::parse).unwrap();
+    }
     db.close().await;
 }

@@ -119,13 +119,18 @@ async fn the_api_and_the_import_give_the_same_answer_for_the_same_bad_value() {
     let app = TestApp::spawn().await;
     let admin = app.token(Some("porvoo"), &[Role::TenantAdmin, Role::Coach]);
     let create =
-        "mutation($i: CustomerInput!) { createCustomer(input: $i) { motherTongue email postalCode } }";
+        "mutation($i: CustomerInput!) { createCustomer(input: $i) { motherTongue email postalCode phone } }";
+    let long_name = "Ä".repeat(101);
     let cases = [
         ("131052-312X", "aidinkieli", "motherTongue", "zz", "so"),
         ("131052-3140", "aidinkieli", "motherTongue", "krl", "smn"),
         ("131052-3162", "sahkoposti", "email", "maija@fi", "maija@example.fi"),
         ("131052-3184", "sahkoposti", "email", "maija @example.fi", "maija.m@example.fi"),
         ("131052-3228", "postinumero", "postalCode", "140", "00140"),
+        ("131052-324A", "puhelin", "phone", "soita illalla", "+358 40 123 4567"),
+        ("131052-326C", "postitoimipaikka", "postOffice", "Borgå\u{1b}[31m", "Borgå"),
+        ("131052-328E", "sukunimi", "lastName", &long_name, "Virtanen-Sjöberg"),
+        ("131052-330H", "puhelin", "phone", "12", "09 310 1234"),
     ];
     for (hetu, column, field, bad, good) in cases {
         let customer = |v: &str| {
@@ -135,17 +140,20 @@ async fn the_api_and_the_import_give_the_same_answer_for_the_same_bad_value() {
             json!({ "i": i })
         };
         let api = app.gql(Some(&admin), create, customer(bad)).await;
-        let mut row = [hetu, "Testinen", "Teija", "fi", "638", "", ""];
-        let at =
-            ["henkilotunnus", "sukunimi", "etunimet", "aidinkieli", "kotikunta", "postinumero", "sahkoposti"]
-                .iter()
-                .position(|c| *c == column)
-                .unwrap();
-        row[at] = bad;
-        let file = format!(
-            "henkilotunnus;sukunimi;etunimet;aidinkieli;kotikunta;postinumero;sahkoposti\n{}\n",
-            row.join(";")
-        );
+        let columns = [
+            "henkilotunnus",
+            "sukunimi",
+            "etunimet",
+            "aidinkieli",
+            "kotikunta",
+            "postinumero",
+            "postitoimipaikka",
+            "puhelin",
+            "sahkoposti",
+        ];
+        let mut row = [hetu, "Testinen", "Teija", "fi", "638", "", "", "", ""];
+        row[columns.iter().position(|c| *c == column).unwrap()] = bad;
+        let file = format!("{}\n{}\n", columns.join(";"), row.join(";"));
         let import = app
             .upload(
                 &admin,

@@ -17,6 +17,12 @@ pub enum ContactError {
     InvalidPostalCode,
     #[error("longer than {max} characters")]
     TooLong { max: usize },
+    #[error("empty")]
+    Empty,
+    #[error("contains a control character")]
+    ControlCharacter,
+    #[error("not a phone number")]
+    InvalidPhone,
 }
 
 impl ContactError {
@@ -27,6 +33,18 @@ impl ContactError {
             ContactError::InvalidEmail => crate::ErrorCode::InvalidEmail,
             ContactError::InvalidPostalCode => crate::ErrorCode::InvalidPostalCode,
             ContactError::TooLong { .. } => crate::ErrorCode::TooLong,
+            ContactError::Empty => crate::ErrorCode::Required,
+            ContactError::ControlCharacter => crate::ErrorCode::InvalidCharacters,
+            ContactError::InvalidPhone => crate::ErrorCode::InvalidPhone,
+        }
+    }
+
+    /// The request error, for the field it was found in, with its argument.
+    pub fn at(self, field: &str) -> crate::DomainError {
+        let error = crate::DomainError::field(self.code(), field);
+        match self {
+            ContactError::TooLong { max } => error.with_arg("max", max),
+            _ => error,
         }
     }
 }
@@ -146,8 +164,14 @@ impl fmt::Display for MotherTongue {
 /// part of at most 64 characters, a domain of at least two non-empty labels,
 /// and nothing that cannot appear unquoted (space, comma, brackets, quotes).
 /// Whether the mailbox exists only sending can tell.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Email(String);
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Email(<redacted>)")
+    }
+}
 
 impl Email {
     pub fn parse(s: &str) -> Result<Email, ContactError> {
@@ -173,16 +197,37 @@ impl Email {
         }
     }
 
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }
 }
 
+/// An optional field: blank (or only spaces) is none, anything else must
+/// parse. The API and the transfer import read optional contact details
+/// through this, so a blank e-mail is "no e-mail" in both.
+pub fn optional<T>(
+    s: Option<&str>,
+    parse: fn(&str) -> Result<T, ContactError>,
+) -> Result<Option<T>, ContactError> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(parse).transpose()
+}
+
 /// A Finnish postal code: five digits. Not padded when a spreadsheet has
 /// dropped leading zeros (`140` for `00140`): a letter to a guessed address is
 /// worse than a refusal someone can fix.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PostalCode(String);
+
+// Part of an address, so personal data in a log line.
+impl fmt::Debug for PostalCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PostalCode(<redacted>)")
+    }
+}
 
 impl PostalCode {
     pub fn parse(s: &str) -> Result<PostalCode, ContactError> {
@@ -194,8 +239,118 @@ impl PostalCode {
         }
     }
 
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub fn into_string(self) -> String {
         self.0
+    }
+}
+
+/// Free text of a person's record, trimmed, never empty, at most `MAX`
+/// characters, with no control characters other than line breaks and tabs:
+/// the transfer file's format allows line breaks in quoted fields (an
+/// address on two lines), but a NUL or an escape sequence is never part of
+/// a name and would corrupt letters and exports.
+macro_rules! bounded_text {
+    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX: usize = $max;
+
+            pub fn parse(s: &str) -> Result<$name, ContactError> {
+                bounded(s, Self::MAX).map($name)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        // Personal data: a `{:?}` in a log line must not print it.
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+    };
+}
+
+fn bounded(s: &str, max: usize) -> Result<String, ContactError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(ContactError::Empty);
+    }
+    if s.chars().count() > max {
+        return Err(ContactError::TooLong { max });
+    }
+    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(ContactError::ControlCharacter);
+    }
+    Ok(s.to_string())
+}
+
+bounded_text! {
+    /// A last name or the first names, as the population register gives
+    /// them (the register allows up to 100 characters for each).
+    PersonName, 100
+}
+
+bounded_text! {
+    /// A street address (lähiosoite), one line.
+    StreetAddress, 200
+}
+
+bounded_text! {
+    /// A post office (postitoimipaikka).
+    PostOffice, 100
+}
+
+/// A phone number as people write it: digits with spaces, dashes, dots,
+/// slashes or brackets, and a leading `+` for an international number
+/// (`040 123 4567`, `+358 40 123 4567`, `(09) 310 1234`). At least three
+/// digits (an extension or a service number can be short) and at most 40
+/// characters. Not normalised: the coach sees what was
+/// written. Letters are refused, so an e-mail address or a note typed into
+/// the phone field is caught where it is typed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub const MAX: usize = 40;
+
+    pub fn parse(s: &str) -> Result<Phone, ContactError> {
+        let s = bounded(s, Self::MAX)?;
+        let body = s.strip_prefix('+').unwrap_or(&s);
+        let allowed = body.chars().all(|c| c.is_ascii_digit() || " -./()".contains(c));
+        let digits = body.chars().filter(char::is_ascii_digit).count();
+        if allowed && digits >= 3 {
+            Ok(Phone(s))
+        } else {
+            Err(ContactError::InvalidPhone)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Phone(<redacted>)")
     }
 }
 
@@ -241,5 +396,28 @@ mod tests {
         for bad in ["140", "001400", "0014A"] {
             assert_eq!(PostalCode::parse(bad), Err(ContactError::InvalidPostalCode), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_are_trimmed_bounded_and_printable() {
+        assert_eq!(PersonName::parse("  Järvinen ").unwrap().as_str(), "Järvinen");
+        assert_eq!(PersonName::parse("   "), Err(ContactError::Empty));
+        assert_eq!(PersonName::parse(&"ä".repeat(101)), Err(ContactError::TooLong { max: 100 }));
+        assert!(PersonName::parse(&"ä".repeat(100)).is_ok());
+        assert!(StreetAddress::parse("Kauppakatu 1\nc/o Virtanen").is_ok(), "two lines, as the file allows");
+        assert_eq!(PersonName::parse("Maija\u{0}"), Err(ContactError::ControlCharacter));
+        assert_eq!(PostOffice::parse("Porvoo\u{1b}[31m"), Err(ContactError::ControlCharacter));
+        assert_eq!(format!("{:?}", PersonName::parse("Järvinen").unwrap()), "PersonName(<redacted>)");
+    }
+
+    #[test]
+    fn phones_as_people_write_them() {
+        for good in ["0401234567", "040 123 4567", "+358 40 123 4567", "(09) 310 1234", "040-123.45/67"] {
+            assert_eq!(Phone::parse(good).unwrap().as_str(), good, "{good}");
+        }
+        for bad in ["maija@example.fi", "soita illalla", "12", "++358401234567", "040 123 4567 ilta", "+"] {
+            assert_eq!(Phone::parse(bad), Err(ContactError::InvalidPhone), "{bad}");
+        }
+        assert_eq!(Phone::parse(&"1".repeat(41)), Err(ContactError::TooLong { max: 40 }));
     }
 }

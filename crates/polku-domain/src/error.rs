@@ -114,6 +114,8 @@ error_codes! {
     DateInFuture => "DATE_IN_FUTURE",
     NoJobSearch => "NO_JOB_SEARCH",
     InvalidPostalCode => "INVALID_POSTAL_CODE",
+    InvalidCharacters => "INVALID_CHARACTERS",
+    InvalidPhone => "INVALID_PHONE",
 }
 
 impl fmt::Display for ErrorCode {

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::contact::{Email, MotherTongue, PersonName, Phone, PostOffice, PostalCode, StreetAddress};
 use polku_domain::customer::{self as dc, Rating};
+use polku_domain::customer::{ContactChange, NewCustomer};
 use polku_domain::{DomainError, ErrorCode, Hetu, Lang, MunicipalityCode, Role as DomainRole};
 use polku_store::audit::{self, AuditAction, AuditFilter};
-use polku_store::customers::{self, ContactUpdate, CustomerFilter, CustomerRecord};
+use polku_store::customers::{self, CustomerFilter};
 use polku_store::pii::HetuVault;
 use polku_store::plans::{self, PlanContent, Task as StoreTask};
 use polku_store::staff::{self, StaffInput};
@@ -19,7 +21,7 @@ use uuid::Uuid;
 
 use crate::context::{request, require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::input::{email, opt_text, postal_code, text};
+use crate::input::{email, opt_text, parsed, parsed_opt, phone, text};
 use crate::pagination::{connection, page_request, PolkuConnection};
 use crate::reference::Language;
 use crate::tenants::parse_id;
@@ -858,7 +860,7 @@ impl CaseworkMutation {
                 subject: text("input.subject", &input.subject, 200)?,
                 name: text("input.name", &input.name, 200)?,
                 email: email("input.email", input.email)?,
-                phone: opt_text("input.phone", input.phone, 40)?,
+                phone: phone("input.phone", input.phone)?,
                 is_coach: input.is_coach,
                 languages,
             })
@@ -875,27 +877,26 @@ impl CaseworkMutation {
     ) -> async_graphql::Result<Customer> {
         let s = require(ctx, CASE_STAFF).api()?;
         let vault = vault(ctx).api()?;
-        let record = (|| -> Result<CustomerRecord, ApiError> {
-            // The same rule as the transfer import's (`MotherTongue::parse`).
-            let tongue = polku_domain::contact::MotherTongue::parse(&input.mother_tongue)
-                .map_err(|e| {
-                    DomainError::field(e.code(), "input.motherTongue").with_arg("value", &input.mother_tongue)
-                })?
-                .into_string();
-            Ok(CustomerRecord {
+        let record = (|| -> Result<NewCustomer, ApiError> {
+            Ok(NewCustomer {
                 hetu: Hetu::parse(&input.identity_code)
                     .map_err(|_| DomainError::field(ErrorCode::InvalidHetu, "input.identityCode"))?,
-                last_name: text("input.lastName", &input.last_name, 100)?,
-                first_names: text("input.firstNames", &input.first_names, 100)?,
-                mother_tongue: tongue,
+                last_name: parsed("input.lastName", &input.last_name, PersonName::parse)?,
+                first_names: parsed("input.firstNames", &input.first_names, PersonName::parse)?,
+                mother_tongue: MotherTongue::parse(&input.mother_tongue)
+                    .map_err(|e| e.at("input.motherTongue").with_arg("value", &input.mother_tongue))?,
                 service_language: input.service_language.into(),
                 home_municipality: MunicipalityCode::parse(&input.home_municipality)
                     .map_err(|e| e.at("input.homeMunicipality"))?,
-                street_address: opt_text("input.streetAddress", input.street_address, 200)?,
-                postal_code: postal_code("input.postalCode", input.postal_code)?,
-                post_office: opt_text("input.postOffice", input.post_office, 100)?,
-                phone: opt_text("input.phone", input.phone, 40)?,
-                email: email("input.email", input.email)?,
+                street_address: parsed_opt(
+                    "input.streetAddress",
+                    input.street_address.as_deref(),
+                    StreetAddress::parse,
+                )?,
+                postal_code: parsed_opt("input.postalCode", input.postal_code.as_deref(), PostalCode::parse)?,
+                post_office: parsed_opt("input.postOffice", input.post_office.as_deref(), PostOffice::parse)?,
+                phone: parsed_opt("input.phone", input.phone.as_deref(), Phone::parse)?,
+                email: parsed_opt("input.email", input.email.as_deref(), Email::parse)?,
                 benefit: input.benefit.map(Into::into),
                 in_service: input.in_employment_promoting_service,
                 unemployed_since: input.unemployed_since,
@@ -919,22 +920,23 @@ impl CaseworkMutation {
     ) -> async_graphql::Result<Customer> {
         let s = require(ctx, CASE_STAFF).api()?;
         let id = parse_id(&id).api()?;
-        let update = (|| -> Result<ContactUpdate, ApiError> {
-            Ok(ContactUpdate {
+        // A field left out keeps its value; a blank one clears it.
+        let update = (|| -> Result<ContactChange, ApiError> {
+            Ok(ContactChange {
                 street_address: input
                     .street_address
-                    .map(|v| opt_text("input.streetAddress", Some(v), 200))
+                    .map(|v| parsed_opt("input.streetAddress", Some(&v), StreetAddress::parse))
                     .transpose()?,
                 postal_code: input
                     .postal_code
-                    .map(|v| postal_code("input.postalCode", Some(v)))
+                    .map(|v| parsed_opt("input.postalCode", Some(&v), PostalCode::parse))
                     .transpose()?,
                 post_office: input
                     .post_office
-                    .map(|v| opt_text("input.postOffice", Some(v), 100))
+                    .map(|v| parsed_opt("input.postOffice", Some(&v), PostOffice::parse))
                     .transpose()?,
-                phone: input.phone.map(|v| opt_text("input.phone", Some(v), 40)).transpose()?,
-                email: input.email.map(|v| email("input.email", Some(v))).transpose()?,
+                phone: input.phone.map(|v| parsed_opt("input.phone", Some(&v), Phone::parse)).transpose()?,
+                email: input.email.map(|v| parsed_opt("input.email", Some(&v), Email::parse)).transpose()?,
                 service_language: input.service_language.map(Into::into),
                 job_search_started_on: input.job_search_started_on.map(Some),
             })

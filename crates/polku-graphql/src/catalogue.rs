@@ -9,7 +9,7 @@ use polku_store::services::{self, ServiceFilter, ServiceInput as StoreServiceInp
 
 use crate::context::{require, AREA_STAFF};
 use crate::error::ApiResult;
-use crate::input::{email, opt_text};
+use crate::input::{email, opt_text, phone};
 use crate::loaders::Partners;
 use crate::pagination::{connection, page_request, PolkuConnection};
 use crate::reference::{all_texts, pick, Language, LocalizedString};
@@ -297,7 +297,7 @@ impl PartnerInput {
             languages: parse_languages("input.languages", &self.languages, enabled)?,
             contact_name: opt_text("input.contactName", self.contact_name, 200)?,
             contact_email,
-            contact_phone: opt_text("input.contactPhone", self.contact_phone, 40)?,
+            contact_phone: phone("input.contactPhone", self.contact_phone)?,
             website: opt_text("input.website", self.website, 400)?,
         })
     }

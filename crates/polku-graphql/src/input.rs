@@ -1,7 +1,7 @@
 //! Free-text input fields, checked the same way in every mutation: trimmed,
 //! bounded in length, refused by field name.
 
-use polku_domain::contact::{ContactError, Email, PostalCode};
+use polku_domain::contact::{ContactError, Email};
 use polku_domain::{DomainError, ErrorCode};
 
 use crate::ApiError;
@@ -26,32 +26,36 @@ pub(crate) fn opt_text(field: &str, v: Option<String>, max: usize) -> Result<Opt
     }
 }
 
-/// An optional contact detail, by the domain's parser, the one the transfer
-/// import uses too, so both give the same answer: blank is none, anything
-/// else must parse.
-fn contact<T>(
+/// A required field, by its domain type's parser: the one the transfer
+/// import uses too, so both give the same answer for the same value.
+pub(crate) fn parsed<T>(
     field: &str,
-    v: Option<String>,
+    v: &str,
+    parse: fn(&str) -> Result<T, ContactError>,
+) -> Result<T, ApiError> {
+    parse(v).map_err(|e| e.at(field).into())
+}
+
+/// An optional field by its domain type's parser (`contact::optional`):
+/// blank is none, anything else must parse.
+pub(crate) fn parsed_opt<T>(
+    field: &str,
+    v: Option<&str>,
     parse: fn(&str) -> Result<T, ContactError>,
 ) -> Result<Option<T>, ApiError> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(parse).transpose().map_err(|e| {
-        let error = DomainError::field(e.code(), field);
-        match e {
-            ContactError::TooLong { max } => error.with_arg("max", max),
-            _ => error,
-        }
-        .into()
-    })
+    polku_domain::contact::optional(v, parse).map_err(|e| e.at(field).into())
 }
 
 /// An optional e-mail address (`Email::parse`).
 pub(crate) fn email(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    Ok(contact(field, v, Email::parse)?.map(Email::into_string))
+    Ok(parsed_opt(field, v.as_deref(), Email::parse)?.map(Email::into_string))
 }
 
-/// An optional postal code (`PostalCode::parse`).
-pub(crate) fn postal_code(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    Ok(contact(field, v, PostalCode::parse)?.map(PostalCode::into_string))
+/// An optional phone number (`Phone::parse`), for staff and partners'
+/// contacts as for customers.
+pub(crate) fn phone(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    Ok(parsed_opt(field, v.as_deref(), polku_domain::contact::Phone::parse)?
+        .map(polku_domain::contact::Phone::into_string))
 }
 
 /// Checks a date argument or input field as it is parsed, before any

@@ -14,11 +14,13 @@ use std::io::Read;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use polku_domain::contact::{PostOffice, PostalCode, StreetAddress};
+use polku_domain::customer::NewCustomer;
 use polku_domain::hetu::HetuError;
 use polku_domain::Lang;
 use polku_i18n::letters::{LetterTemplate, TransferLetter};
 use polku_i18n::Localizer;
-use polku_store::customers::{self, CustomerRecord, PreparedBatch};
+use polku_store::customers::{self, PreparedBatch};
 use polku_store::pii::HetuVault;
 use polku_store::{imports, letters, tenants, StoreError, TenantInfo, Tx};
 pub use polku_transfer::EligibilityReason;
@@ -324,7 +326,7 @@ fn read_all<R: Read>(
                 tally.eligibility.count(&row.eligibility);
                 // The same person twice in one statement cannot be upserted;
                 // the second one waits for the next batch and counts as an update.
-                let hash = vault.hash(&row.hetu);
+                let hash = vault.hash(&row.customer.hetu);
                 if in_batch.contains(&hash) {
                     if !send(&mut batch, tally.lines - 1) {
                         return tally;
@@ -370,38 +372,20 @@ fn prepare(
     letter_date: NaiveDate,
     lines_read: u64,
 ) -> Prepared {
-    let records: Vec<CustomerRecord> = batch
-        .iter()
-        .map(|r| CustomerRecord {
-            hetu: r.hetu.clone(),
-            last_name: r.last_name.clone(),
-            first_names: r.first_names.clone(),
-            mother_tongue: r.mother_tongue.clone(),
-            service_language: r.service_language,
-            home_municipality: r.home_municipality,
-            street_address: r.street_address.clone(),
-            postal_code: r.postal_code.clone(),
-            post_office: r.post_office.clone(),
-            phone: r.phone.clone(),
-            email: r.email.clone(),
-            benefit: r.benefit,
-            in_service: r.in_service.unwrap_or(false),
-            unemployed_since: r.unemployed_since,
-            job_search_started_on: None,
-        })
-        .collect();
+    let records: Vec<NewCustomer> = batch.iter().map(|r| r.customer.clone()).collect();
     let letters = batch
         .iter()
         .map(|row| {
+            let row = &row.customer;
             let lang = row.service_language;
             let area = tenant.names.get(lang, tenant.default_language).unwrap_or(tenant.slug.as_str());
-            let name = format!("{} {}", row.first_names, row.last_name);
+            let name = format!("{} {}", row.first_names.as_str(), row.last_name.as_str());
             let letter = TransferLetter {
                 lang,
                 customer_name: &name,
-                street_address: row.street_address.as_deref(),
-                postal_code: row.postal_code.as_deref(),
-                post_office: row.post_office.as_deref(),
+                street_address: row.street_address.as_ref().map(StreetAddress::as_str),
+                postal_code: row.postal_code.as_ref().map(PostalCode::as_str),
+                post_office: row.post_office.as_ref().map(PostOffice::as_str),
                 area_name: area,
                 coach: None,
                 date: letter_date,

@@ -3,39 +3,14 @@
 //! forgotten by a caller; the identity code is only ever stored encrypted.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use polku_domain::customer::{Benefit, CoachLoad, CustomerStatus};
+use polku_domain::contact::{Email, Phone, PostOffice, PostalCode, StreetAddress};
+use polku_domain::customer::{Benefit, CoachLoad, ContactChange, CustomerStatus, NewCustomer};
 use polku_domain::{DomainError, ErrorCode, Hetu, Lang, MunicipalityCode, Role};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditAction};
 use crate::pii::HetuVault;
 use crate::{staff, Page, PageRequest, StoreError, Tx};
-
-/// A customer as recorded, everything parsed.
-#[derive(Clone)]
-pub struct CustomerRecord {
-    pub hetu: Hetu,
-    pub last_name: String,
-    pub first_names: String,
-    pub mother_tongue: String,
-    pub service_language: Lang,
-    pub home_municipality: MunicipalityCode,
-    pub street_address: Option<String>,
-    pub postal_code: Option<String>,
-    pub post_office: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub benefit: Option<Benefit>,
-    pub in_service: bool,
-    pub unemployed_since: Option<NaiveDate>,
-    pub job_search_started_on: Option<NaiveDate>,
-}
-
-impl std::fmt::Debug for CustomerRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CustomerRecord").field("hetu", &self.hetu).finish_non_exhaustive()
-    }
-}
 
 #[derive(Clone)]
 pub struct Customer {
@@ -184,22 +159,25 @@ pub struct PreparedBatch {
 }
 
 impl PreparedBatch {
-    pub fn prepare(tenant: Uuid, vault: &HetuVault, records: &[CustomerRecord]) -> PreparedBatch {
+    pub fn prepare(tenant: Uuid, vault: &HetuVault, records: &[NewCustomer]) -> PreparedBatch {
         PreparedBatch {
             ids: records.iter().map(|_| Uuid::now_v7()).collect(),
             sealed: records.iter().map(|r| vault.encrypt(tenant, &r.hetu)).collect(),
             hashes: records.iter().map(|r| vault.hash(&r.hetu)).collect(),
             births: records.iter().map(|r| r.hetu.birth_date()).collect(),
-            last_names: records.iter().map(|r| r.last_name.clone()).collect(),
-            first_names: records.iter().map(|r| r.first_names.clone()).collect(),
-            mother_tongues: records.iter().map(|r| r.mother_tongue.clone()).collect(),
+            last_names: records.iter().map(|r| r.last_name.as_str().to_string()).collect(),
+            first_names: records.iter().map(|r| r.first_names.as_str().to_string()).collect(),
+            mother_tongues: records.iter().map(|r| r.mother_tongue.as_str().to_string()).collect(),
             service_languages: records.iter().map(|r| r.service_language.code()).collect(),
             municipalities: records.iter().map(|r| r.home_municipality.as_str().to_string()).collect(),
-            street_addresses: records.iter().map(|r| r.street_address.clone()).collect(),
-            postal_codes: records.iter().map(|r| r.postal_code.clone()).collect(),
-            post_offices: records.iter().map(|r| r.post_office.clone()).collect(),
-            phones: records.iter().map(|r| r.phone.clone()).collect(),
-            emails: records.iter().map(|r| r.email.clone()).collect(),
+            street_addresses: records
+                .iter()
+                .map(|r| text(&r.street_address, StreetAddress::as_str))
+                .collect(),
+            postal_codes: records.iter().map(|r| text(&r.postal_code, PostalCode::as_str)).collect(),
+            post_offices: records.iter().map(|r| text(&r.post_office, PostOffice::as_str)).collect(),
+            phones: records.iter().map(|r| text(&r.phone, Phone::as_str)).collect(),
+            emails: records.iter().map(|r| text(&r.email, Email::as_str)).collect(),
             benefits: records.iter().map(|r| r.benefit.map(Benefit::as_db)).collect(),
             in_service: records.iter().map(|r| r.in_service).collect(),
             unemployed_since: records.iter().map(|r| r.unemployed_since).collect(),
@@ -217,6 +195,11 @@ impl PreparedBatch {
     }
 }
 
+/// An optional parsed text as the column's value.
+fn text<T>(v: &Option<T>, as_str: fn(&T) -> &str) -> Option<String> {
+    v.as_ref().map(|v| as_str(v).to_string())
+}
+
 impl std::fmt::Debug for PreparedBatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PreparedBatch").field("len", &self.len()).finish_non_exhaustive()
@@ -232,7 +215,7 @@ impl std::fmt::Debug for PreparedBatch {
 pub async fn upsert_batch(
     tx: &mut Tx,
     vault: &HetuVault,
-    records: &[CustomerRecord],
+    records: &[NewCustomer],
     what: &str,
 ) -> Result<Vec<Upserted>, StoreError> {
     let tenant = tx.require_tenant()?.id;
@@ -282,7 +265,7 @@ pub async fn upsert_prepared(
 }
 
 /// Records one new customer; CUSTOMER_EXISTS if the area knows the person.
-pub async fn create(tx: &mut Tx, vault: &HetuVault, record: CustomerRecord) -> Result<Customer, StoreError> {
+pub async fn create(tx: &mut Tx, vault: &HetuVault, record: NewCustomer) -> Result<Customer, StoreError> {
     if find_id_by_hetu(tx, vault, &record.hetu).await?.is_some() {
         return Err(DomainError::field(ErrorCode::CustomerExists, "identityCode").into());
     }
@@ -447,21 +430,14 @@ pub async fn rekey_batch(
     Ok(ids.len())
 }
 
-/// Contact details a coach may correct.
-#[derive(Clone, Debug, Default)]
-pub struct ContactUpdate {
-    pub street_address: Option<Option<String>>,
-    pub postal_code: Option<Option<String>>,
-    pub post_office: Option<Option<String>>,
-    pub phone: Option<Option<String>>,
-    pub email: Option<Option<String>>,
-    pub service_language: Option<Lang>,
-    pub job_search_started_on: Option<Option<NaiveDate>>,
-}
-
-pub async fn update(tx: &mut Tx, id: Uuid, u: ContactUpdate) -> Result<Customer, StoreError> {
-    let keep = |o: &Option<Option<String>>| o.is_none();
-    let value = |o: &Option<Option<String>>| o.clone().flatten();
+/// Changes a customer's contact details and language (audited).
+pub async fn update(tx: &mut Tx, id: Uuid, u: ContactChange) -> Result<Customer, StoreError> {
+    fn keep<T>(o: &Option<Option<T>>) -> bool {
+        o.is_none()
+    }
+    fn value<T>(o: &Option<Option<T>>, as_str: fn(&T) -> &str) -> Option<String> {
+        o.as_ref().and_then(|v| text(v, as_str))
+    }
     let done = sqlx::query(
         "UPDATE customers SET \
            street_address = CASE WHEN $2 THEN street_address ELSE $3 END, \
@@ -475,15 +451,15 @@ pub async fn update(tx: &mut Tx, id: Uuid, u: ContactUpdate) -> Result<Customer,
     )
     .bind(id)
     .bind(keep(&u.street_address))
-    .bind(value(&u.street_address))
+    .bind(value(&u.street_address, StreetAddress::as_str))
     .bind(keep(&u.postal_code))
-    .bind(value(&u.postal_code))
+    .bind(value(&u.postal_code, PostalCode::as_str))
     .bind(keep(&u.post_office))
-    .bind(value(&u.post_office))
+    .bind(value(&u.post_office, PostOffice::as_str))
     .bind(keep(&u.phone))
-    .bind(value(&u.phone))
+    .bind(value(&u.phone, Phone::as_str))
     .bind(keep(&u.email))
-    .bind(value(&u.email))
+    .bind(value(&u.email, Email::as_str))
     .bind(u.service_language.map(Lang::code))
     .bind(u.job_search_started_on.is_none())
     .bind(u.job_search_started_on.flatten())

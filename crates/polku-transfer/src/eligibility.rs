@@ -90,8 +90,11 @@ struct Rule {
 
 impl Rule {
     fn holds(&self, row: &TransferRow, on: NaiveDate) -> bool {
-        self.younger_than.is_none_or(|age| row.hetu.age_on(on) < age)
-            && self.mother_tongue_not_in.as_ref().is_none_or(|codes| !codes.contains(&row.mother_tongue))
+        self.younger_than.is_none_or(|age| row.customer.hetu.age_on(on) < age)
+            && self
+                .mother_tongue_not_in
+                .as_ref()
+                .is_none_or(|codes| !codes.iter().any(|c| c == row.customer.mother_tongue.as_str()))
             && self.unemployed_or_in_service.is_none_or(|b| unemployed_or_in_service(row, on) == b)
             && self.earnings_related_right.is_none_or(|b| earnings_related_right(row) == b)
     }
@@ -103,15 +106,15 @@ impl Rule {
 /// services), or unemployed since a day no later than `on`.
 fn unemployed_or_in_service(row: &TransferRow, on: NaiveDate) -> bool {
     row.in_service == Some(true)
-        || row.benefit.is_some_and(|b| b != Benefit::None)
-        || row.unemployed_since.is_some_and(|since| since <= on)
+        || row.customer.benefit.is_some_and(|b| b != Benefit::None)
+        || row.customer.unemployed_since.is_some_and(|since| since <= on)
 }
 
 /// The `ansiosidonnainen` column where the file has it; without it, drawing
 /// earnings-related allowance shows the right and anything else its absence.
 /// (The reader rejects a row whose column contradicts its benefit.)
 fn earnings_related_right(row: &TransferRow) -> bool {
-    row.earnings_related.unwrap_or(row.benefit == Some(Benefit::EarningsRelatedAllowance))
+    row.earnings_related.unwrap_or(row.customer.benefit == Some(Benefit::EarningsRelatedAllowance))
 }
 
 impl EligibilityRules {
@@ -161,7 +164,9 @@ impl RuleBook {
             // A code as the reader stores it, or the condition could never
             // (or would always) hold.
             for code in v.rule.iter().flat_map(|r| r.mother_tongue_not_in.iter().flatten()) {
-                if crate::field::mother_tongue(code).ok().as_ref() != Some(code) {
+                if polku_domain::contact::MotherTongue::parse(code).ok().map(|t| t.into_string()).as_ref()
+                    != Some(code)
+                {
                     return Err(format!("{}: {code} is not a mother tongue as stored", v.id));
                 }
             }

@@ -39,6 +39,11 @@ pub enum RejectionCode {
     ContradictsBenefit,
     InvalidPostalCode,
     InvalidEmail,
+    /// A name, address or post office with a line break or another
+    /// control character.
+    InvalidCharacters,
+    /// `puhelin` has letters or fewer than three digits.
+    InvalidPhone,
     /// The field has more than `max` characters.
     TooLong {
         max: usize,
@@ -73,6 +78,8 @@ impl RejectionCode {
             RejectionCode::ContradictsBenefit => "CONTRADICTS_BENEFIT",
             RejectionCode::InvalidPostalCode => "INVALID_POSTAL_CODE",
             RejectionCode::InvalidEmail => "INVALID_EMAIL",
+            RejectionCode::InvalidCharacters => "INVALID_CHARACTERS",
+            RejectionCode::InvalidPhone => "INVALID_PHONE",
             RejectionCode::TooLong { .. } => "TOO_LONG",
             RejectionCode::InvalidEncoding => "INVALID_ENCODING",
             RejectionCode::MalformedRecord => "MALFORMED_RECORD",
@@ -172,6 +179,8 @@ pub(crate) fn every_rejection() -> Vec<RejectionCode> {
         RejectionCode::ContradictsBenefit,
         RejectionCode::InvalidPostalCode,
         RejectionCode::InvalidEmail,
+        RejectionCode::InvalidCharacters,
+        RejectionCode::InvalidPhone,
         RejectionCode::TooLong { max: 0 },
         RejectionCode::InvalidEncoding,
         RejectionCode::MalformedRecord,
@@ -191,6 +200,8 @@ pub(crate) fn every_rejection() -> Vec<RejectionCode> {
             | RejectionCode::InvalidBoolean
             | RejectionCode::ContradictsBenefit
             | RejectionCode::InvalidPostalCode
+            | RejectionCode::InvalidCharacters
+            | RejectionCode::InvalidPhone
             | RejectionCode::InvalidEmail
             | RejectionCode::TooLong { .. }
             | RejectionCode::InvalidEncoding

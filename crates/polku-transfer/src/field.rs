@@ -5,19 +5,20 @@
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
-use polku_domain::contact::{ContactError, Email, MotherTongue, PostalCode};
+use polku_domain::contact::ContactError;
+#[cfg(test)]
+use polku_domain::contact::{Email, MotherTongue, PostalCode};
 use polku_domain::{Lang, MunicipalityCode};
 
 use crate::header::folded_eq;
 use crate::row::Benefit;
 use crate::RejectionCode;
 
-/// Longest accepted values, in characters. Generous for real data, tight
-/// enough that a shifted or garbage column is caught.
-pub const MAX_NAME: usize = 100;
-pub const MAX_STREET_ADDRESS: usize = 200;
-pub const MAX_POST_OFFICE: usize = 100;
-pub const MAX_PHONE: usize = 40;
+/// Longest accepted values, in characters, as the domain's types have them.
+pub const MAX_NAME: usize = polku_domain::contact::PersonName::MAX;
+pub const MAX_STREET_ADDRESS: usize = polku_domain::contact::StreetAddress::MAX;
+pub const MAX_POST_OFFICE: usize = polku_domain::contact::PostOffice::MAX;
+pub const MAX_PHONE: usize = polku_domain::contact::Phone::MAX;
 pub use polku_domain::contact::MAX_EMAIL;
 
 /// The domain's parse errors as the file's rejection reasons.
@@ -27,12 +28,26 @@ fn rejection(e: ContactError) -> RejectionCode {
         ContactError::InvalidEmail => RejectionCode::InvalidEmail,
         ContactError::InvalidPostalCode => RejectionCode::InvalidPostalCode,
         ContactError::TooLong { max } => RejectionCode::TooLong { max },
+        // Fields are trimmed and checked for emptiness before they are parsed.
+        ContactError::Empty => RejectionCode::Missing,
+        ContactError::ControlCharacter => RejectionCode::InvalidCharacters,
+        ContactError::InvalidPhone => RejectionCode::InvalidPhone,
     }
 }
 
-/// A mother tongue, by the domain's one rule (`MotherTongue::parse`).
+/// A field by its domain type's parser, the one the API uses too (e.g.
+/// `MotherTongue::parse`, `PersonName::parse`), so the same value gets the
+/// same answer in both.
+pub(crate) fn domain<T>(
+    parse: fn(&str) -> Result<T, ContactError>,
+) -> impl Fn(&str) -> Result<T, RejectionCode> {
+    move |s| parse(s).map_err(rejection)
+}
+
+/// A mother tongue (`MotherTongue::parse`), as stored.
+#[cfg(test)]
 pub(crate) fn mother_tongue(s: &str) -> Result<String, RejectionCode> {
-    MotherTongue::parse(s).map(MotherTongue::into_string).map_err(rejection)
+    domain(MotherTongue::parse)(s).map(MotherTongue::into_string)
 }
 
 pub(crate) fn service_language(s: &str) -> Result<Lang, RejectionCode> {
@@ -104,19 +119,14 @@ pub(crate) fn boolean(s: &str) -> Result<bool, RejectionCode> {
     }
 }
 
-/// A postal code, by the domain's one rule (`PostalCode::parse`).
+#[cfg(test)]
 pub(crate) fn postal_code(s: &str) -> Result<String, RejectionCode> {
-    PostalCode::parse(s).map(PostalCode::into_string).map_err(rejection)
+    domain(PostalCode::parse)(s).map(PostalCode::into_string)
 }
 
-/// Free text of at most `max` characters.
-pub(crate) fn text(max: usize) -> impl Fn(&str) -> Result<String, RejectionCode> {
-    move |s| if s.chars().count() > max { Err(RejectionCode::TooLong { max }) } else { Ok(s.to_string()) }
-}
-
-/// An e-mail address, by the domain's one rule (`Email::parse`).
+#[cfg(test)]
 pub(crate) fn email(s: &str) -> Result<String, RejectionCode> {
-    Email::parse(s).map(Email::into_string).map_err(rejection)
+    domain(Email::parse)(s).map(Email::into_string)
 }
 
 #[cfg(test)]
@@ -239,8 +249,9 @@ mod tests {
         for bad in ["140", "001400", "0014O", "00 140"] {
             assert_eq!(postal_code(bad), Err(RejectionCode::InvalidPostalCode), "{bad}");
         }
-        assert_eq!(text(3)("äää").unwrap(), "äää");
-        assert_eq!(text(3)("ääää"), Err(RejectionCode::TooLong { max: 3 }));
+        let name = domain(polku_domain::contact::PersonName::parse);
+        assert_eq!(name(&"ä".repeat(100)).unwrap().as_str(), "ä".repeat(100));
+        assert_eq!(name(&"ä".repeat(101)), Err(RejectionCode::TooLong { max: 100 }));
     }
 
     #[test]

@@ -2,14 +2,13 @@
 //! record into a row (with the reasons it is eligible for, under the rules
 //! of its transfer date) or into the list of everything wrong with it.
 
-use std::fmt;
-
-use chrono::NaiveDate;
 use csv::ByteRecord;
-use polku_domain::{Hetu, Lang, MunicipalityCode};
+use polku_domain::contact::{Email, MotherTongue, PersonName, Phone, PostOffice, PostalCode, StreetAddress};
+use polku_domain::customer::{service_language_for, NewCustomer};
+use polku_domain::Hetu;
 
 use crate::eligibility::{EligibilityReason, EligibilityRules};
-use crate::field::{self, MAX_NAME, MAX_PHONE, MAX_POST_OFFICE, MAX_STREET_ADDRESS};
+use crate::field;
 use crate::header::{Column, Layout};
 use crate::{Rejection, RejectionCode, TransferOptions};
 
@@ -26,69 +25,25 @@ pub fn benefit_in_file(b: Benefit) -> &'static str {
     }
 }
 
-/// A row that passed validation: every field trimmed, every code parsed, the
-/// service language resolved, the eligibility worked out on the transfer date
-/// by the rules in force on it.
+/// A row that passed validation: the customer, parsed by the domain's one
+/// way in ([`NewCustomer`], with the service language resolved), what the
+/// file says beyond the record, and the eligibility worked out on the
+/// transfer date by the rules in force on it.
 ///
-/// `Debug` is written by hand and redacts the personal data: the identity
-/// code shows its birth-date part only, and names, address, phone and e-mail
-/// show as `<redacted>`. There is no `Serialize`, for the same reason.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` redacts the personal data (the customer's own `Debug` shows the
+/// birth-date part of the identity code and the codes only). There is no
+/// `Serialize`, for the same reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransferRow {
-    pub hetu: Hetu,
-    pub last_name: String,
-    pub first_names: String,
-    /// ISO 639-1, lower case, as stored: a three-letter code in the file is
-    /// read as its two-letter one, and every Sámi language as `se`.
-    pub mother_tongue: String,
-    pub service_language: Lang,
-    pub home_municipality: MunicipalityCode,
-    pub unemployed_since: Option<NaiveDate>,
-    pub benefit: Option<Benefit>,
+    pub customer: NewCustomer,
+    /// `palvelussa` as the file has it; `None` when empty (the record then
+    /// says not in service).
     pub in_service: Option<bool>,
     /// `ansiosidonnainen`: whether the person has a right to
     /// earnings-related allowance; `None` when the file does not say.
     pub earnings_related: Option<bool>,
-    pub street_address: Option<String>,
-    /// Five digits.
-    pub postal_code: Option<String>,
-    pub post_office: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
     /// Empty for a row that is valid but not eligible.
     pub eligibility: Vec<EligibilityReason>,
-}
-
-impl fmt::Debug for TransferRow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |value: &Option<String>| value.as_ref().map(|_| Redacted);
-        f.debug_struct("TransferRow")
-            .field("hetu", &self.hetu)
-            .field("last_name", &Redacted)
-            .field("first_names", &Redacted)
-            .field("mother_tongue", &self.mother_tongue)
-            .field("service_language", &self.service_language)
-            .field("home_municipality", &self.home_municipality)
-            .field("unemployed_since", &self.unemployed_since)
-            .field("benefit", &self.benefit)
-            .field("in_service", &self.in_service)
-            .field("earnings_related", &self.earnings_related)
-            .field("street_address", &hidden(&self.street_address))
-            .field("postal_code", &hidden(&self.postal_code))
-            .field("post_office", &hidden(&self.post_office))
-            .field("phone", &hidden(&self.phone))
-            .field("email", &hidden(&self.email))
-            .field("eligibility", &self.eligibility)
-            .finish()
-    }
-}
-
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
 }
 
 /// Validates one record (already known to have as many fields as the
@@ -102,9 +57,9 @@ pub(crate) fn validate(
 ) -> Result<TransferRow, Vec<Rejection>> {
     let mut check = Check { record, layout, rejections: Vec::new() };
     let hetu = check.required(Column::Hetu, |s| Hetu::parse(s).map_err(RejectionCode::InvalidHetu));
-    let last_name = check.required(Column::LastName, field::text(MAX_NAME));
-    let first_names = check.required(Column::FirstNames, field::text(MAX_NAME));
-    let mother_tongue = check.required(Column::MotherTongue, field::mother_tongue);
+    let last_name = check.required(Column::LastName, field::domain(PersonName::parse));
+    let first_names = check.required(Column::FirstNames, field::domain(PersonName::parse));
+    let mother_tongue = check.required(Column::MotherTongue, field::domain(MotherTongue::parse));
     let service_language = check.optional(Column::ServiceLanguage, field::service_language);
     let home_municipality =
         check.required(Column::HomeMunicipality, |s| field::municipality(s, &options.municipalities));
@@ -115,19 +70,15 @@ pub(crate) fn validate(
     if let (Some(Some(Benefit::EarningsRelatedAllowance)), Some(Some(false))) = (benefit, earnings_related) {
         check.reject(Column::EarningsRelated, RejectionCode::ContradictsBenefit);
     }
-    let street_address = check.optional(Column::StreetAddress, field::text(MAX_STREET_ADDRESS));
-    let postal_code = check.optional(Column::PostalCode, field::postal_code);
-    let post_office = check.optional(Column::PostOffice, field::text(MAX_POST_OFFICE));
-    let phone = check.optional(Column::Phone, field::text(MAX_PHONE));
-    let email = check.optional(Column::Email, field::email);
+    let street_address = check.optional(Column::StreetAddress, field::domain(StreetAddress::parse));
+    let postal_code = check.optional(Column::PostalCode, field::domain(PostalCode::parse));
+    let post_office = check.optional(Column::PostOffice, field::domain(PostOffice::parse));
+    let phone = check.optional(Column::Phone, field::domain(Phone::parse));
+    let email = check.optional(Column::Email, field::domain(Email::parse));
 
     let service_language = match (service_language, &mother_tongue) {
         (Some(Some(lang)), _) => Some(lang),
-        (Some(None), Some(tongue)) => Some(match tongue.as_str() {
-            "sv" => Lang::Sv,
-            "fi" => Lang::Fi,
-            _ => options.default_language,
-        }),
+        (Some(None), Some(tongue)) => Some(service_language_for(tongue, options.default_language)),
         _ => None,
     };
 
@@ -160,21 +111,26 @@ pub(crate) fn validate(
             (Some(postal_code), Some(post_office), Some(phone), Some(email)),
         ) if check.rejections.is_empty() => {
             let mut row = TransferRow {
-                hetu,
-                last_name,
-                first_names,
-                mother_tongue,
-                service_language,
-                home_municipality,
-                unemployed_since,
-                benefit,
+                customer: NewCustomer {
+                    hetu,
+                    last_name,
+                    first_names,
+                    mother_tongue,
+                    service_language,
+                    home_municipality,
+                    street_address,
+                    postal_code,
+                    post_office,
+                    phone,
+                    email,
+                    benefit,
+                    in_service: in_service.unwrap_or(false),
+                    unemployed_since,
+                    // The file does not say; the coach records it.
+                    job_search_started_on: None,
+                },
                 in_service,
                 earnings_related,
-                street_address,
-                postal_code,
-                post_office,
-                phone,
-                email,
                 eligibility: Vec::new(),
             };
             row.eligibility = rules.reasons(&row, options.transfer_date);
