@@ -330,17 +330,20 @@ pub async fn act_as(tx: &mut sqlx::PgConnection, roles: &str, slug: &str) {
         .unwrap();
 }
 
-/// The database role the gateway takes for these roles (`Actor::db_role`).
+/// The database role the gateway takes for these roles (`Actor::db_role`),
+/// or for the system task whose policy name is among them.
 pub fn db_role(roles: &str) -> &'static str {
-    let parsed: Vec<Role> = roles
-        .split(',')
-        .filter_map(|r| match r {
-            "figures_refresh" => Some(Role::FiguresRefresh),
-            "api_key_check" => Some(Role::ApiKeyCheck),
-            other => other.parse().ok(),
-        })
-        .collect();
-    polku_store::Actor::request("test".into(), parsed, None, None, None).db_role()
+    use polku_store::{Actor, SystemTask};
+    let parsed: Vec<Role> = roles.split(',').filter_map(|r| r.parse().ok()).collect();
+    let task = roles.split(',').find_map(|r| match r {
+        "figures_refresh" => Some(SystemTask::FiguresRefresh),
+        "api_key_check" => Some(SystemTask::KeyCheck),
+        _ => None,
+    });
+    match task {
+        Some(task) => Actor::task(task, None, parsed).db_role(),
+        None => Actor::request("test".into(), parsed, None, None, None).db_role(),
+    }
 }
 
 /// A token for a given subject (e.g. a seeded coach).

@@ -23,13 +23,6 @@ pub enum Role {
     Partner,
     /// Regional TE/ELY oversight; sees aggregates only.
     Oversight,
-    /// The gateway itself while it looks up a partner's API key, before it
-    /// knows the partner. Never in a token: it is not in `ALL`, so it does
-    /// not parse.
-    ApiKeyCheck,
-    /// The gateway's figures refresher, the only writer of the precomputed
-    /// oversight figures. Never in a token either.
-    FiguresRefresh,
 }
 
 impl Role {
@@ -44,8 +37,6 @@ impl Role {
             Role::Coach => "coach",
             Role::Partner => "partner",
             Role::Oversight => "oversight",
-            Role::ApiKeyCheck => "api_key_check",
-            Role::FiguresRefresh => "figures_refresh",
         }
     }
 

@@ -3,15 +3,15 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use polku_domain::{
-    DomainError, ErrorCode, Lang, LanguageStatus as DomainLanguageStatus, LocalizedText, MunicipalityCode,
+    DomainError, ErrorCode, Lang, LanguageStatus as DomainLanguageStatus, MunicipalityCode,
     RegionCode, Role as DomainRole, Slug,
 };
 use polku_store::tenants::{self, NewTenant, TenantSettings};
 use polku_store::TenantInfo;
-use uuid::Uuid;
 
 use crate::context::{request, require, session};
 use crate::error::ApiResult;
+use crate::input::{parse_texts, LocalizedStringInput};
 use crate::pagination::{connection, page_request, PolkuConnection};
 use crate::reference::{all_texts, Language, LanguageStatus, LocalizedString, Municipality, Region};
 use crate::ApiError;
@@ -27,7 +27,6 @@ pub enum Role {
 }
 
 impl Role {
-    /// The roles a token can carry; the gateway's internal ones are not shown.
     fn from_domain(r: polku_domain::Role) -> Option<Role> {
         use polku_domain::Role as D;
         Some(match r {
@@ -37,7 +36,6 @@ impl Role {
             D::Coach => Role::Coach,
             D::Partner => Role::Partner,
             D::Oversight => Role::Oversight,
-            D::ApiKeyCheck | D::FiguresRefresh => return None,
         })
     }
 }
@@ -138,12 +136,6 @@ impl TenantMunicipality {
 }
 
 #[derive(InputObject)]
-pub struct LocalizedStringInput {
-    pub lang: Language,
-    pub text: String,
-}
-
-#[derive(InputObject)]
 pub struct MunicipalityInput {
     /// Statistics Finland three-digit code, e.g. "638".
     code: String,
@@ -174,16 +166,6 @@ pub struct ConfigureTenantInput {
 #[derive(SimpleObject)]
 pub struct TenantPayload {
     tenant: Tenant,
-}
-
-pub(crate) fn parse_texts(
-    field: &str,
-    texts: Vec<LocalizedStringInput>,
-    enabled: &[Lang],
-    max_len: usize,
-) -> Result<LocalizedText, ApiError> {
-    let pairs = texts.into_iter().map(|t| (Lang::from(t.lang).code().to_string(), t.text));
-    LocalizedText::parse(pairs, enabled, max_len).map_err(|e| e.at(field).into())
 }
 
 fn parse_municipalities(
@@ -329,10 +311,4 @@ fn dedup(langs: impl Iterator<Item = Lang>) -> Vec<Lang> {
         }
     }
     out
-}
-
-pub(crate) fn parse_id(id: &ID) -> Result<Uuid, ApiError> {
-    // An id that is not even a UUID cannot exist: the same NOT_FOUND as any
-    // other id of another tenant.
-    Uuid::parse_str(id.as_str()).map_err(|_| DomainError::new(ErrorCode::NotFound).into())
 }

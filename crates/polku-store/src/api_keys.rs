@@ -10,7 +10,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::{Actor, Store, StoreError, Tx};
+use crate::{Actor, Store, StoreError, SystemTask, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ApiKey {
@@ -116,7 +116,7 @@ pub async fn list(tx: &mut Tx, partner: Option<Uuid>) -> Result<Vec<ApiKey>, Sto
 /// Returns the partner it belongs to. A wrong or unknown key is
 /// INVALID_TOKEN, a revoked one API_KEY_REVOKED.
 pub async fn check(store: &Store, key: &PresentedKey) -> Result<Uuid, StoreError> {
-    let actor = Actor::system(Some(key.tenant.clone()), vec![Role::ApiKeyCheck]);
+    let actor = Actor::task(SystemTask::KeyCheck, Some(key.tenant.clone()), Vec::new());
     let mut tx = store.begin(&actor).await.map_err(|e| match e {
         StoreError::Domain(_) => DomainError::new(ErrorCode::InvalidToken).into(),
         other => other,

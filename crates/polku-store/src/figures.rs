@@ -23,7 +23,7 @@ use polku_domain::{Lang, LocalizedText, RegionCode, Role, ServiceCategory, Slug}
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::{Actor, Store, StoreError, Tx};
+use crate::{Actor, Store, StoreError, SystemTask, Tx};
 
 /// An area whose figures the transaction may read.
 #[derive(Clone, Debug)]
@@ -96,7 +96,7 @@ pub struct Refreshed {
 /// The actor that computes an area's figures: it reads case data as a
 /// manager would and is the only one allowed to write figures.
 fn refresher(slug: &Slug) -> Actor {
-    Actor::system(Some(slug.clone()), vec![Role::Manager, Role::FiguresRefresh])
+    Actor::task(SystemTask::FiguresRefresh, Some(slug.clone()), vec![Role::Manager])
 }
 
 /// Refreshes every area whose figures are stale (changes noted since, or

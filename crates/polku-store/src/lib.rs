@@ -33,7 +33,7 @@ pub mod tx;
 
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
-pub use tx::{Actor, TenantInfo, Tx};
+pub use tx::{Actor, SystemTask, TenantInfo, Tx};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

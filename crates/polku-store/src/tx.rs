@@ -26,9 +26,37 @@ pub struct Actor {
     pub region: Option<RegionCode>,
     /// The request this work belongs to, for the audit log.
     pub request_id: Option<String>,
-    /// The platform's own work (imports, seeding, the generator, the
-    /// figures refresher) rather than a person's request.
-    pub system: bool,
+    /// The platform's own work rather than a person's request, and which.
+    pub system: Option<SystemTask>,
+}
+
+/// Work the platform does on its own behalf. These are capabilities, not
+/// roles: no token can carry one (they are not `Role`s, so a token's role
+/// claim cannot name them), and each is a database role of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemTask {
+    /// Looking up a partner's API key before the partner is known: may read
+    /// keys and stamp their last use, nothing else (`polku_keycheck`).
+    KeyCheck,
+    /// The figures refresher, the only writer of the precomputed oversight
+    /// figures.
+    FiguresRefresh,
+    /// Seeding, command-line imports, the generator, key rotation: the
+    /// platform's own bootstrap and maintenance work, with the roles it is
+    /// given.
+    Maintenance,
+}
+
+impl SystemTask {
+    /// The name row policies know the capability by, added to the
+    /// transaction's `polku.roles` (migrations `referrals`, `figures`).
+    fn policy_name(self) -> Option<&'static str> {
+        match self {
+            SystemTask::KeyCheck => Some("api_key_check"),
+            SystemTask::FiguresRefresh => Some("figures_refresh"),
+            SystemTask::Maintenance => None,
+        }
+    }
 }
 
 impl Actor {
@@ -39,6 +67,11 @@ impl Actor {
     /// The platform's own bootstrap work (seeding, imports from the command
     /// line) acts as a named system actor with explicit roles.
     pub fn system(tenant: Option<Slug>, roles: Vec<Role>) -> Actor {
+        Actor::task(SystemTask::Maintenance, tenant, roles)
+    }
+
+    /// The platform's own work of one kind, in one area or none.
+    pub fn task(task: SystemTask, tenant: Option<Slug>, roles: Vec<Role>) -> Actor {
         Actor {
             subject: "system".into(),
             roles,
@@ -46,7 +79,7 @@ impl Actor {
             partner_id: None,
             region: None,
             request_id: None,
-            system: true,
+            system: Some(task),
         }
     }
 
@@ -58,7 +91,7 @@ impl Actor {
         partner_id: Option<Uuid>,
         region: Option<RegionCode>,
     ) -> Actor {
-        Actor { subject, roles, tenant, partner_id, region, request_id: None, system: false }
+        Actor { subject, roles, tenant, partner_id, region, request_id: None, system: None }
     }
 
     /// The database role the transaction runs as (see migration
@@ -70,9 +103,9 @@ impl Actor {
             .roles
             .iter()
             .any(|r| matches!(r, Role::PlatformAdmin | Role::TenantAdmin | Role::Manager | Role::Coach));
-        if self.has(Role::ApiKeyCheck) {
+        if self.system == Some(SystemTask::KeyCheck) {
             "polku_keycheck"
-        } else if self.system || self.has(Role::FiguresRefresh) {
+        } else if self.system.is_some() {
             "polku_system"
         } else if staff {
             "polku_staff"
@@ -170,7 +203,13 @@ impl Tx {
         if snapshot {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *inner).await?;
         }
-        let roles = actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        let roles = actor
+            .roles
+            .iter()
+            .map(|r| r.as_str())
+            .chain(actor.system.and_then(SystemTask::policy_name))
+            .collect::<Vec<_>>()
+            .join(",");
         sqlx::query(
             "SELECT set_config('role', $7, true), \
                     set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \

@@ -42,7 +42,7 @@ pub enum RejectionCode {
     /// A name, address or post office with a line break or another
     /// control character.
     InvalidCharacters,
-    /// `puhelin` has letters or fewer than three digits.
+    /// `puhelin` has letters or other characters no phone number has.
     InvalidPhone,
     /// The field has more than `max` characters.
     TooLong {
