@@ -129,3 +129,77 @@ fn dependencies_point_inward_as_the_code_map_says() {
     }
     assert_eq!(actual.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
 }
+
+/// Every dependency a manifest declares is used by the package's code, as
+/// `cargo machete` would check it: an unused one costs build time and
+/// audit work for nothing. A dependency counts as used when its library
+/// name appears in the package's sources (a `use`, a path or a derive).
+#[test]
+fn every_declared_dependency_is_used() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("running cargo metadata");
+    assert!(output.status.success());
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Used without being named in the code: sqlx's TLS backend is chosen
+    // by naming rustls's provider crate in the feature list only.
+    let implicit = ["rustls"];
+    let mut unused = Vec::new();
+    for package in metadata["packages"].as_array().unwrap() {
+        let dir = Path::new(package["manifest_path"].as_str().unwrap()).parent().unwrap().to_path_buf();
+        let mut files = Vec::new();
+        for sub in ["src", "tests", "benches", "api", "build.rs"] {
+            let path = dir.join(sub);
+            if path.is_dir() {
+                sources(&path, &mut files);
+            } else if path.is_file() {
+                files.push(path);
+            }
+        }
+        // The tests package keeps its sources at its root.
+        if files.is_empty() || package["name"] == "polku-tests" {
+            sources(&dir, &mut files);
+        }
+        let text: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+        for dep in package["dependencies"].as_array().unwrap() {
+            let name = dep["rename"].as_str().or(dep["name"].as_str()).unwrap();
+            let lib = name.replace('-', "_");
+            if implicit.contains(&name) {
+                continue;
+            }
+            let used = [format!("{lib}::"), format!("{lib}!"), format!("use {lib}"), format!("{lib}::{{")]
+                .iter()
+                .any(|needle| text.contains(needle.as_str()))
+                || text.contains(&format!("extern crate {lib}"))
+                || text.contains(&format!("#[{lib}::"));
+            if !used {
+                unused.push(format!("{}: {name}", package["name"].as_str().unwrap()));
+            }
+        }
+    }
+    assert!(unused.is_empty(), "declared but unused: {unused:#?}");
+}
+
+/// The lints that keep panics and silent truncation out of production code
+/// are on for every crate (CI runs clippy with `-D warnings`; tests may
+/// unwrap, see clippy.toml).
+#[test]
+fn every_crate_takes_the_workspace_lints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    for lint in ["unwrap_used", "expect_used", "cast_possible_truncation", "cast_possible_wrap", "cast_sign_loss"] {
+        assert!(workspace.contains(&format!("{lint} = ")), "workspace lints lack {lint}");
+    }
+    let mut manifests: Vec<PathBuf> = std::fs::read_dir(root.join("crates"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("Cargo.toml"))
+        .collect();
+    manifests.extend([root.join("tests/Cargo.toml"), root.join("xtask/Cargo.toml")]);
+    for manifest in manifests {
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        assert!(text.contains("[lints]\nworkspace = true"), "{} does not take the workspace lints", manifest.display());
+    }
+}

@@ -3,6 +3,9 @@
 //! one throwaway database per test copied from a migrated, seeded template.
 //! Run them with `cargo xtask test`, which provides the servers.
 
+// Tests and benchmarks may unwrap and cast: a failure there is the answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+
 mod architecture;
 mod casework;
 mod catalogue;

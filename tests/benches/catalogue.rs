@@ -5,6 +5,9 @@
 //! `cargo bench -p polku-tests --bench catalogue` with `DATABASE_URL` set to
 //! a superuser URL.
 
+// Tests and benchmarks may unwrap and cast: a failure there is the answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+
 use std::time::Duration;
 
 use polku_domain::{Euros, Lang, LocalizedText, PartnerKind, Role, ServiceCategory, Slug};

@@ -6,6 +6,9 @@
 //! `100000,300000,1000000`), each in a database of its own. Prints
 //! figures; asserts nothing about time. Run with `cargo xtask bench figures`.
 
+// Tests and benchmarks may unwrap and cast: a failure there is the answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+
 use std::time::{Duration, Instant};
 
 use polku_domain::figures::Month;

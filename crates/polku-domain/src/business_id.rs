@@ -57,7 +57,7 @@ fn check_digit(body: &str) -> Option<u8> {
         0 => Some(b'0'),
         1 => None,
         // 2..=10, so the check digit is 1..=9.
-        r => Some(b'0' + (11 - r) as u8),
+        r => u8::try_from(11 - r).ok().map(|d| b'0' + d),
     }
 }
 

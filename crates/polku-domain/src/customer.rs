@@ -152,7 +152,7 @@ pub fn reveal_needs_reason(
         Ok(None)
     } else {
         Err(DomainError::new(ErrorCode::RevealReasonRequired)
-            .with_arg("hours", REVEAL_MIN_ASSIGNMENT_HOURS as u32))
+            .with_arg("hours", REVEAL_MIN_ASSIGNMENT_HOURS))
     }
 }
 
@@ -163,7 +163,7 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     if (on.month(), on.day()) < (birth.month(), birth.day()) {
         years -= 1;
     }
-    years.max(0) as u32
+    u32::try_from(years).unwrap_or(0)
 }
 
 /// A client-reported rating: four items of 0–10 each, total 0–40.
@@ -182,7 +182,7 @@ impl Rating {
                     .with_arg("min", 0)
                     .with_arg("max", 10));
             }
-            out[i] = *v as u8;
+            out[i] = u8::try_from(*v).unwrap_or(0);
         }
         Ok(Rating(out))
     }

@@ -22,7 +22,7 @@ pub struct Month(NaiveDate);
 
 impl Month {
     pub fn of(date: NaiveDate) -> Month {
-        Month(date.with_day(1).expect("every month has a first day"))
+        Month(date - chrono::Days::new(u64::from(date.day0())))
     }
 
     /// Parses `YYYY-MM`; anything else is `INVALID_MONTH`.
@@ -50,7 +50,7 @@ impl Month {
 
     /// Whole months from `earlier` to `self`; `self` must not be earlier.
     pub fn months_since(self, earlier: Month) -> usize {
-        let ordinal = |m: Month| m.0.year() * 12 + m.0.month0() as i32;
+        let ordinal = |m: Month| i64::from(m.0.year()) * 12 + i64::from(m.0.month0());
         usize::try_from(ordinal(self) - ordinal(earlier)).unwrap_or(0)
     }
 

@@ -72,7 +72,7 @@ pub struct Payment {
 
 fn days_in_month(first: NaiveDate) -> u32 {
     let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
-    (next - first).num_days() as u32
+    u32::try_from((next - first).num_days()).unwrap_or(0)
 }
 
 /// The payments for employment from `start` to `end` (both included):
@@ -84,7 +84,7 @@ pub fn schedule(monthly: Euros, start: NaiveDate, end: NaiveDate) -> Vec<Payment
     while first <= end {
         let dim = days_in_month(first);
         let last = first + chrono::Days::new(u64::from(dim) - 1);
-        let days = ((end.min(last) - start.max(first)).num_days() + 1) as u32;
+        let days = u32::try_from((end.min(last) - start.max(first)).num_days() + 1).unwrap_or(0);
         let cents = if days == dim {
             monthly.cents()
         } else {

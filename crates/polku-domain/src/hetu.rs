@@ -74,6 +74,7 @@ impl Hetu {
         }
     }
 
+    #[expect(clippy::expect_used, reason = "a Hetu exists only once parse has checked its date")]
     pub fn birth_date(&self) -> NaiveDate {
         let b = self.0.as_bytes();
         century(b[6])

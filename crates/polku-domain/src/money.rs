@@ -107,6 +107,7 @@ impl Euros {
     ///
     /// Panics if `denominator` is 0 or the result does not fit; with inputs
     /// that are not known to be sane, use [`Euros::checked_pro_rata`].
+    #[expect(clippy::expect_used, reason = "documented panic; checked_pro_rata is the fallible form")]
     pub fn pro_rata(self, numerator: i64, denominator: i64) -> Euros {
         self.checked_pro_rata(numerator, denominator)
             .expect("pro_rata needs a non-zero denominator and a result that fits")

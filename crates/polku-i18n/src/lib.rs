@@ -87,6 +87,7 @@ impl Default for Localizer {
 impl Localizer {
     /// Builds the bundles. The sources are compiled in and checked by tests,
     /// so a parse failure here is a build defect, reported loudly.
+    #[expect(clippy::expect_used, reason = "compiled-in sources and static language ids, checked by tests")]
     pub fn new() -> Self {
         let bundles = Lang::ALL
             .into_iter()
@@ -109,6 +110,7 @@ impl Localizer {
         Self { bundles }
     }
 
+    #[expect(clippy::expect_used, reason = "new() loads every Lang")]
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
         &self.bundles.iter().find(|(l, _)| *l == lang).expect("all languages loaded").1
     }

@@ -284,7 +284,7 @@ pub async fn import<R: Read + Send + 'static>(
         tx.rollback_to_named("polku_import_dry_run").await?;
         tx.release_named("polku_import_dry_run").await?;
     }
-    let json = serde_json::to_value(&report).expect("report serialises");
+    let json = serde_json::to_value(&report).map_err(|e| ImportError::Reader(e.to_string()))?;
     report.import_id = Some(imports::save(tx, options.file_name.as_deref(), options.dry_run, &json).await?);
     Ok(report)
 }

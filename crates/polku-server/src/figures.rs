@@ -17,7 +17,7 @@ pub async fn refresh_once(store: &Store, force: bool) -> Result<usize, polku_sto
             figures.area = %area.slug,
             figures.customers = area.customers,
             figures.months = area.months,
-            figures.millis = area.millis as u64,
+            figures.millis = u64::try_from(area.millis).unwrap_or(u64::MAX),
             "figures refreshed"
         );
     }

@@ -427,7 +427,7 @@ async fn import_customers(args: ImportArgs) -> Result<()> {
     let bar = if args.json { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(size) };
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg} ({eta})")
-            .expect("static template"),
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
     let options = polku_import::ImportOptions {

@@ -52,6 +52,7 @@ impl Default for Metrics {
     }
 }
 
+#[expect(clippy::expect_used, reason = "the metric names and labels are constants: a failure is a defect every test shows")]
 fn must<T>(r: prometheus::Result<T>) -> T {
     // The names and labels below are constants: a failure is a defect
     // every test would show.
@@ -150,12 +151,12 @@ impl Metrics {
     /// The text exposition, with the gauges read now.
     pub async fn render(&self, state: &crate::AppState) -> String {
         let pool = state.store.pool();
-        let (size, idle) = (i64::from(pool.size()), pool.num_idle() as i64);
+        let (size, idle) = (i64::from(pool.size()), i64::try_from(pool.num_idle()).unwrap_or(i64::MAX));
         self.pool_connections.with_label_values(&["idle"]).set(idle);
         self.pool_connections.with_label_values(&["in_use"]).set(size - idle);
         let counted = state.store.statement_count();
         self.statements.inc_by(counted.saturating_sub(self.statements.get()));
-        self.subscriptions.set(state.events.subscribers() as i64);
+        self.subscriptions.set(i64::try_from(state.events.subscribers()).unwrap_or(i64::MAX));
         let written = polku_import::ROWS_WRITTEN.load(std::sync::atomic::Ordering::Relaxed);
         self.import_rows.inc_by(written.saturating_sub(self.import_rows.get()));
         self.imports_running.set(polku_import::RUNNING.load(std::sync::atomic::Ordering::Relaxed));

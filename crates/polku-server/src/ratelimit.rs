@@ -57,7 +57,7 @@ impl RateLimiter {
         if let Some(mut redis) = self.redis.clone() {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
                 .unwrap_or_default();
             let wait: redis::RedisResult<u64> = redis::Script::new(SCRIPT)
                 .key(format!("polku:rate:{key}"))
@@ -88,7 +88,12 @@ impl RateLimiter {
             *tokens -= 1.0;
             Ok(())
         } else {
-            Err(((1.0 - *tokens) * 1000.0 / self.rate.per_second).ceil() as u64)
+            // Milliseconds until the next token: positive and small, as
+            // the rate is positive and a token is at most one away.
+            let wait = ((1.0 - *tokens) * 1000.0 / self.rate.per_second).ceil();
+            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 < wait, and far below u64::MAX")]
+            let wait = wait as u64;
+            Err(wait)
         }
     }
 }

@@ -298,7 +298,7 @@ pub async fn seed_demo(
                         capacity: *capacity,
                         cost_per_place_month: Euros::parse(cost)
                             .map_err(|_| DomainError::new(ErrorCode::InvalidAmount))?,
-                        active_from: NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date"),
+                        active_from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default(),
                         active_until: None,
                     },
                 )

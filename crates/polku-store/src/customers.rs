@@ -71,6 +71,7 @@ pub(crate) const COLUMNS: &str = "customer_id, birth_date, last_name, first_name
      in_service, unemployed_since, job_search_started_on, status, coach_id, created_at, updated_at";
 
 impl From<Row> for Customer {
+    #[expect(clippy::expect_used, reason = "the column's CHECK constraint admits only valid codes")]
     fn from(r: Row) -> Self {
         Customer {
             id: r.customer_id,
@@ -582,13 +583,13 @@ pub async fn assign_coach(
 /// service language and current load, never past the caseload limit.
 /// Returns (assigned, left unassigned).
 pub async fn assign_automatically(tx: &mut Tx) -> Result<(usize, usize), StoreError> {
-    let limit = tx.require_tenant()?.caseload_limit.max(0) as u32;
+    let limit = u32::try_from(tx.require_tenant()?.caseload_limit).unwrap_or(0);
     // A concurrent manual assignment waits for this one, and the other way round.
     staff::lock_caseloads(tx).await?;
     let coaches: Vec<CoachLoad> = staff::list(tx, true)
         .await?
         .into_iter()
-        .map(|s| CoachLoad { id: s.id, languages: s.languages, caseload: s.caseload.max(0) as u32 })
+        .map(|s| CoachLoad { id: s.id, languages: s.languages, caseload: u32::try_from(s.caseload).unwrap_or(0) })
         .collect();
     let waiting: Vec<(Uuid, String)> = sqlx::query_as(
         "SELECT customer_id, service_language FROM customers WHERE coach_id IS NULL AND status = 'active' \

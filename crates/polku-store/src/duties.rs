@@ -176,10 +176,10 @@ impl From<NeglectRow> for Neglect {
         // The CHECK constraints admit only these values.
         let consequence = match r.consequence.as_str() {
             "waiting_period" => {
-                Consequence::WaitingPeriod { days: r.consequence_days.unwrap_or(0).max(0) as u32 }
+                Consequence::WaitingPeriod { days: u32::try_from(r.consequence_days.unwrap_or(0)).unwrap_or(0) }
             }
             "work_requirement" => {
-                Consequence::WorkRequirement { weeks: r.consequence_weeks.unwrap_or(0).max(0) as u32 }
+                Consequence::WorkRequirement { weeks: u32::try_from(r.consequence_weeks.unwrap_or(0)).unwrap_or(0) }
             }
             _ => Consequence::Reminder,
         };
@@ -192,7 +192,7 @@ impl From<NeglectRow> for Neglect {
             note: r.note,
             assessment: neglect::Assessment {
                 rule: r.rule,
-                ordinal: r.ordinal.max(1) as u32,
+                ordinal: u32::try_from(r.ordinal).unwrap_or(0).max(1),
                 consequence,
                 period_from: r.period_from,
                 period_until: r.period_until,
@@ -226,8 +226,10 @@ pub async fn record_neglect(
         .map_err(|e| StoreError::Domain(e.at("input")))?;
     let (kind, days, weeks) = match a.consequence {
         Consequence::Reminder => ("reminder", None, None),
-        Consequence::WaitingPeriod { days } => ("waiting_period", Some(days as i32), None),
-        Consequence::WorkRequirement { weeks } => ("work_requirement", None, Some(weeks as i32)),
+        Consequence::WaitingPeriod { days } => ("waiting_period", Some(i32::try_from(days).unwrap_or(i32::MAX)), None),
+        Consequence::WorkRequirement { weeks } => {
+            ("work_requirement", None, Some(i32::try_from(weeks).unwrap_or(i32::MAX)))
+        }
     };
     let row: NeglectRow = sqlx::query_as(&format!(
         "INSERT INTO neglects (tenant_id, neglect_id, customer_id, kind, occurred_on, assignment_id, note, rule, \
@@ -241,7 +243,7 @@ pub async fn record_neglect(
     .bind(n.assignment_id)
     .bind(&n.note)
     .bind(&a.rule)
-    .bind(a.ordinal as i32)
+    .bind(i32::try_from(a.ordinal).unwrap_or(i32::MAX))
     .bind(kind)
     .bind(days)
     .bind(weeks)

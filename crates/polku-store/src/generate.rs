@@ -47,7 +47,7 @@ pub async fn national(
     let mut tx = store.begin(&platform).await?;
     let slugs = crate::tenants::all_slugs(&mut tx).await?;
     tx.commit().await?;
-    let per_area = scale.customers / slugs.len().max(1) as i64;
+    let per_area = scale.customers / i64::try_from(slugs.len().max(1)).unwrap_or(1);
     let mut out = Generated { areas: slugs.len(), ..Generated::default() };
     for (i, slug) in slugs.iter().enumerate() {
         // Areas differ: from half to one and a half times the average.
@@ -65,12 +65,13 @@ pub async fn national(
 
 fn hash(seed: i64, s: &str) -> i64 {
     // FNV-1a: stable across platforms and releases, unlike std's hasher.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed as u64;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed.cast_unsigned();
     for b in s.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x100_0000_01b3);
     }
-    (h >> 1) as i64
+    // Shifted so the result is never negative.
+    (h >> 1).cast_signed()
 }
 
 /// Real employment areas (`crate::employment_areas`, in the file's order)

@@ -32,6 +32,7 @@ struct MunicipalityRow {
 }
 
 impl From<MunicipalityRow> for Municipality {
+    #[expect(clippy::expect_used, reason = "the columns' CHECK constraints admit only valid values")]
     fn from(r: MunicipalityRow) -> Self {
         Municipality {
             code: MunicipalityCode::parse(&r.code).expect("CHECK constraint admits only 3 digits"),

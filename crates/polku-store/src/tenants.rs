@@ -115,7 +115,7 @@ async fn replace_municipalities(
     .execute(tx.conn())
     .await?
     .rows_affected();
-    if inserted as usize != codes.len() {
+    if usize::try_from(inserted).ok() != Some(codes.len()) {
         let known = crate::reference::municipalities_by_codes(
             tx,
             &municipalities.iter().map(|(c, _)| *c).collect::<Vec<_>>(),

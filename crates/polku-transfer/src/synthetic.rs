@@ -133,7 +133,8 @@ impl Generator {
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
+        // `below(n)` is less than n, which came from a usize.
+        items[usize::try_from(self.below(items.len() as u64)).unwrap_or(0)]
     }
 
     fn date_between(&mut self, first: NaiveDate, last: NaiveDate) -> NaiveDate {
