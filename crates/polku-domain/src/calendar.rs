@@ -165,8 +165,7 @@ fn next_day(date: NaiveDate) -> NaiveDate {
 
 /// The holidays of `year`, sorted, without allocating.
 fn holiday_dates(year: i32) -> [(NaiveDate, Holiday); 11] {
-    let on =
-        |month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN);
+    let on = |month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN);
     let easter = easter_sunday(year);
     let from_easter = |days: i64| easter + chrono::Duration::days(days);
     let june_19 = on(6, 19);

@@ -151,8 +151,7 @@ pub fn reveal_needs_reason(
     if manager || settled_coach {
         Ok(None)
     } else {
-        Err(DomainError::new(ErrorCode::RevealReasonRequired)
-            .with_arg("hours", REVEAL_MIN_ASSIGNMENT_HOURS))
+        Err(DomainError::new(ErrorCode::RevealReasonRequired).with_arg("hours", REVEAL_MIN_ASSIGNMENT_HOURS))
     }
 }
 

@@ -116,6 +116,12 @@ error_codes! {
     InvalidPostalCode => "INVALID_POSTAL_CODE",
     InvalidCharacters => "INVALID_CHARACTERS",
     InvalidPhone => "INVALID_PHONE",
+    RetentionBelowMinimum => "RETENTION_BELOW_MINIMUM",
+    LegalHoldActive => "LEGAL_HOLD_ACTIVE",
+    ErasureNotAllowed => "ERASURE_NOT_ALLOWED",
+    LegalBasisRequired => "LEGAL_BASIS_REQUIRED",
+    UnknownLegalBasis => "UNKNOWN_LEGAL_BASIS",
+    ConsentNotRecorded => "CONSENT_NOT_RECORDED",
 }
 
 impl fmt::Display for ErrorCode {

@@ -62,7 +62,10 @@ pub struct ObligationRules {
 }
 
 impl ObligationRules {
-#[expect(clippy::expect_used, reason = "compiled-in rules, checked by tests: a failure is a build defect")]
+    #[expect(
+        clippy::expect_used,
+        reason = "compiled-in rules, checked by tests: a failure is a build defect"
+    )]
     pub fn embedded() -> ObligationRules {
         let versions = parse_versions(SOURCE, |v: &ObligationRule| v.effective_from, |v| &v.id)
             .expect("rules/job-search-obligation.toml is valid");

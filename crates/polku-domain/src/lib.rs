@@ -43,6 +43,7 @@ pub mod municipality;
 pub mod neglect;
 pub mod path;
 pub mod referral;
+pub mod retention;
 pub mod role;
 pub mod rules;
 pub mod tenant;

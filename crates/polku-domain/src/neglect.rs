@@ -62,7 +62,10 @@ pub struct NeglectRules {
 
 impl NeglectRules {
     /// The embedded rules, checked by the tests below.
-#[expect(clippy::expect_used, reason = "compiled-in rules, checked by tests: a failure is a build defect")]
+    #[expect(
+        clippy::expect_used,
+        reason = "compiled-in rules, checked by tests: a failure is a build defect"
+    )]
     pub fn embedded() -> NeglectRules {
         NeglectRules::parse(SOURCE).expect("rules/neglect-consequences.toml is valid")
     }

@@ -245,7 +245,10 @@ pub struct PathRules {
 
 impl PathRules {
     /// The embedded limits; tests check them, so a parse failure is a build defect.
-#[expect(clippy::expect_used, reason = "compiled-in rules, checked by tests: a failure is a build defect")]
+    #[expect(
+        clippy::expect_used,
+        reason = "compiled-in rules, checked by tests: a failure is a build defect"
+    )]
     pub fn embedded() -> PathRules {
         PathRules::parse(SOURCE).expect("rules/service-path.toml is valid")
     }

@@ -68,7 +68,10 @@ const FAR_FUTURE_DAYS: i64 = 366;
 impl Rules {
     /// The embedded rules. They are checked by tests, so a parse failure here
     /// is a build defect.
-#[expect(clippy::expect_used, reason = "compiled-in rules, checked by tests: a failure is a build defect")]
+    #[expect(
+        clippy::expect_used,
+        reason = "compiled-in rules, checked by tests: a failure is a build defect"
+    )]
     pub fn embedded() -> Rules {
         Rules::parse(SOURCE).expect("rules/service-model.toml is valid")
     }
@@ -663,7 +666,11 @@ mod tests {
         let mut meetings = vec![meeting(1, d(2025, 10, 22), MeetingType::InitialInterview)];
         // Supplementary discussions every two weeks to the end of 2025.
         for (i, day) in [5, 19].iter().enumerate() {
-            meetings.push(meeting(10 + u32::try_from(i).unwrap(), d(2025, 11, *day), MeetingType::SupplementaryDiscussion));
+            meetings.push(meeting(
+                10 + u32::try_from(i).unwrap(),
+                d(2025, 11, *day),
+                MeetingType::SupplementaryDiscussion,
+            ));
         }
         meetings.push(meeting(20, d(2025, 12, 3), MeetingType::SupplementaryDiscussion));
         meetings.push(meeting(21, d(2025, 12, 31), MeetingType::SupplementaryDiscussion));

@@ -242,7 +242,7 @@ fn present(value: Option<&str>) -> Option<&str> {
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -2,6 +2,7 @@
 //! from `i18n/<locale>/*.ftl`, the choice of a response language, and the one
 //! place where an `ErrorCode` becomes a sentence.
 
+pub mod access;
 pub mod letters;
 
 use std::collections::BTreeSet;
@@ -26,6 +27,9 @@ const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::Fi, "dashboard.ftl", include_str!("../../../i18n/fi/dashboard.ftl")),
     (Lang::Sv, "dashboard.ftl", include_str!("../../../i18n/sv/dashboard.ftl")),
     (Lang::En, "dashboard.ftl", include_str!("../../../i18n/en/dashboard.ftl")),
+    (Lang::Fi, "privacy.ftl", include_str!("../../../i18n/fi/privacy.ftl")),
+    (Lang::Sv, "privacy.ftl", include_str!("../../../i18n/sv/privacy.ftl")),
+    (Lang::En, "privacy.ftl", include_str!("../../../i18n/en/privacy.ftl")),
 ];
 
 /// The names messages may take as arguments besides `field` and `trace`: a

@@ -86,6 +86,7 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     metrics: Option<tokio::net::TcpListener>,
     figures_every: Option<Duration>,
+    retention_every: Option<Duration>,
     grace: Duration,
 }
 
@@ -95,6 +96,7 @@ impl std::fmt::Debug for Application {
             .field("listen", &self.listener.local_addr().ok())
             .field("metrics", &self.metrics.as_ref().and_then(|m| m.local_addr().ok()))
             .field("figures_every", &self.figures_every)
+            .field("retention_every", &self.retention_every)
             .field("grace", &self.grace)
             .finish_non_exhaustive()
     }
@@ -138,6 +140,8 @@ impl Application {
             metrics,
             figures_every: (config.figures_refresh_seconds > 0)
                 .then(|| Duration::from_secs(config.figures_refresh_seconds)),
+            retention_every: (config.retention_seconds > 0)
+                .then(|| Duration::from_secs(config.retention_seconds)),
             grace: Duration::from_secs(config.shutdown_grace_seconds),
         })
     }
@@ -162,7 +166,7 @@ impl Application {
     /// most the grace period. `false`: requests were still open when the
     /// grace period ended.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<bool> {
-        let Application { state, listener, metrics, figures_every, grace } = self;
+        let Application { state, listener, metrics, figures_every, retention_every, grace } = self;
         if let Some(metrics) = metrics {
             if let Ok(addr) = metrics.local_addr() {
                 tracing::info!(server.address = %addr, "polku metrics listening");
@@ -175,6 +179,9 @@ impl Application {
         }
         if let Some(every) = figures_every {
             tokio::spawn(crate::figures::refresh_every(state.store.clone(), every, state.draining()));
+        }
+        if let Some(every) = retention_every {
+            tokio::spawn(crate::retention::run_every(state.store.clone(), every, state.draining()));
         }
         Ok(crate::serve_until(listener, state, shutdown, grace).await?)
     }

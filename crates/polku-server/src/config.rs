@@ -59,6 +59,12 @@ pub struct ServeConfig {
     #[arg(long, env = "POLKU_FIGURES_REFRESH_SECONDS", default_value_t = 60)]
     pub figures_refresh_seconds: u64,
 
+    /// Seconds between retention runs, which erase personal data whose
+    /// retention period has run out (docs/privacy.md); 0 turns them off
+    /// (`polku retention run` from a scheduler instead).
+    #[arg(long, env = "POLKU_RETENTION_SECONDS", default_value_t = 3600)]
+    pub retention_seconds: u64,
+
     /// Redis, shared by the replicas: API-key rate limits and live updates.
     /// Without it each instance limits and delivers on its own.
     #[arg(long, env = "REDIS_URL")]

@@ -15,6 +15,7 @@ pub mod http;
 pub mod metrics;
 pub mod ratelimit;
 pub mod relay;
+pub mod retention;
 pub mod seed;
 pub mod telemetry;
 pub mod ws;

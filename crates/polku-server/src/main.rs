@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use polku_domain::{Lang, Role};
+use polku_domain::{Lang, Role, Slug};
 use polku_server::app::Application;
 use polku_server::auth::{dev_claims, mint_hs256};
 use polku_server::config::{HetuKeyConfig, ServeConfig};
@@ -70,6 +70,31 @@ enum Command {
     /// then switch the gateway to the new key; it resumes where it stopped
     /// and can be run again for rows written in between.
     RekeyIdentityCodes(RekeyArgs),
+    /// The retention of personal data (docs/privacy.md).
+    Retention {
+        #[command(subcommand)]
+        what: RetentionWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionWhat {
+    /// Erase what has expired, area by area, in batches that can be stopped
+    /// and run again (connects as the application role, which takes the
+    /// retention database role).
+    Run {
+        /// Report what would be erased, and erase nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only this area (its slug).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Print the reports as JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: SecretString,
+    },
 }
 
 #[derive(clap::Args)]
@@ -258,6 +283,41 @@ async fn main() -> Result<()> {
             println!("figures computed for {areas} areas");
             Ok(())
         }
+        Command::Retention { what: RetentionWhat::Run { dry_run, tenant, json, database_url } } => {
+            let _telemetry = telemetry::init()?;
+            let store = Store::connect_lazy(database_url.expose_secret(), &PoolConfig::default())?;
+            let only = tenant
+                .as_deref()
+                .map(Slug::parse)
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("--tenant is not an area slug"))?;
+            let bar =
+                if json { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new_spinner() };
+            let reports = polku_server::retention::run_once(&store, only.as_ref(), dry_run, &mut |r| {
+                bar.set_message(format!("{}: {} of {} erased", r.area, r.customers_erased, r.customers_due));
+            })
+            .await?;
+            bar.finish_and_clear();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
+            } else {
+                for r in &reports {
+                    println!(
+                        "{}: {} due, {} erased{}, {} held; letters {}, import reports {}, audit rows {}, disclosures {} deleted",
+                        r.area,
+                        r.customers_due,
+                        r.customers_erased,
+                        if r.dry_run { " (dry run)" } else { "" },
+                        r.customers_held,
+                        r.letters_deleted,
+                        r.import_reports_deleted,
+                        r.audit_rows_deleted,
+                        r.disclosures_deleted
+                    );
+                }
+            }
+            Ok(())
+        }
         Command::Serve(config) => serve(config).await,
         Command::Import { what: ImportWhat::Customers(args) } => import_customers(args).await,
         #[cfg(feature = "dev")]
@@ -352,6 +412,7 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         db_statement_timeout_secs: pool.statement_timeout.as_secs(),
         shutdown_grace_seconds: 20,
         figures_refresh_seconds: 30,
+        retention_seconds: 3600,
         redis_url: None,
         redis_ca_file: None,
         api_key_rate: Rate::default().per_second,

@@ -52,7 +52,10 @@ impl Default for Metrics {
     }
 }
 
-#[expect(clippy::expect_used, reason = "the metric names and labels are constants: a failure is a defect every test shows")]
+#[expect(
+    clippy::expect_used,
+    reason = "the metric names and labels are constants: a failure is a defect every test shows"
+)]
 fn must<T>(r: prometheus::Result<T>) -> T {
     // The names and labels below are constants: a failure is a defect
     // every test would show.

@@ -91,7 +91,11 @@ impl RateLimiter {
             // Milliseconds until the next token: positive and small, as
             // the rate is positive and a token is at most one away.
             let wait = ((1.0 - *tokens) * 1000.0 / self.rate.per_second).ceil();
-            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 < wait, and far below u64::MAX")]
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "0 < wait, and far below u64::MAX"
+            )]
             let wait = wait as u64;
             Err(wait)
         }

@@ -17,6 +17,9 @@ pub enum AuditAction {
     /// A reveal that was refused: kept so that attempts are visible too.
     RevealRefused,
     Export,
+    /// A customer erased (retention or request); the row carries the
+    /// tombstone that replaced the customer's id.
+    Erase,
 }
 
 impl AuditAction {
@@ -28,6 +31,7 @@ impl AuditAction {
             AuditAction::RevealIdentityCode => "reveal_identity_code",
             AuditAction::RevealRefused => "reveal_refused",
             AuditAction::Export => "export",
+            AuditAction::Erase => "erase",
         }
     }
 
@@ -39,6 +43,7 @@ impl AuditAction {
             "reveal_identity_code" => AuditAction::RevealIdentityCode,
             "reveal_refused" => AuditAction::RevealRefused,
             "export" => AuditAction::Export,
+            "erase" => AuditAction::Erase,
             _ => return None,
         })
     }

@@ -391,6 +391,34 @@ pub async fn reveal_hetu(
     Ok(hetu)
 }
 
+/// The identity code for the customer's own access report (the report's
+/// export audit row covers it; only managers produce reports).
+pub(crate) async fn reveal_for_report(
+    tx: &mut Tx,
+    vault: &HetuVault,
+    id: Uuid,
+) -> Result<String, StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT hetu_ciphertext FROM customers WHERE customer_id = $1")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let hetu =
+        vault.decrypt(tenant, &sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(hetu.expose_secret().to_string())
+}
+
+/// Sets the reason the next change of a customer's details is kept with in
+/// its correction history (`customer_corrections`), for this transaction.
+pub async fn set_correction_reason(tx: &mut Tx, reason: &str) -> Result<(), StoreError> {
+    sqlx::query("SELECT set_config('polku.correction_reason', $1, true)")
+        .bind(reason)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Re-encrypts and re-hashes up to `limit` of the area's identity codes
 /// still under `old`'s key version with `new`, in one statement. Returns how
 /// many it did; zero means the area is done. Each batch is its own
@@ -589,7 +617,11 @@ pub async fn assign_automatically(tx: &mut Tx) -> Result<(usize, usize), StoreEr
     let coaches: Vec<CoachLoad> = staff::list(tx, true)
         .await?
         .into_iter()
-        .map(|s| CoachLoad { id: s.id, languages: s.languages, caseload: u32::try_from(s.caseload).unwrap_or(0) })
+        .map(|s| CoachLoad {
+            id: s.id,
+            languages: s.languages,
+            caseload: u32::try_from(s.caseload).unwrap_or(0),
+        })
         .collect();
     let waiting: Vec<(Uuid, String)> = sqlx::query_as(
         "SELECT customer_id, service_language FROM customers WHERE coach_id IS NULL AND status = 'active' \

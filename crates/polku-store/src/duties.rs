@@ -175,12 +175,12 @@ impl From<NeglectRow> for Neglect {
     fn from(r: NeglectRow) -> Self {
         // The CHECK constraints admit only these values.
         let consequence = match r.consequence.as_str() {
-            "waiting_period" => {
-                Consequence::WaitingPeriod { days: u32::try_from(r.consequence_days.unwrap_or(0)).unwrap_or(0) }
-            }
-            "work_requirement" => {
-                Consequence::WorkRequirement { weeks: u32::try_from(r.consequence_weeks.unwrap_or(0)).unwrap_or(0) }
-            }
+            "waiting_period" => Consequence::WaitingPeriod {
+                days: u32::try_from(r.consequence_days.unwrap_or(0)).unwrap_or(0),
+            },
+            "work_requirement" => Consequence::WorkRequirement {
+                weeks: u32::try_from(r.consequence_weeks.unwrap_or(0)).unwrap_or(0),
+            },
             _ => Consequence::Reminder,
         };
         Neglect {
@@ -226,7 +226,9 @@ pub async fn record_neglect(
         .map_err(|e| StoreError::Domain(e.at("input")))?;
     let (kind, days, weeks) = match a.consequence {
         Consequence::Reminder => ("reminder", None, None),
-        Consequence::WaitingPeriod { days } => ("waiting_period", Some(i32::try_from(days).unwrap_or(i32::MAX)), None),
+        Consequence::WaitingPeriod { days } => {
+            ("waiting_period", Some(i32::try_from(days).unwrap_or(i32::MAX)), None)
+        }
         Consequence::WorkRequirement { weeks } => {
             ("work_requirement", None, Some(i32::try_from(weeks).unwrap_or(i32::MAX)))
         }

@@ -4,6 +4,7 @@
 //! security does the filtering, so a query here that forgets its tenant
 //! still sees only its own tenant's rows.
 
+pub mod access;
 pub mod admin;
 pub mod api_keys;
 pub mod audit;
@@ -26,6 +27,7 @@ pub mod plans;
 pub mod promises;
 pub mod reference;
 pub mod referrals;
+pub mod retention;
 pub mod services;
 pub mod staff;
 pub mod tenants;

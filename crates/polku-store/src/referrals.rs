@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::referral::{self, ReferralAction, ReferralOutcome, ReferralState};
-use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText};
+use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, Role};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -40,6 +40,13 @@ pub struct Referral {
     /// When it was first sent to the provider; a partner sees only
     /// referrals that were.
     pub sent_at: Option<DateTime<Utc>>,
+    /// The basis the customer's data is disclosed to the provider on (a
+    /// code of `legal_bases`); none yet for a draft of a service whose kind
+    /// has no statutory ground.
+    pub legal_basis: Option<String>,
+    pub consent_given_on: Option<NaiveDate>,
+    pub consent_how: Option<String>,
+    pub consent_withdrawn_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -64,6 +71,10 @@ struct Row {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     sent_at: Option<DateTime<Utc>>,
+    legal_basis: Option<String>,
+    consent_given_on: Option<NaiveDate>,
+    consent_how: Option<String>,
+    consent_withdrawn_at: Option<DateTime<Utc>>,
 }
 
 impl From<Row> for Referral {
@@ -89,6 +100,10 @@ impl From<Row> for Referral {
             created_at: r.created_at,
             updated_at: r.updated_at,
             sent_at: r.sent_at,
+            legal_basis: r.legal_basis,
+            consent_given_on: r.consent_given_on,
+            consent_how: r.consent_how,
+            consent_withdrawn_at: r.consent_withdrawn_at,
         }
     }
 }
@@ -97,7 +112,8 @@ impl From<Row> for Referral {
 /// holds only what a partner may read.
 const SELECT: &str = "SELECT r.referral_id, r.customer_id, c.first_names, c.last_name, c.service_language, \
     c.phone, c.email, r.service_id, s.names, r.partner_id, r.state, r.queued_at, r.started_on, r.ended_on, \
-    r.reason, r.outcome, r.referred_by, r.created_at, r.updated_at, r.sent_at \
+    r.reason, r.outcome, r.referred_by, r.created_at, r.updated_at, r.sent_at, r.legal_basis, r.consent_given_on, \
+    r.consent_how, r.consent_withdrawn_at \
     FROM referrals r JOIN referred_customers c USING (tenant_id, customer_id) \
     JOIN services s USING (tenant_id, service_id)";
 
@@ -130,7 +146,30 @@ pub async fn list(tx: &mut Tx, filter: &ReferralFilter) -> Result<Vec<Referral>,
     customers.sort_unstable();
     customers.dedup();
     audit::record(tx, &customers, AuditAction::Read, "referral").await?;
+    let ids: Vec<Uuid> = list.iter().map(|r| r.id).collect();
+    disclose_to_partner(tx, &ids).await?;
     Ok(list)
+}
+
+/// What a partner reads of a referred customer (`referred_customers`).
+const DISCLOSED: &str = "referral: name, service language, phone, e-mail";
+
+/// When the caller is a partner, logs each referral's customer data read as
+/// a disclosure, with the referral's legal basis, in one statement. Case
+/// staff reading their own area's referrals disclose nothing.
+async fn disclose_to_partner(tx: &mut Tx, referrals: &[Uuid]) -> Result<(), StoreError> {
+    let actor = tx.actor();
+    if referrals.is_empty() || !actor.has(Role::Partner) || actor.roles.iter().any(|r| r.is_case_staff()) {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO disclosures (tenant_id, customer_id, recipient, partner_id, referral_id, actor, what,                                   legal_basis, request_id)          SELECT r.tenant_id, r.customer_id, 'partner', r.partner_id, r.referral_id, coalesce(app_user(), 'unknown'),                 $2, coalesce(r.legal_basis, 'unrecorded'), nullif(current_setting('polku.request_id', true), '')          FROM referrals r WHERE r.referral_id = ANY($1)",
+    )
+    .bind(referrals)
+    .bind(DISCLOSED)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Referral, StoreError> {
@@ -141,6 +180,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Referral, StoreError> {
         .ok_or(StoreError::NotFound)?;
     let referral = Referral::from(row);
     audit::record(tx, &[referral.customer_id], AuditAction::Read, "referral").await?;
+    disclose_to_partner(tx, &[referral.id]).await?;
     Ok(referral)
 }
 
@@ -192,8 +232,14 @@ pub async fn create(
     }
     let id = Uuid::now_v7();
     let inserted = sqlx::query(
-        "INSERT INTO referrals (tenant_id, referral_id, customer_id, service_id, partner_id, state, referred_by) \
-         SELECT $1, $2, customer_id, $4, $5, 'proposed', coalesce(app_user(), 'system') \
+        // The legal basis starts as the statutory ground of the service's
+        // kind, where the list of bases names one; the coach may record
+        // consent or another ground before sending.
+        "INSERT INTO referrals (tenant_id, referral_id, customer_id, service_id, partner_id, state, referred_by, \
+                                legal_basis) \
+         SELECT $1, $2, customer_id, $4, $5, 'proposed', coalesce(app_user(), 'system'), \
+                (SELECT b.code FROM legal_bases b JOIN services s ON s.category = ANY(b.default_for) \
+                 WHERE s.service_id = $4 AND b.selectable ORDER BY b.code LIMIT 1) \
          FROM customers WHERE customer_id = $3",
     )
     .bind(tenant)
@@ -209,6 +255,109 @@ pub async fn create(
     event(tx, id, ReferralState::Proposed, None).await?;
     audit::record(tx, &[customer], AuditAction::Create, "referral").await?;
     get(tx, id).await
+}
+
+/// How consent was given.
+pub const CONSENT_HOW: [&str; 4] = ["in_person", "phone", "written", "electronic"];
+
+/// The legal basis a coach records for a referral before it is sent.
+#[derive(Clone, Debug)]
+pub struct LegalBasisInput {
+    pub code: String,
+    /// For consent: the day it was given and how.
+    pub consent_given_on: Option<NaiveDate>,
+    pub consent_how: Option<String>,
+}
+
+/// Records the legal basis of a referral not yet sent: a basis from the
+/// list (`UNKNOWN_LEGAL_BASIS` otherwise); consent needs its day, not in
+/// the future, and how it was given (`CONSENT_NOT_RECORDED`).
+pub async fn set_legal_basis(
+    tx: &mut Tx,
+    id: Uuid,
+    basis: LegalBasisInput,
+    today: NaiveDate,
+) -> Result<Referral, StoreError> {
+    let consent: Option<bool> =
+        sqlx::query_scalar("SELECT is_consent FROM legal_bases WHERE code = $1 AND selectable")
+            .bind(&basis.code)
+            .fetch_optional(tx.conn())
+            .await?;
+    let Some(consent) = consent else {
+        return Err(DomainError::field(ErrorCode::UnknownLegalBasis, "legalBasis.code").into());
+    };
+    if consent {
+        match basis.consent_given_on {
+            Some(on) if on <= today => {}
+            _ => {
+                return Err(
+                    DomainError::field(ErrorCode::ConsentNotRecorded, "legalBasis.consentGivenOn").into()
+                )
+            }
+        }
+        if !basis.consent_how.as_deref().is_some_and(|h| CONSENT_HOW.contains(&h)) {
+            return Err(DomainError::field(ErrorCode::ConsentNotRecorded, "legalBasis.consentHow").into());
+        }
+    }
+    let done = sqlx::query(
+        "UPDATE referrals SET legal_basis = $2, consent_given_on = $3, consent_how = $4, \
+             consent_recorded_by = CASE WHEN $5 THEN coalesce(app_user(), 'system') END, updated_at = now() \
+         WHERE referral_id = $1 AND state = 'proposed'",
+    )
+    .bind(id)
+    .bind(&basis.code)
+    .bind(basis.consent_given_on.filter(|_| consent))
+    .bind(basis.consent_how.filter(|_| consent))
+    .bind(consent)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        // Not found, or already sent: the basis it was sent on stays.
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM referrals WHERE referral_id = $1)")
+                .bind(id)
+                .fetch_one(tx.conn())
+                .await?;
+        return Err(if exists {
+            DomainError::field(ErrorCode::IllegalTransition, "id").into()
+        } else {
+            StoreError::NotFound
+        });
+    }
+    let referral = get(tx, id).await?;
+    audit::record(tx, &[referral.customer_id], AuditAction::Change, "referral legal basis").await?;
+    Ok(referral)
+}
+
+/// Records that the customer withdrew consent: the partner no longer sees
+/// the referral or, through it, the customer (the database's policy), and
+/// the withdrawal is kept in the referral's history.
+pub async fn withdraw_consent(tx: &mut Tx, id: Uuid) -> Result<Referral, StoreError> {
+    let done = sqlx::query(
+        "UPDATE referrals SET consent_withdrawn_at = now(), consent_withdrawn_by = coalesce(app_user(), 'system'), \
+             updated_at = now() \
+         WHERE referral_id = $1 AND legal_basis = 'consent' AND consent_withdrawn_at IS NULL",
+    )
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let state: String = sqlx::query_scalar("SELECT state FROM referrals WHERE referral_id = $1")
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await?;
+    event(
+        tx,
+        id,
+        ReferralState::from_db(&state).unwrap_or(ReferralState::Proposed),
+        Some("consent withdrawn"),
+    )
+    .await?;
+    let referral = get(tx, id).await?;
+    audit::record(tx, &[referral.customer_id], AuditAction::Change, "referral consent withdrawn").await?;
+    Ok(referral)
 }
 
 /// What a transition carries besides the action.
@@ -250,6 +399,16 @@ pub async fn transition(
     let from = ReferralState::from_db(&state).unwrap_or(ReferralState::Proposed);
     let roles = tx.actor().roles.clone();
     let mut to = referral::next(from, action, &roles)?;
+    if to == ReferralState::Sent {
+        let basis: Option<String> =
+            sqlx::query_scalar("SELECT legal_basis FROM referrals WHERE referral_id = $1")
+                .bind(id)
+                .fetch_one(tx.conn())
+                .await?;
+        if basis.is_none() {
+            return Err(DomainError::field(ErrorCode::LegalBasisRequired, "legalBasis").into());
+        }
+    }
     if to == ReferralState::Started && !has_place(tx, service).await? {
         to = ReferralState::Queued;
     }

@@ -41,6 +41,9 @@ pub enum SystemTask {
     /// The figures refresher, the only writer of the precomputed oversight
     /// figures.
     FiguresRefresh,
+    /// The retention run: erases what has expired, and only that (the
+    /// database role `polku_retention` and its policies decide).
+    Retention,
     /// Seeding, command-line imports, the generator, key rotation: the
     /// platform's own bootstrap and maintenance work, with the roles it is
     /// given.
@@ -54,6 +57,7 @@ impl SystemTask {
         match self {
             SystemTask::KeyCheck => Some("api_key_check"),
             SystemTask::FiguresRefresh => Some("figures_refresh"),
+            SystemTask::Retention => Some("retention"),
             SystemTask::Maintenance => None,
         }
     }
@@ -105,6 +109,8 @@ impl Actor {
             .any(|r| matches!(r, Role::PlatformAdmin | Role::TenantAdmin | Role::Manager | Role::Coach));
         if self.system == Some(SystemTask::KeyCheck) {
             "polku_keycheck"
+        } else if self.system == Some(SystemTask::Retention) {
+            "polku_retention"
         } else if self.system.is_some() {
             "polku_system"
         } else if staff {

@@ -1,0 +1,87 @@
+//! The customer's right of access (GDPR art. 15): everything the area's
+//! Polku holds on one customer, with who read or received it, gathered in
+//! one statement so that every part sees the same moment. Producing it is
+//! audited as an export and logged as a disclosure to the customer.
+
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::pii::HetuVault;
+use crate::{StoreError, Tx};
+
+/// Each part of the report: its key, and the rows of the customer's (the
+/// columns as stored, without the area id). New tables with customer data
+/// belong here; the access test lists every table with a `customer_id`
+/// column and fails on one that is missing.
+const PARTS: &[(&str, &str)] = &[
+    ("statusHistory", "SELECT * FROM customer_status_history t WHERE t.customer_id = $1 ORDER BY changed_at"),
+    ("coachAssignments", "SELECT * FROM coach_assignments t WHERE t.customer_id = $1"),
+    ("plans", "SELECT * FROM employment_plans t WHERE t.customer_id = $1"),
+    (
+        "planVersions",
+        "SELECT t.* FROM plan_versions t JOIN employment_plans p USING (tenant_id, plan_id) WHERE p.customer_id = $1",
+    ),
+    ("meetings", "SELECT * FROM meetings t WHERE t.customer_id = $1"),
+    ("letters", "SELECT * FROM letters t WHERE t.customer_id = $1"),
+    ("referrals", "SELECT * FROM referrals t WHERE t.customer_id = $1"),
+    (
+        "referralEvents",
+        "SELECT t.* FROM referral_events t JOIN referrals r USING (tenant_id, referral_id) WHERE r.customer_id = $1",
+    ),
+    ("pathEpisodes", "SELECT * FROM path_episodes t WHERE t.customer_id = $1"),
+    ("grants", "SELECT * FROM employment_grants t WHERE t.customer_id = $1"),
+    ("vacancies", "SELECT * FROM vacancy_assignments t WHERE t.customer_id = $1"),
+    ("neglects", "SELECT * FROM neglects t WHERE t.customer_id = $1"),
+    ("corrections", "SELECT * FROM customer_corrections t WHERE t.customer_id = $1 ORDER BY corrected_at"),
+    ("legalHolds", "SELECT * FROM legal_holds t WHERE t.customer_id = $1"),
+    ("erasureRequests", "SELECT * FROM erasure_requests t WHERE t.customer_id = $1"),
+    // Who read or changed the data, and who received it.
+    ("auditLog", "SELECT * FROM audit_log t WHERE t.customer_id = $1 ORDER BY at"),
+    ("disclosures", "SELECT * FROM disclosures t WHERE t.customer_id = $1 ORDER BY at"),
+];
+
+/// The tables the report reads, for the completeness test.
+pub fn tables() -> Vec<&'static str> {
+    let mut out = vec!["customers"];
+    for (_, sql) in PARTS {
+        for word in sql.split_whitespace().collect::<Vec<_>>().windows(2) {
+            if (word[0] == "FROM" || word[0] == "JOIN") && !out.contains(&word[1]) {
+                out.push(word[1]);
+            }
+        }
+    }
+    out
+}
+
+/// The report as JSON: `customer` (with the identity code in full: it is
+/// the customer's own) and one array per part. NOT_FOUND for a customer
+/// the caller cannot see.
+pub async fn report(tx: &mut Tx, vault: &HetuVault, customer: Uuid) -> Result<serde_json::Value, StoreError> {
+    let mut select = String::from(
+        "SELECT jsonb_build_object('customer', (SELECT to_jsonb(c) - ARRAY['tenant_id', 'hetu_ciphertext', \
+         'hetu_hash', 'key_version'] FROM customers c WHERE c.customer_id = $1)",
+    );
+    for (key, sql) in PARTS {
+        select.push_str(&format!(
+            ", '{key}', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id'), '[]'::jsonb) FROM ({sql}) x)"
+        ));
+    }
+    select.push(')');
+    let mut report: serde_json::Value =
+        sqlx::query_scalar(&select).bind(customer).fetch_one(tx.conn()).await?;
+    if report["customer"].is_null() {
+        return Err(StoreError::NotFound);
+    }
+    let code = crate::customers::reveal_for_report(tx, vault, customer).await?;
+    report["customer"]["identity_code"] = serde_json::Value::String(code);
+    audit::record(tx, &[customer], AuditAction::Export, "access report").await?;
+    sqlx::query(
+        "INSERT INTO disclosures (tenant_id, customer_id, recipient, actor, what, legal_basis, request_id) \
+         VALUES (app_tenant(), $1, 'export', coalesce(app_user(), 'unknown'), 'access report: all data', \
+                 'data_subject_access', nullif(current_setting('polku.request_id', true), ''))",
+    )
+    .bind(customer)
+    .execute(tx.conn())
+    .await?;
+    Ok(report)
+}
