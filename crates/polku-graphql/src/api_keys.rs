@@ -8,8 +8,7 @@ use polku_store::api_keys;
 
 use crate::context::require;
 use crate::error::ApiResult;
-use crate::input::text;
-use crate::tenants::parse_id;
+use crate::input::{parse_id, text};
 
 const ADMINS: &[Role] = &[Role::TenantAdmin];
 

@@ -9,11 +9,10 @@ use polku_store::services::{self, ServiceFilter, ServiceInput as StoreServiceInp
 
 use crate::context::{require, AREA_STAFF};
 use crate::error::ApiResult;
-use crate::input::{email, opt_text, phone};
+use crate::input::{email, opt_text, parse_id, phone};
 use crate::loaders::Partners;
 use crate::pagination::{connection, page_request, PolkuConnection};
-use crate::reference::{all_texts, pick, Language, LocalizedString};
-use crate::tenants::{parse_id, parse_texts, LocalizedStringInput};
+use crate::reference::{all_texts, parse_texts, pick, Language, LocalizedString, LocalizedStringInput};
 use crate::ApiError;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]

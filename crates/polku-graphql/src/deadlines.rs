@@ -310,7 +310,7 @@ pub struct Worklist {
 #[derive(SimpleObject)]
 pub struct CoachWorkload {
     /// Null for the customers no coach has yet.
-    coach: Option<crate::casework::Staff>,
+    coach: Option<crate::staff::Staff>,
     /// Active customers.
     caseload: i32,
     caseload_limit: i32,
@@ -362,7 +362,7 @@ impl DeadlineQuery {
     async fn worklist(&self, ctx: &Context<'_>, coach_id: Option<ID>) -> async_graphql::Result<Worklist> {
         let s = require(ctx, CASE_STAFF).api()?;
         let mut tx = s.tx().await.api()?;
-        let coach = crate::casework::resolve_coach(s, &mut tx, coach_id).await.api()?;
+        let coach = crate::shared::resolve_coach(s, &mut tx, coach_id).await.api()?;
         let entries = caseload::for_coach(&mut tx, coach, crate::context::now(ctx)).await.api()?;
         let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
         let data = CaseData::load(&mut tx, &ids).await.api()?;
@@ -413,7 +413,7 @@ impl AreaWorklistQuery {
         }
         let (rules, path_rules, today) = (rules_data(ctx), path_rules(ctx), today(ctx));
         let mut total = WorklistCounts::default();
-        let mut workload = |coach: Option<crate::casework::Staff>,
+        let mut workload = |coach: Option<crate::staff::Staff>,
                             customers: &[&polku_store::customers::Customer]| {
             let mut items = data.work_items(rules, path_rules, customers.iter().copied(), today);
             let counts = WorklistCounts::of(&items);
@@ -427,7 +427,7 @@ impl AreaWorklistQuery {
             .into_iter()
             .map(|c| {
                 let customers = by_coach.remove(&Some(c.id)).unwrap_or_default();
-                workload(Some(crate::casework::Staff(c)), &customers)
+                workload(Some(crate::staff::Staff(c)), &customers)
             })
             .collect();
         // Customers of coaches who have left, and those with none.

@@ -10,8 +10,7 @@ use polku_store::duties::{self, NewNeglect, NewVacancy};
 
 use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::input::{opt_text, text};
-use crate::tenants::parse_id;
+use crate::input::{opt_text, parse_id, text};
 
 pub(crate) fn neglect_rules<'a>(ctx: &Context<'a>) -> &'a NeglectRules {
     ctx.data::<NeglectRules>().expect("neglect rules attached to the schema")
@@ -166,7 +165,7 @@ pub struct NeglectInput {
     note: Option<String>,
 }
 
-/// The duties' fields of a customer (see `casework::Customer`).
+/// The duties' fields of a customer (see `customers::Customer`).
 pub(crate) async fn vacancies_of(
     ctx: &Context<'_>,
     customer: uuid::Uuid,

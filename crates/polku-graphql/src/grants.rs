@@ -8,11 +8,10 @@ use polku_domain::customer::MeetingType;
 use polku_domain::{DomainError, ErrorCode, Euros, Role};
 use polku_store::{grants, meetings};
 
-use crate::casework::Meeting;
 use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::input::text;
-use crate::tenants::parse_id;
+use crate::input::{parse_id, text};
+use crate::meetings::Meeting;
 use crate::ApiError;
 
 #[derive(SimpleObject)]

@@ -1,10 +1,18 @@
-//! Free-text input fields, checked the same way in every mutation: trimmed,
-//! bounded in length, refused by field name.
+//! Arguments and input fields, checked the same way in every mutation: ids,
+//! and free text trimmed, bounded in length and refused by field name.
 
+use async_graphql::ID;
 use polku_domain::contact::{ContactError, Email};
 use polku_domain::{DomainError, ErrorCode};
+use uuid::Uuid;
 
 use crate::ApiError;
+
+pub(crate) fn parse_id(id: &ID) -> Result<Uuid, ApiError> {
+    // An id that is not even a UUID cannot exist: the same NOT_FOUND as any
+    // other id of another tenant.
+    Uuid::parse_str(id.as_str()).map_err(|_| DomainError::new(ErrorCode::NotFound).into())
+}
 
 /// A required text, trimmed, at most `max` characters.
 pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<String, ApiError> {

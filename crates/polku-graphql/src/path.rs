@@ -11,9 +11,8 @@ use polku_store::{path, promises};
 
 use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::input::opt_text;
-use crate::reference::{all_texts, pick, LocalizedString};
-use crate::tenants::{parse_id, parse_texts, LocalizedStringInput};
+use crate::input::{opt_text, parse_id};
+use crate::reference::{all_texts, parse_texts, pick, LocalizedString, LocalizedStringInput};
 use crate::ApiError;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]

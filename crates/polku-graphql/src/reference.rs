@@ -1,12 +1,13 @@
-//! Reference data on the API: regions, municipalities, and the enums shared
-//! by the other domain objects.
+//! Reference data on the API: regions, municipalities, and the enums and
+//! localised texts (out and in) shared by the other domain objects.
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
-use polku_domain::Lang;
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use polku_domain::{Lang, LocalizedText};
 use polku_store::reference;
 
 use crate::context::{request, session};
 use crate::error::ApiResult;
+use crate::ApiError;
 
 /// A service language.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -39,6 +40,24 @@ pub struct LocalizedString {
 
 pub(crate) fn all_texts(t: &polku_domain::LocalizedText) -> Vec<LocalizedString> {
     t.0.iter().map(|(l, text)| LocalizedString { lang: (*l).into(), text: text.clone() }).collect()
+}
+
+#[derive(InputObject)]
+pub struct LocalizedStringInput {
+    pub lang: Language,
+    pub text: String,
+}
+
+/// Texts in several languages, each in one of the area's `enabled`
+/// languages (`LocalizedText::parse`).
+pub(crate) fn parse_texts(
+    field: &str,
+    texts: Vec<LocalizedStringInput>,
+    enabled: &[Lang],
+    max_len: usize,
+) -> Result<LocalizedText, ApiError> {
+    let pairs = texts.into_iter().map(|t| (Lang::from(t.lang).code().to_string(), t.text));
+    LocalizedText::parse(pairs, enabled, max_len).map_err(|e| e.at(field).into())
 }
 
 /// Picks the caller's language, falling back to the tenant's default.

@@ -12,9 +12,8 @@ use polku_store::referrals::{self, ReferralFilter, TransitionNote};
 
 use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::input::opt_text;
+use crate::input::{opt_text, parse_id};
 use crate::reference::{pick, Language};
-use crate::tenants::parse_id;
 use crate::ApiError;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]

@@ -3,17 +3,19 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use polku_domain::{
-    DomainError, ErrorCode, Lang, LanguageStatus as DomainLanguageStatus, MunicipalityCode,
-    RegionCode, Role as DomainRole, Slug,
+    DomainError, ErrorCode, Lang, LanguageStatus as DomainLanguageStatus, MunicipalityCode, RegionCode,
+    Role as DomainRole, Slug,
 };
 use polku_store::tenants::{self, NewTenant, TenantSettings};
 use polku_store::TenantInfo;
 
 use crate::context::{request, require, session};
 use crate::error::ApiResult;
-use crate::input::{parse_texts, LocalizedStringInput};
 use crate::pagination::{connection, page_request, PolkuConnection};
-use crate::reference::{all_texts, Language, LanguageStatus, LocalizedString, Municipality, Region};
+use crate::reference::{
+    all_texts, parse_texts, Language, LanguageStatus, LocalizedString, LocalizedStringInput, Municipality,
+    Region,
+};
 use crate::ApiError;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
