@@ -236,7 +236,7 @@ impl ServiceInput {
             Some(c) if c < 0 => {
                 return Err(DomainError::field(ErrorCode::NegativeCapacity, "input.capacity").into())
             }
-            other => other.map(|c| c as u32),
+            other => other.map(|c| u32::try_from(c).unwrap_or(0)),
         };
         let cost = Euros::parse(&self.cost_per_place_month).map_err(|_| {
             DomainError::field(ErrorCode::InvalidAmount, "input.costPerPlaceMonth")

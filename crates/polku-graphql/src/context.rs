@@ -174,7 +174,12 @@ impl RequestContext {
 pub(crate) fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
     // The server attaches a RequestContext to every request it executes; its
     // absence is a wiring bug that every test would catch.
-    ctx.data::<Arc<RequestContext>>().map(Arc::as_ref).expect("RequestContext attached")
+    #[expect(
+        clippy::expect_used,
+        reason = "attached to every request the server executes; checked by every test"
+    )]
+    let context = ctx.data::<Arc<RequestContext>>().map(Arc::as_ref).expect("RequestContext attached");
+    context
 }
 
 /// The session, or UNAUTHENTICATED.

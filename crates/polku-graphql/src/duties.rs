@@ -12,6 +12,19 @@ use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
 use crate::input::{opt_text, parse_id, text};
 
+#[expect(
+    clippy::expect_used,
+    reason = "the schema is built with it attached (lib.rs); its absence is a wiring defect every test shows"
+)]
+fn obligation_rules<'a>(ctx: &Context<'a>) -> &'a polku_domain::job_search::ObligationRules {
+    ctx.data::<polku_domain::job_search::ObligationRules>()
+        .expect("job-search obligation rules attached to the schema")
+}
+
+#[expect(
+    clippy::expect_used,
+    reason = "the schema is built with it attached (lib.rs); its absence is a wiring defect every test shows"
+)]
 pub(crate) fn neglect_rules<'a>(ctx: &Context<'a>) -> &'a NeglectRules {
     ctx.data::<NeglectRules>().expect("neglect rules attached to the schema")
 }
@@ -113,9 +126,11 @@ impl Neglect {
         let a = &self.0.assessment;
         let (kind, days, weeks) = match a.consequence {
             Consequence::Reminder => (ConsequenceKind::Reminder, None, None),
-            Consequence::WaitingPeriod { days } => (ConsequenceKind::WaitingPeriod, Some(days as i32), None),
+            Consequence::WaitingPeriod { days } => {
+                (ConsequenceKind::WaitingPeriod, Some(i32::try_from(days).unwrap_or(i32::MAX)), None)
+            }
             Consequence::WorkRequirement { weeks } => {
-                (ConsequenceKind::WorkRequirement, None, Some(weeks as i32))
+                (ConsequenceKind::WorkRequirement, None, Some(i32::try_from(weeks).unwrap_or(i32::MAX)))
             }
         };
         NeglectConsequence {
@@ -123,7 +138,7 @@ impl Neglect {
             days,
             weeks,
             rule_version: a.rule.clone(),
-            ordinal: a.ordinal as i32,
+            ordinal: i32::try_from(a.ordinal).unwrap_or(i32::MAX),
             period_from: a.period_from,
             period_until: a.period_until,
         }
@@ -324,9 +339,7 @@ impl DutiesQuery {
     ) -> async_graphql::Result<DefaultJobSearchObligation> {
         crate::context::session(ctx).api()?;
         let today = today(ctx);
-        let rules = ctx
-            .data::<polku_domain::job_search::ObligationRules>()
-            .expect("job-search obligation rules attached to the schema");
+        let rules = obligation_rules(ctx);
         let rule = rules.in_force(on.unwrap_or(today), today).map_err(|e| e.at("on")).api()?;
         let o = rule.for_situation(situation.into());
         Ok(DefaultJobSearchObligation {

@@ -65,8 +65,8 @@ impl EmploymentGrant {
             .into_iter()
             .map(|p| GrantPayment {
                 month: p.month,
-                days: p.days as i32,
-                days_in_month: p.days_in_month as i32,
+                days: i32::try_from(p.days).unwrap_or(i32::MAX),
+                days_in_month: i32::try_from(p.days_in_month).unwrap_or(i32::MAX),
                 amount: p.amount.to_string(),
             })
             .collect()

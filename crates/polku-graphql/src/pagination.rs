@@ -35,7 +35,8 @@ fn decode(cursor: &str) -> Option<Uuid> {
 /// ten. Sizes over the cap are refused later by `page_request`; here they
 /// are counted as asked, so such a query fails early either way.
 pub(crate) fn list_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let rows = first.map_or(DEFAULT_PAGE_SIZE as usize, |n| n.max(1) as usize);
+    let rows = first.map_or(DEFAULT_PAGE_SIZE, |n| u32::try_from(n.max(1)).unwrap_or(1));
+    let rows = usize::try_from(rows).unwrap_or(usize::MAX);
     rows.saturating_mul(child_complexity).saturating_add(1)
 }
 
@@ -54,10 +55,10 @@ pub(crate) fn page_request(
                 .with_arg("max", max)
                 .into())
         }
-        Some(n) if n as u32 > max => {
+        Some(n) if u32::try_from(n).unwrap_or(0) > max => {
             return Err(DomainError::field(ErrorCode::PageSizeTooLarge, "first").with_arg("max", max).into())
         }
-        Some(n) => n as u32,
+        Some(n) => u32::try_from(n).unwrap_or(0),
     };
     let after = match after {
         None => None,

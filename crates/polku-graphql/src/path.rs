@@ -312,7 +312,7 @@ fn ranged(field: &str, v: Option<i32>, min: i32, max: i32) -> Result<Option<i16>
             .with_arg("min", min)
             .with_arg("max", max)
             .into()),
-        v => Ok(v.map(|v| v as i16)),
+        v => Ok(v.map(|v| i16::try_from(v).unwrap_or(i16::MAX))),
     }
 }
 
@@ -408,7 +408,7 @@ impl PathQuery {
                     month: t.month,
                     from: t.from_stage.as_deref().and_then(stage),
                     to: stage(&t.to_stage)?,
-                    customers: t.customers as i32,
+                    customers: i32::try_from(t.customers).unwrap_or(i32::MAX),
                 })
             })
             .collect())
