@@ -273,6 +273,9 @@ GRANT SELECT ON tenants, customers, customer_status_history, referrals, path_epi
     erasures TO polku_retention;
 GRANT INSERT, UPDATE (years, minimum_years, rule_id) ON retention_periods TO polku_retention;
 GRANT DELETE ON customers, letters, import_runs TO polku_retention;
+-- Locking a batch's rows (SELECT ... FOR UPDATE) needs an update right on
+-- some column; this one is harmless.
+GRANT UPDATE (updated_at) ON customers TO polku_retention;
 GRANT UPDATE (customer_id, reason) ON audit_log TO polku_retention;
 GRANT DELETE ON audit_log TO polku_retention;
 GRANT UPDATE (customer_id), DELETE ON disclosures TO polku_retention;
@@ -323,9 +326,10 @@ CREATE POLICY audit_read ON audit_log AS RESTRICTIVE FOR SELECT
 GRANT SELECT ON legal_bases TO polku_staff, polku_partner, polku_retention;
 GRANT SELECT, INSERT ON legal_holds, erasure_requests, customer_corrections TO polku_staff;
 GRANT UPDATE (released_by, released_at) ON legal_holds TO polku_staff;
--- Staff set the years only; the minimum comes from the rules, written by
--- the retention role.
-GRANT SELECT, UPDATE (years, set_by, set_at) ON retention_periods TO polku_staff;
+-- Staff change the years only; the minimum comes from the rules (the
+-- gateway writes it with an area's first setting, the retention run keeps it
+-- current).
+GRANT SELECT, INSERT, UPDATE (years, set_by, set_at) ON retention_periods TO polku_staff;
 GRANT SELECT ON erasures TO polku_staff;
 GRANT SELECT, INSERT ON disclosures TO polku_staff, polku_partner;
 GRANT UPDATE (legal_basis, consent_given_on, consent_how, consent_recorded_by, consent_withdrawn_at,

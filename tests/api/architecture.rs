@@ -190,7 +190,9 @@ fn every_declared_dependency_is_used() {
 fn every_crate_takes_the_workspace_lints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    for lint in ["unwrap_used", "expect_used", "cast_possible_truncation", "cast_possible_wrap", "cast_sign_loss"] {
+    for lint in
+        ["unwrap_used", "expect_used", "cast_possible_truncation", "cast_possible_wrap", "cast_sign_loss"]
+    {
         assert!(workspace.contains(&format!("{lint} = ")), "workspace lints lack {lint}");
     }
     let mut manifests: Vec<PathBuf> = std::fs::read_dir(root.join("crates"))
@@ -200,6 +202,10 @@ fn every_crate_takes_the_workspace_lints() {
     manifests.extend([root.join("tests/Cargo.toml"), root.join("xtask/Cargo.toml")]);
     for manifest in manifests {
         let text = std::fs::read_to_string(&manifest).unwrap();
-        assert!(text.contains("[lints]\nworkspace = true"), "{} does not take the workspace lints", manifest.display());
+        assert!(
+            text.contains("[lints]\nworkspace = true"),
+            "{} does not take the workspace lints",
+            manifest.display()
+        );
     }
 }

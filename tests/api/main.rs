@@ -4,7 +4,13 @@
 //! Run them with `cargo xtask test`, which provides the servers.
 
 // Tests and benchmarks may unwrap and cast: a failure there is the answer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 mod architecture;
 mod casework;
@@ -16,6 +22,7 @@ mod edge_http;
 mod figures;
 mod harness;
 mod helm;
+mod life_cycle;
 mod operations;
 mod path;
 mod pay_subsidy;

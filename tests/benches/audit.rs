@@ -8,7 +8,13 @@
 //! time. Run with `cargo xtask bench audit`.
 
 // Tests and benchmarks may unwrap and cast: a failure there is the answer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -7,7 +7,13 @@
 //! figures; asserts nothing about time. Run with `cargo xtask bench figures`.
 
 // Tests and benchmarks may unwrap and cast: a failure there is the answer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use std::time::{Duration, Instant};
 

@@ -5,7 +5,13 @@
 //! `cargo xtask bench import`.
 
 // Tests and benchmarks may unwrap and cast: a failure there is the answer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 #[path = "support.rs"]
 mod support;

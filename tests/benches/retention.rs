@@ -6,7 +6,13 @@
 //! nothing about time. Run with `cargo xtask bench retention`.
 
 // Tests and benchmarks may unwrap and cast: a failure there is the answer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use std::time::Instant;
 
@@ -60,7 +66,8 @@ async fn main() -> anyhow::Result<()> {
     for dry_run in [true, false] {
         support::reset_peak_memory();
         let started = Instant::now();
-        let reports = run(&db.store, &rules, None, RunOptions { dry_run, batch: 500, today }, &mut |_| {}).await?;
+        let reports =
+            run(&db.store, &rules, None, RunOptions { dry_run, batch: 500, today }, &mut |_| {}).await?;
         let elapsed = started.elapsed();
         let due: u64 = reports.iter().map(|r| r.customers_due).sum();
         let erased: u64 = reports.iter().map(|r| r.customers_erased).sum();
@@ -72,9 +79,10 @@ async fn main() -> anyhow::Result<()> {
             support::peak_memory_mib()
         );
     }
-    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM customers c JOIN leaving l USING (tenant_id, customer_id)")
-        .fetch_one(&mut su)
-        .await?;
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM customers c JOIN leaving l USING (tenant_id, customer_id)")
+            .fetch_one(&mut su)
+            .await?;
     println!("left of the expired: {left}");
     db.drop().await?;
     Ok(())

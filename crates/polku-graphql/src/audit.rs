@@ -18,7 +18,8 @@ pub struct AuditEntry {
     actor: String,
     actor_roles: String,
     customer_id: Option<ID>,
-    /// read, create, change, reveal_identity_code, reveal_refused or export.
+    /// read, create, change, reveal_identity_code, reveal_refused, export or
+    /// erase (under the tombstone that replaced an erased customer's id).
     action: String,
     what: String,
     request_id: Option<String>,

@@ -15,7 +15,7 @@ use polku_store::{caseload, letters, meetings, plans, staff};
 
 use crate::context::{require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::input::{parse_id, parsed, parsed_opt};
+use crate::input::{opt_text, parse_id, parsed, parsed_opt};
 use crate::letters::Letter;
 use crate::meetings::Meeting;
 use crate::pagination::{connection, page_request, PolkuConnection};
@@ -376,9 +376,15 @@ impl CustomerMutation {
         ctx: &Context<'_>,
         id: ID,
         input: CustomerUpdateInput,
+        #[graphql(
+            desc = "Why the details change (a correction the customer asked for, a move); kept with the \
+                          old values in the customer's correction history."
+        )]
+        reason: Option<String>,
     ) -> async_graphql::Result<Customer> {
         let s = require(ctx, CASE_STAFF).api()?;
         let id = parse_id(&id).api()?;
+        let reason = opt_text("reason", reason, 500).api()?;
         // A field left out keeps its value; a blank one clears it.
         let update = (|| -> Result<ContactChange, ApiError> {
             Ok(ContactChange {
@@ -402,6 +408,9 @@ impl CustomerMutation {
         })()
         .api()?;
         let mut tx = s.tx().await.api()?;
+        if let Some(reason) = &reason {
+            customers::set_correction_reason(&mut tx, reason).await.api()?;
+        }
         Ok(Customer(customers::update(&mut tx, id, update).await.api()?))
     }
 

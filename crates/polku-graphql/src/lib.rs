@@ -25,6 +25,7 @@ mod meetings;
 mod pagination;
 mod path;
 mod plans;
+mod privacy;
 mod reference;
 mod referrals;
 mod savepoint;
@@ -76,6 +77,7 @@ struct CaseworkQuery(
     plans::PlanQuery,
     audit::AuditQuery,
     imports::ImportQuery,
+    privacy::PrivacyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -85,6 +87,7 @@ struct CaseworkMutation(
     plans::PlanMutation,
     meetings::MeetingMutation,
     imports::ImportMutation,
+    privacy::PrivacyMutation,
 );
 
 pub type PolkuSchema = Schema<Query, Mutation, events::Subscription>;

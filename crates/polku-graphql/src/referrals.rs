@@ -111,6 +111,25 @@ impl Referral {
     async fn referred_by(&self) -> &str {
         &self.0.referred_by
     }
+    /// The legal basis the customer's data are disclosed to the provider
+    /// on (a code of `legalBases`); none yet for a draft of a service whose
+    /// kind has no statutory ground, which cannot be sent so.
+    async fn legal_basis(&self) -> Option<&str> {
+        self.0.legal_basis.as_deref()
+    }
+    /// For consent: the day it was given.
+    async fn consent_given_on(&self) -> Option<NaiveDate> {
+        self.0.consent_given_on
+    }
+    /// For consent: how it was given (in_person, phone, written, electronic).
+    async fn consent_how(&self) -> Option<&str> {
+        self.0.consent_how.as_deref()
+    }
+    /// When the customer withdrew consent; the partner no longer sees the
+    /// referral since.
+    async fn consent_withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.0.consent_withdrawn_at
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

@@ -269,6 +269,17 @@ pub struct LegalBasisInput {
     pub consent_how: Option<String>,
 }
 
+/// The legal bases a referral may be sent on: code, names, statute, and
+/// whether it is the customer's consent.
+pub async fn legal_bases(tx: &mut Tx) -> Result<Vec<(String, LocalizedText, String, bool)>, StoreError> {
+    let rows: Vec<(String, Json<LocalizedText>, String, bool)> = sqlx::query_as(
+        "SELECT code, names, statute, is_consent FROM legal_bases WHERE selectable ORDER BY is_consent DESC, code",
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows.into_iter().map(|(c, n, s, i)| (c, n.0, s, i)).collect())
+}
+
 /// Records the legal basis of a referral not yet sent: a basis from the
 /// list (`UNKNOWN_LEGAL_BASIS` otherwise); consent needs its day, not in
 /// the future, and how it was given (`CONSENT_NOT_RECORDED`).
@@ -284,19 +295,15 @@ pub async fn set_legal_basis(
             .fetch_optional(tx.conn())
             .await?;
     let Some(consent) = consent else {
-        return Err(DomainError::field(ErrorCode::UnknownLegalBasis, "legalBasis.code").into());
+        return Err(DomainError::field(ErrorCode::UnknownLegalBasis, "basis.code").into());
     };
     if consent {
         match basis.consent_given_on {
             Some(on) if on <= today => {}
-            _ => {
-                return Err(
-                    DomainError::field(ErrorCode::ConsentNotRecorded, "legalBasis.consentGivenOn").into()
-                )
-            }
+            _ => return Err(DomainError::field(ErrorCode::ConsentNotRecorded, "basis.consentGivenOn").into()),
         }
         if !basis.consent_how.as_deref().is_some_and(|h| CONSENT_HOW.contains(&h)) {
-            return Err(DomainError::field(ErrorCode::ConsentNotRecorded, "legalBasis.consentHow").into());
+            return Err(DomainError::field(ErrorCode::ConsentNotRecorded, "basis.consentHow").into());
         }
     }
     let done = sqlx::query(

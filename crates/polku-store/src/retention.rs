@@ -67,8 +67,13 @@ pub async fn ensure_periods(tx: &mut Tx, rules: &RetentionRules, today: NaiveDat
 
 type PeriodRow = (String, i16, i16, String, Option<String>, Option<DateTime<Utc>>);
 
-/// The area's periods, in the order of the kinds.
-pub async fn periods(tx: &mut Tx) -> Result<Vec<Period>, StoreError> {
+/// The area's periods, in the order of the kinds; a kind the area has not
+/// set yet shows the default of the rules in force.
+pub async fn periods(
+    tx: &mut Tx,
+    rules: &RetentionRules,
+    today: NaiveDate,
+) -> Result<Vec<Period>, StoreError> {
     let rows: Vec<PeriodRow> = sqlx::query_as(
         "SELECT kind, years, minimum_years, rule_id, set_by, set_at FROM retention_periods ORDER BY kind",
     )
@@ -80,12 +85,26 @@ pub async fn periods(tx: &mut Tx) -> Result<Vec<Period>, StoreError> {
             Some(Period { kind: RecordKind::from_db(&kind)?, years, minimum_years, rule_id, set_by, set_at })
         })
         .collect();
+    let version = rules.in_force(today);
+    for rule in &version.kind {
+        if !out.iter().any(|p| p.kind == rule.kind) {
+            out.push(Period {
+                kind: rule.kind,
+                years: i16::try_from(rule.default_years).unwrap_or(i16::MAX),
+                minimum_years: i16::try_from(rule.minimum_years).unwrap_or(i16::MAX),
+                rule_id: version.id.clone(),
+                set_by: None,
+                set_at: None,
+            });
+        }
+    }
     out.sort_by_key(|p| RecordKind::ALL.iter().position(|k| *k == p.kind));
     Ok(out)
 }
 
 /// Sets an area's period for one kind (a tenant administrator): never below
 /// the minimum of the rules in force (`RETENTION_BELOW_MINIMUM` on `years`).
+/// An area's first setting also writes the rules' minimum with it.
 pub async fn set_period(
     tx: &mut Tx,
     rules: &RetentionRules,
@@ -93,19 +112,22 @@ pub async fn set_period(
     kind: RecordKind,
     years: i32,
 ) -> Result<Period, StoreError> {
-    let years = rules.in_force(today).check_years(kind, years)?;
-    let done = sqlx::query(
-        "UPDATE retention_periods SET years = $2, set_by = coalesce(app_user(), 'system'), set_at = now() \
-         WHERE kind = $1",
+    let version = rules.in_force(today);
+    let years = version.check_years(kind, years)?;
+    let minimum = version.rule(kind).map_or(0, |r| r.minimum_years);
+    sqlx::query(
+        "INSERT INTO retention_periods (tenant_id, kind, years, minimum_years, rule_id, set_by, set_at) \
+         VALUES (app_tenant(), $1, $2, $3, $4, coalesce(app_user(), 'system'), now()) \
+         ON CONFLICT (tenant_id, kind) DO UPDATE SET years = excluded.years, set_by = excluded.set_by, \
+             set_at = excluded.set_at",
     )
     .bind(kind.as_db())
     .bind(i16::try_from(years).unwrap_or(i16::MAX))
+    .bind(i16::try_from(minimum).unwrap_or(i16::MAX))
+    .bind(&version.id)
     .execute(tx.conn())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    periods(tx).await?.into_iter().find(|p| p.kind == kind).ok_or(StoreError::NotFound)
+    periods(tx, rules, today).await?.into_iter().find(|p| p.kind == kind).ok_or(StoreError::NotFound)
 }
 
 /// A legal hold on a customer.

@@ -145,7 +145,10 @@ pub struct RuleBook {
 impl RuleBook {
     /// The rules compiled in. They are checked by tests, so a parse failure
     /// is a build defect.
-    #[expect(clippy::expect_used, reason = "compiled-in rules, checked by tests: a failure is a build defect")]
+    #[expect(
+        clippy::expect_used,
+        reason = "compiled-in rules, checked by tests: a failure is a build defect"
+    )]
     pub fn embedded() -> &'static RuleBook {
         static BOOK: OnceLock<RuleBook> = OnceLock::new();
         BOOK.get_or_init(|| RuleBook::parse(SOURCE).expect("rules/transfer-eligibility.toml is valid"))
