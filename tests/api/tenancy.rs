@@ -195,6 +195,19 @@ const BY_ID: &[(&str, Kind, &str)] = &[
         "mutation($id: ID!) { recordVacancyApplication(id: $id, appliedOn: \"2026-01-02\") { id } }",
     ),
     ("referCustomer", Kind::Customer, "mutation($id: ID!) { referCustomer(customerId: $id, serviceId: $id) { id } }"),
+    ("legalHolds", Kind::Customer, "query($id: ID!) { legalHolds(customerId: $id) { id } }"),
+    ("accessReport", Kind::Customer, "query($id: ID!) { accessReport(customerId: $id) { json } }"),
+    ("placeLegalHold", Kind::Customer, "mutation($id: ID!) { placeLegalHold(customerId: $id, reason: \"x\") { id } }"),
+    // No other area has a hold: any Porvoo id stands for one the caller's
+    // area does not have.
+    ("releaseLegalHold", Kind::Customer, "mutation($id: ID!) { releaseLegalHold(id: $id) { id } }"),
+    ("requestCustomerErasure", Kind::Customer, "mutation($id: ID!) { requestCustomerErasure(customerId: $id) }"),
+    (
+        "setReferralLegalBasis",
+        Kind::Referral,
+        "mutation($id: ID!) { setReferralLegalBasis(id: $id, basis: { code: \"employment_services\" }) { id } }",
+    ),
+    ("withdrawReferralConsent", Kind::Referral, "mutation($id: ID!) { withdrawReferralConsent(id: $id) { id } }"),
     (
         "serviceUtilisation",
         Kind::Service,

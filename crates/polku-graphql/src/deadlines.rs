@@ -6,13 +6,11 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::NaiveDate;
-use polku_domain::customer::PlanType;
-use polku_domain::path::{Episode, PathRules};
-use polku_domain::rules::{
-    self, CaseFacts, HeldMeeting, LocalPromise, ObligationKind, ObligationStatus, Rules, ServicePromise,
-};
+use polku_domain::path::PathRules;
+use polku_domain::rules::{self, ObligationKind, Rules};
 use polku_store::audit::{self, AuditAction};
-use polku_store::{caseload, meetings, path, plans, promises, staff};
+use polku_store::casefacts::CaseData;
+use polku_store::{caseload, staff};
 use uuid::Uuid;
 
 use crate::context::{require, session, today, CASE_STAFF};
@@ -111,163 +109,33 @@ impl From<rules::Obligation<Uuid>> for Obligation {
     }
 }
 
-/// What the deadlines of a set of customers rest on, read in a constant
-/// number of statements and grouped by customer, so computing them is
-/// linear in the data whatever the caseload's size.
-pub(crate) struct CaseData {
-    meetings: HashMap<Uuid, Vec<HeldMeeting<Uuid>>>,
-    /// Per customer: the day any plan was last revised, the day an
-    /// activation plan was, and the open tasks of the current plan.
-    plans: HashMap<Uuid, PlanFacts>,
-    episodes: HashMap<Uuid, Vec<Episode<Uuid>>>,
-    promises: Vec<ServicePromise>,
-    /// Per customer: the days earlier job searches ended.
-    search_ends: HashMap<Uuid, Vec<NaiveDate>>,
-    /// Per customer: the vacancies assigned to be applied for.
-    vacancies: HashMap<Uuid, Vec<polku_store::duties::Vacancy>>,
-}
-
-#[derive(Default)]
-struct PlanFacts {
-    revised_on: Option<NaiveDate>,
-    activation_revised_on: Option<NaiveDate>,
-    open_tasks: Vec<plans::Task>,
-}
-
-impl CaseData {
-    pub(crate) async fn load(tx: &mut polku_store::Tx, ids: &[Uuid]) -> Result<CaseData, ApiError> {
-        let mut data = CaseData {
-            meetings: HashMap::new(),
-            plans: HashMap::new(),
-            episodes: HashMap::new(),
-            promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
-            search_ends: HashMap::new(),
-            vacancies: HashMap::new(),
-        };
-        for v in polku_store::duties::vacancies_for(tx, ids).await? {
-            data.vacancies.entry(v.customer_id).or_default().push(v);
-        }
-        for (customer, on) in polku_store::customers::job_search_ends(tx, ids).await? {
-            data.search_ends.entry(customer).or_default().push(on);
-        }
-        for m in meetings::days_for_customers(tx, ids).await? {
-            data.meetings.entry(m.customer_id).or_default().push(HeldMeeting {
-                id: m.id,
-                on: m.starts_at.date_naive(),
-                kind: m.meeting_type,
-            });
-        }
-        // Plans come newest first: the first seen is the current one.
-        for p in plans::for_customers(tx, ids).await? {
-            let facts = data.plans.entry(p.customer_id).or_default();
-            let on = p.current.created_at.date_naive();
-            if facts.revised_on.is_none() {
-                facts.open_tasks =
-                    p.current.content.tasks.iter().filter(|t| t.done_on.is_none()).cloned().collect();
-            }
-            facts.revised_on = facts.revised_on.max(Some(on));
-            if p.plan_type == PlanType::ActivationPlan {
-                facts.activation_revised_on = facts.activation_revised_on.max(Some(on));
-            }
-        }
-        for e in path::for_customers(tx, ids).await? {
-            data.episodes.entry(e.customer_id).or_default().push(e.as_domain());
-        }
-        Ok(data)
-    }
-
-    /// The customer's obligations: statutory (with the area's stricter
-    /// promises), the plan review, and the activation-plan review of the
-    /// service path.
-    pub(crate) fn obligations(
-        &self,
-        rules: &Rules,
-        path_rules: &PathRules,
-        customer: &polku_store::customers::Customer,
-        today: NaiveDate,
-    ) -> Vec<Obligation> {
-        let plan = self.plans.get(&customer.id);
-        let mut out = Vec::new();
-        if let Some(start) = customer.job_search_started_on {
-            let promise = LocalPromise::strictest(&self.promises, customer.birth_date, start, today);
-            // The latest end of a job search before this one began.
-            let previous_end = self
-                .search_ends
-                .get(&customer.id)
-                .and_then(|ends| ends.iter().filter(|e| **e <= start).max().copied());
-            let facts = CaseFacts {
-                job_search_started_on: start,
-                previous_job_search_ended_on: previous_end,
-                meetings: self.meetings.get(&customer.id).map_or(&[], Vec::as_slice),
-                plan_revised_on: plan.and_then(|p| p.revised_on),
-                promise: &promise,
-            };
-            // A start date before the first rules (an old TE-office
-            // customer) has no statutory deadlines to show.
-            out.extend(
-                rules::obligations(rules, &facts, today)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(Obligation::from),
-            );
-        }
-        // Each assigned vacancy, under the rule in force the day it was assigned.
-        for v in self.vacancies.get(&customer.id).map_or(&[][..], Vec::as_slice) {
-            let rule = rules.in_force(v.assigned_on, today).map(|r| r.id.clone()).unwrap_or_default();
-            out.push(Obligation::from(rules::Obligation {
-                kind: ObligationKind::VacancyApplication,
-                due: v.apply_by,
-                rule,
-                status: rules::deadline_status(v.apply_by, v.applied_on.is_some(), today),
-                met_by: None::<Uuid>,
-            }));
-        }
-        let episodes = self.episodes.get(&customer.id).map_or(&[][..], Vec::as_slice);
-        let activation = plan.and_then(|p| p.activation_revised_on);
-        out.extend(
-            polku_domain::path::activation_plan_review(path_rules, episodes, activation, today)
-                .map(Obligation::from),
-        );
-        out
-    }
-
-    /// Every open obligation and plan task of the given customers.
-    fn work_items<'c>(
-        &self,
-        rules: &Rules,
-        path_rules: &PathRules,
-        customers: impl Iterator<Item = &'c polku_store::customers::Customer>,
-        today: NaiveDate,
-    ) -> Vec<WorkItem> {
-        let mut items = Vec::new();
-        for c in customers {
-            let name = format!("{} {}", c.first_names, c.last_name);
-            let item = |kind, due, status, rule_version, task| WorkItem {
+/// The GraphQL work items of `entries` (from `CaseData::work`), with the
+/// names and languages of the customers they concern.
+fn work_items<'c>(
+    data: &CaseData,
+    rules: &Rules,
+    path_rules: &PathRules,
+    customers: impl Iterator<Item = &'c polku_store::customers::Customer> + Clone,
+    today: NaiveDate,
+) -> Vec<WorkItem> {
+    let who: HashMap<Uuid, &polku_store::customers::Customer> =
+        customers.clone().map(|c| (c.id, c)).collect();
+    data.work(rules, path_rules, customers, today)
+        .into_iter()
+        .filter_map(|e| {
+            let c = who.get(&e.customer_id)?;
+            Some(WorkItem {
                 customer_id: ID(c.id.to_string()),
-                customer_name: name.clone(),
+                customer_name: format!("{} {}", c.first_names, c.last_name),
                 service_language: c.service_language.into(),
-                kind,
-                due,
-                status,
-                rule_version,
-                task,
-            };
-            for o in self.obligations(rules, path_rules, c, today) {
-                if o.status != DeadlineStatus::Met {
-                    items.push(item(o.kind, Some(o.due), o.status, Some(o.rule_version), None));
-                }
-            }
-            for t in self.plans.get(&c.id).map_or(&[][..], |p| p.open_tasks.as_slice()) {
-                let status = task_status(t.due, today).into();
-                items.push(item(WorkKind::PlanTask, t.due, status, None, Some(t.what.clone())));
-            }
-        }
-        items.sort_by(|a, b| {
-            let overdue = |i: &WorkItem| i.status != DeadlineStatus::Overdue;
-            (overdue(a), a.due.is_none(), a.due).cmp(&(overdue(b), b.due.is_none(), b.due))
-        });
-        items
-    }
+                kind: e.obligation.map_or(WorkKind::PlanTask, WorkKind::from),
+                due: e.due,
+                status: e.status.into(),
+                rule_version: e.rule_version,
+                task: e.task,
+            })
+        })
+        .collect()
 }
 
 #[derive(SimpleObject)]
@@ -334,12 +202,6 @@ pub struct AreaWorklist {
     counts: WorklistCounts,
 }
 
-/// A plan task's status, by the same measure as the statutory deadlines; a
-/// task agreed without a date is never late.
-fn task_status(due: Option<NaiveDate>, today: NaiveDate) -> ObligationStatus {
-    due.map_or(ObligationStatus::Upcoming, |due| rules::deadline_status(due, false, today))
-}
-
 #[derive(Default)]
 pub struct DeadlineQuery;
 
@@ -375,7 +237,8 @@ impl DeadlineQuery {
         let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
         let data = CaseData::load(&mut tx, &ids).await.api()?;
         drop(tx);
-        let items = data.work_items(
+        let items = work_items(
+            &data,
             rules_data(ctx),
             path_rules(ctx),
             entries.iter().map(|e| &e.customer),
@@ -423,7 +286,7 @@ impl AreaWorklistQuery {
         let mut total = WorklistCounts::default();
         let mut workload = |coach: Option<crate::staff::Staff>,
                             customers: &[&polku_store::customers::Customer]| {
-            let mut items = data.work_items(rules, path_rules, customers.iter().copied(), today);
+            let mut items = work_items(&data, rules, path_rules, customers.iter().copied(), today);
             let counts = WorklistCounts::of(&items);
             total.overdue += counts.overdue;
             total.due_soon += counts.due_soon;
@@ -472,5 +335,9 @@ pub(crate) async fn obligations_of(
     let s = require(ctx, CASE_STAFF).api()?;
     let mut tx = s.tx().await.api()?;
     let data = CaseData::load(&mut tx, &[customer.id]).await.api()?;
-    Ok(data.obligations(rules_data(ctx), path_rules(ctx), customer, today(ctx)))
+    Ok(data
+        .obligations(rules_data(ctx), path_rules(ctx), customer, today(ctx))
+        .into_iter()
+        .map(Obligation::from)
+        .collect())
 }

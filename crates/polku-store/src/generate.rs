@@ -265,7 +265,7 @@ const FILL: &[&str] = &[
      WHERE (r / 7 % 100) < (ARRAY[95, 75, 45, 25])[j + 1] \
        AND c.start + 20 + j * 75 + (r % 20)::int <= least(c.leave_on, $4)",
     "INSERT INTO referrals (tenant_id, referral_id, customer_id, service_id, partner_id, state, started_on, ended_on, \
-        outcome, referred_by, created_at, updated_at) \
+        outcome, referred_by, created_at, updated_at, legal_basis) \
      SELECT $1, md5($2 || ':r:' || customer_id || ':' || j)::uuid, customer_id, svc, s.provider_partner_id, \
         CASE WHEN p < 10 THEN 'declined' \
              WHEN p < 15 AND made_on > $4 - 30 THEN 'sent' \
@@ -277,7 +277,9 @@ const FILL: &[&str] = &[
              THEN made_on + 14 + dur END, \
         CASE WHEN p >= 10 AND NOT (p < 15 AND made_on > $4 - 30) AND made_on + 14 + dur < $4 THEN \
              CASE WHEN p < 80 THEN (ARRAY['employed', 'education', 'other_service'])[1 + r % 3] ELSE 'dropped_out' END \
-        END, 'generator', (made_on + time '13:00') AT TIME ZONE 'Europe/Helsinki', now() \
+        END, 'generator', (made_on + time '13:00') AT TIME ZONE 'Europe/Helsinki', now(), \
+        coalesce((SELECT b.code FROM legal_bases b WHERE s.category = ANY(b.default_for) AND b.selectable \
+                  ORDER BY b.code LIMIT 1), 'employment_services') \
      FROM (SELECT *, svcs[1 + (r / 1000 % cardinality(svcs))::int] AS svc, (r / 100000 % 100)::int AS p, \
                   (60 + r / 10000000 % 120)::int AS dur FROM gen_r) g \
      JOIN services s ON s.service_id = g.svc",

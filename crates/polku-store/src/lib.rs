@@ -8,6 +8,7 @@ pub mod access;
 pub mod admin;
 pub mod api_keys;
 pub mod audit;
+pub mod casefacts;
 pub mod caseload;
 pub mod customers;
 pub mod duties;

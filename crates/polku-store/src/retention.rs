@@ -191,6 +191,7 @@ pub async fn release_hold(tx: &mut Tx, id: Uuid) -> Result<LegalHold, StoreError
 
 /// A customer's holds, newest first.
 pub async fn holds(tx: &mut Tx, customer: Uuid) -> Result<Vec<LegalHold>, StoreError> {
+    crate::customers::must_exist(tx, customer).await?;
     let rows: Vec<HoldRow> = sqlx::query_as(&format!(
         "SELECT {HOLD_COLUMNS} FROM legal_holds WHERE customer_id = $1 ORDER BY placed_at DESC"
     ))
