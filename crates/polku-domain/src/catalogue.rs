@@ -1,7 +1,7 @@
 //! The closed sets of the service catalogue: what kind of service, and what
 //! kind of organisation provides it.
 
-db_enum! {
+code_enum! {
     /// What a catalogue service is, as oversight counts it.
     ServiceCategory {
         /// Omavalmennus / egencoachning.
@@ -25,7 +25,7 @@ db_enum! {
     }
 }
 
-db_enum! {
+code_enum! {
     /// What kind of organisation a partner is.
     PartnerKind {
         /// Ammatillinen oppilaitos (Careeria, Prakticum).
@@ -47,10 +47,10 @@ mod tests {
     #[test]
     fn db_values_round_trip() {
         for c in ServiceCategory::ALL {
-            assert_eq!(ServiceCategory::from_db(c.as_db()), Some(*c));
+            assert_eq!(ServiceCategory::from_code(c.code()), Some(*c));
         }
         for k in PartnerKind::ALL {
-            assert_eq!(PartnerKind::from_db(k.as_db()), Some(*k));
+            assert_eq!(PartnerKind::from_code(k.code()), Some(*k));
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::contact::{Email, MotherTongue, PersonName, Phone, PostOffice, PostalCode, StreetAddress};
 use crate::{DomainError, ErrorCode, Hetu, Lang, MunicipalityCode};
 
-db_enum! {
+code_enum! {
     /// Where a customer stands; every change is kept in the status history.
     CustomerStatus {
         Active => "active",
@@ -19,7 +19,7 @@ db_enum! {
     }
 }
 
-db_enum! {
+code_enum! {
     /// The unemployment benefit a customer receives.
     Benefit {
         /// Työmarkkinatuki (Kela).
@@ -32,7 +32,7 @@ db_enum! {
     }
 }
 
-db_enum! {
+code_enum! {
     /// The groups oversight counts customers by.
     CustomerGroup {
         LabourMarketSubsidy => "labour_market_subsidy",
@@ -44,7 +44,7 @@ db_enum! {
     }
 }
 
-db_enum! {
+code_enum! {
     PlanType {
         /// Työllistymissuunnitelma / sysselsättningsplan.
         EmploymentPlan => "employment_plan",
@@ -57,7 +57,7 @@ db_enum! {
     }
 }
 
-db_enum! {
+code_enum! {
     /// Who carries out an agreed task.
     Responsible {
         Customer => "customer",
@@ -66,7 +66,7 @@ db_enum! {
     }
 }
 
-db_enum! {
+code_enum! {
     MeetingType {
         /// Alkuhaastattelu / inledande intervju.
         InitialInterview => "initial_interview",
@@ -80,7 +80,7 @@ db_enum! {
     }
 }
 
-db_enum! {
+code_enum! {
     MeetingChannel {
         InPerson => "in_person",
         Phone => "phone",

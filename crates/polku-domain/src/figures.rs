@@ -239,7 +239,7 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
             let end = m.last_day().min(today);
             let days = overlap_days(s.active_from, s.active_until, m.first_day(), end);
             if let (Some(capacity), true) = (s.capacity, days > 0) {
-                out[i].service_use.entry(s.category.as_db().to_string()).or_default().offered_place_days +=
+                out[i].service_use.entry(s.category.code().to_string()).or_default().offered_place_days +=
                     i64::from(capacity) * days;
             }
         }
@@ -284,13 +284,13 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
             if let Some(i) = index(pair[1].starts_on) {
                 *out[i]
                     .transitions
-                    .entry(format!("{}>{}", pair[0].stage.as_db(), pair[1].stage.as_db()))
+                    .entry(format!("{}>{}", pair[0].stage.code(), pair[1].stage.code()))
                     .or_default() += 1;
             }
         }
         for e in &c.path {
             if let (true, Some(i)) = (EXITS.contains(&e.stage), index(e.starts_on)) {
-                *out[i].exits.entry(e.stage.as_db().to_string()).or_default() += 1;
+                *out[i].exits.entry(e.stage.code().to_string()).or_default() += 1;
             }
         }
 
@@ -306,7 +306,7 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
                     continue;
                 }
                 let service = &area.services[r.service];
-                let used = raw.service_use.entry(service.category.as_db().to_string()).or_default();
+                let used = raw.service_use.entry(service.category.code().to_string()).or_default();
                 used.filled_place_days += days;
                 used.people += 1;
                 if service.capacity.is_some() {
@@ -465,14 +465,14 @@ pub fn publish(raw: &MonthRaw) -> Published {
     } else {
         Count::of(raw.customers)
     };
-    let exit_keys: Vec<&str> = EXITS.iter().map(|s| s.as_db()).collect();
+    let exit_keys: Vec<&str> = EXITS.iter().map(|s| s.code()).collect();
     let (_, exits) = cells(&exit_keys, &raw.exits);
     let per_customer = |sum: f64| Measure::mean(sum, raw.customers);
     let service_use = raw
         .service_use
         .iter()
         .filter_map(|(key, u)| {
-            let category = ServiceCategory::from_db(key)?;
+            let category = ServiceCategory::from_code(key)?;
             let days = raw.days.max(1) as f64;
             let offered = (u.offered_place_days > 0).then_some(u.offered_place_days as f64);
             Some(ServiceUse {
@@ -491,7 +491,7 @@ pub fn publish(raw: &MonthRaw) -> Published {
         .iter()
         .filter_map(|(key, n)| {
             let (from, to) = key.split_once('>')?;
-            Some((PathStage::from_db(from)?, PathStage::from_db(to)?, Count::of(*n)))
+            Some((PathStage::from_code(from)?, PathStage::from_code(to)?, Count::of(*n)))
         })
         .collect();
     Published {

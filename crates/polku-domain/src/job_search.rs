@@ -10,7 +10,7 @@ use crate::{DomainError, ErrorCode};
 
 const SOURCE: &str = include_str!("../rules/job-search-obligation.toml");
 
-db_enum! {
+code_enum! {
     /// The jobseeker's situation the obligation depends on.
     JobSearchSituation {
         Unemployed => "unemployed",

@@ -2,11 +2,13 @@
 //! product speaks in, and the stable error codes. Nothing here does IO or async;
 //! every other crate depends on this one and it depends on none of them.
 
-/// A closed set stored in the database as text: the enum, its `ALL` list,
-/// and the conversions to and from the stored value (which the schema's
-/// CHECK constraints also list).
-macro_rules! db_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $db:literal,)* }) => {
+/// A closed set of the domain with a stable code for each member: the enum,
+/// its `ALL` list, and the conversions to and from the code. The code is the
+/// domain's name for the member; the database stores it (its CHECK
+/// constraints list the same codes), rule files and files exchanged with
+/// other systems use it.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal,)* }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name { $($(#[$vmeta])* $variant,)* }
@@ -14,13 +16,13 @@ macro_rules! db_enum {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
 
-            /// The value stored in the database.
-            pub fn as_db(self) -> &'static str {
-                match self { $($name::$variant => $db,)* }
+            /// The member's stable code, e.g. `labour_market_subsidy`.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)* }
             }
 
-            pub fn from_db(s: &str) -> Option<Self> {
-                match s { $($db => Some($name::$variant),)* _ => None }
+            pub fn from_code(s: &str) -> Option<Self> {
+                match s { $($code => Some($name::$variant),)* _ => None }
             }
         }
     };

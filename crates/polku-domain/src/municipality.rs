@@ -46,7 +46,7 @@ pub enum LanguageStatus {
 }
 
 impl LanguageStatus {
-    pub fn as_db(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             LanguageStatus::Finnish => "fi",
             LanguageStatus::Swedish => "sv",
@@ -55,7 +55,7 @@ impl LanguageStatus {
         }
     }
 
-    pub fn from_db(s: &str) -> Option<Self> {
+    pub fn from_code(s: &str) -> Option<Self> {
         Some(match s {
             "fi" => LanguageStatus::Finnish,
             "sv" => LanguageStatus::Swedish,

@@ -12,7 +12,7 @@ use crate::{DomainError, ErrorCode};
 
 const SOURCE: &str = include_str!("../rules/neglect-consequences.toml");
 
-db_enum! {
+code_enum! {
     /// What the jobseeker neglected.
     NeglectKind {
         /// A job-search discussion or other meeting not attended.

@@ -11,7 +11,7 @@ use crate::{DomainError, ErrorCode, Euros, PartnerKind, ServiceCategory};
 
 const SOURCE: &str = include_str!("../rules/service-path.toml");
 
-db_enum! {
+code_enum! {
     /// A stage of the service path. The first three are periods with an
     /// end; the rest are exits, each on one day.
     PathStage {
@@ -87,7 +87,7 @@ impl SubsidyRate {
     }
 }
 
-db_enum! {
+code_enum! {
     /// The ground of a pay-subsidy decision, and the employment subsidy for
     /// those aged 55 or over, which is a subsidy of its own kind
     /// (työllistämistuki, from 1.7.2023).
@@ -170,14 +170,15 @@ impl SubsidyRule {
 
 fn de_basis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SubsidyBasis, D::Error> {
     let s = String::deserialize(d)?;
-    SubsidyBasis::from_db(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown subsidy basis {s:?}")))
+    SubsidyBasis::from_code(&s)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown subsidy basis {s:?}")))
 }
 
 fn de_kinds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<PartnerKind>, D::Error> {
     Vec::<String>::deserialize(d)?
         .iter()
         .map(|s| {
-            PartnerKind::from_db(s)
+            PartnerKind::from_code(s)
                 .ok_or_else(|| serde::de::Error::custom(format!("unknown partner kind {s:?}")))
         })
         .collect()
@@ -258,7 +259,7 @@ impl PathRules {
         for v in &versions {
             let mut seen = std::collections::HashSet::new();
             for r in &v.subsidy {
-                let at = format!("{} {} {} %", v.id, r.basis.as_db(), r.rate);
+                let at = format!("{} {} {} %", v.id, r.basis.code(), r.rate);
                 if SubsidyRate::from_percent(i64::from(r.rate)).is_err() {
                     return Err(format!("{at}: not a rate"));
                 }
@@ -546,7 +547,7 @@ fn check_subsidy<Org: PartialEq>(
     let in_force = |basis: SubsidyBasis| limits.subsidy.iter().any(|r| r.basis == basis);
     if let Some(basis) = s.basis.filter(|b| !in_force(*b)) {
         return Err(DomainError::field(ErrorCode::SubsidyBasisNotInForce, "subsidy.basis")
-            .with_arg("value", basis.as_db())
+            .with_arg("value", basis.code())
             .with_arg("date", start));
     }
     let rate = s.rate.percent();
@@ -577,8 +578,8 @@ fn check_subsidy<Org: PartialEq>(
     }
     if rule.not_employers.contains(&s.employer_kind) {
         return Err(DomainError::field(ErrorCode::SubsidyEmployerNotAllowed, "organiserId")
-            .with_arg("name", s.employer_kind.as_db())
-            .with_arg("value", basis.as_db())
+            .with_arg("name", s.employer_kind.code())
+            .with_arg("value", basis.code())
             .with_arg("date", limits.effective_from));
     }
     if let Some(max) = rule.max_working_time {

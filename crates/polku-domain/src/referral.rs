@@ -5,7 +5,7 @@
 
 use crate::{DomainError, ErrorCode, Role};
 
-db_enum! {
+code_enum! {
     ReferralState {
         Proposed => "proposed",
         Sent => "sent",
@@ -45,7 +45,7 @@ impl ReferralAction {
     }
 }
 
-db_enum! {
+code_enum! {
     /// How a started referral ended.
     ReferralOutcome {
         Employed => "employed",
@@ -93,7 +93,7 @@ pub fn next(
         (S::Proposed | S::Sent | S::Accepted | S::Queued, A::Cancel) => S::Interrupted,
         _ => {
             return Err(DomainError::new(ErrorCode::IllegalTransition)
-                .with_arg("from", from.as_db())
+                .with_arg("from", from.code())
                 .with_arg("value", action.as_str()))
         }
     };
@@ -139,7 +139,7 @@ mod tests {
         assert_eq!(next(S::Proposed, A::Send, PARTNER).unwrap_err().code, ErrorCode::Forbidden);
         assert_eq!(next(S::Queued, A::Start, PARTNER).unwrap_err().code, ErrorCode::IllegalTransition);
         for s in S::ALL {
-            assert_eq!(S::from_db(s.as_db()), Some(*s));
+            assert_eq!(S::from_code(s.code()), Some(*s));
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::{DomainError, ErrorCode};
 
 const SOURCE: &str = include_str!("../rules/retention.toml");
 
-db_enum! {
+code_enum! {
     /// A kind of record with a retention period of its own.
     RecordKind {
         /// The customer's data, plans, meetings, status history, referrals,
@@ -60,7 +60,7 @@ pub struct RetentionVersion {
 
 fn record_kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RecordKind, D::Error> {
     let code = String::deserialize(d)?;
-    RecordKind::from_db(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown kind {code}")))
+    RecordKind::from_code(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown kind {code}")))
 }
 
 /// A date written as a TOML date (`2025-01-01`) or as a string.
@@ -102,7 +102,7 @@ impl RetentionRules {
             for kind in RecordKind::ALL {
                 let n = v.kind.iter().filter(|k| k.kind == *kind).count();
                 if n != 1 {
-                    return Err(format!("{}: {} has {n} entries, not one", v.id, kind.as_db()));
+                    return Err(format!("{}: {} has {n} entries, not one", v.id, kind.code()));
                 }
             }
             if let Some(k) =
@@ -111,7 +111,7 @@ impl RetentionRules {
                 return Err(format!(
                     "{}: {} default outside its minimum and {MAX_YEARS}",
                     v.id,
-                    k.kind.as_db()
+                    k.kind.code()
                 ));
             }
         }
@@ -169,7 +169,7 @@ mod tests {
         for v in rules.versions() {
             for kind in RecordKind::ALL {
                 let rule = v.rule(*kind).unwrap();
-                assert!(!rule.source.trim().is_empty(), "{} {}", v.id, kind.as_db());
+                assert!(!rule.source.trim().is_empty(), "{} {}", v.id, kind.code());
                 assert!(rule.default_years >= rule.minimum_years);
             }
         }

@@ -80,7 +80,7 @@ impl AuditQuery {
                 actor: e.actor,
                 actor_roles: e.actor_roles,
                 customer_id: e.customer_id.map(|c| ID(c.to_string())),
-                action: e.action.as_db().to_string(),
+                action: e.action.code().to_string(),
                 what: e.what,
                 request_id: e.request_id,
                 reason: e.reason,

@@ -157,7 +157,7 @@ impl Subscription {
                 Some(ReferralEventMessage {
                     referral_id: ID(e.referral_id.to_string()),
                     service_id: ID(e.service_id.to_string()),
-                    state: polku_domain::referral::ReferralState::from_db(&e.state)?.into(),
+                    state: polku_domain::referral::ReferralState::from_code(&e.state)?.into(),
                     at: e.at,
                 })
             }

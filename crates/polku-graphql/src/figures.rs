@@ -207,7 +207,7 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
             .into_iter()
             .map(|u| ServiceUse {
                 category: u.category.into(),
-                label: label(ctx, "category", u.category.as_db()),
+                label: label(ctx, "category", u.category.code()),
                 places_filled: u.places_filled.into(),
                 places_offered: u.places_offered,
                 fill_rate: u.fill_rate.into(),

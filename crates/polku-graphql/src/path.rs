@@ -398,7 +398,7 @@ impl PathQuery {
             return Err(ApiError::from(DomainError::field(ErrorCode::InvalidDateRange, "to")).into_graphql());
         }
         let mut tx = s.tx().await.api()?;
-        let stage = |s: &str| polku_domain::path::PathStage::from_db(s).map(PathStage::from);
+        let stage = |s: &str| polku_domain::path::PathStage::from_code(s).map(PathStage::from);
         Ok(path::transitions(&mut tx, from, to)
             .await
             .api()?

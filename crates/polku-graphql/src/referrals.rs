@@ -244,7 +244,7 @@ async fn act(
                 service_id: r.service_id,
                 partner_id: r.partner_id,
                 referred_by: r.referred_by.clone(),
-                state: r.state.as_db().to_string(),
+                state: r.state.code().to_string(),
                 at: r.updated_at,
                 sent: r.sent_at.is_some(),
             });

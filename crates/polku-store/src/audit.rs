@@ -23,7 +23,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub fn as_db(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             AuditAction::Read => "read",
             AuditAction::Create => "create",
@@ -35,7 +35,7 @@ impl AuditAction {
         }
     }
 
-    pub fn from_db(s: &str) -> Option<Self> {
+    pub fn from_code(s: &str) -> Option<Self> {
         Some(match s {
             "read" => AuditAction::Read,
             "create" => AuditAction::Create,
@@ -64,7 +64,7 @@ pub async fn record(
     if customers.is_empty() {
         return Ok(());
     }
-    sqlx::query(INSERT).bind(customers).bind(action.as_db()).bind(what).execute(tx.conn()).await?;
+    sqlx::query(INSERT).bind(customers).bind(action.code()).bind(what).execute(tx.conn()).await?;
     Ok(())
 }
 
@@ -83,7 +83,7 @@ pub async fn record_with_reason(
                 $1, $2, $3, nullif(current_setting('polku.request_id', true), ''), $4",
     )
     .bind(customer)
-    .bind(action.as_db())
+    .bind(action.code())
     .bind(what)
     .bind(reason)
     .execute(tx.conn())
@@ -161,7 +161,7 @@ pub async fn list(
             actor: r.actor,
             actor_roles: r.actor_roles,
             customer_id: r.customer_id,
-            action: AuditAction::from_db(&r.action).unwrap_or(AuditAction::Read),
+            action: AuditAction::from_code(&r.action).unwrap_or(AuditAction::Read),
             what: r.what,
             request_id: r.request_id,
             reason: r.reason,

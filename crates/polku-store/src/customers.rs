@@ -86,11 +86,11 @@ impl From<Row> for Customer {
             post_office: r.post_office,
             phone: r.phone,
             email: r.email,
-            benefit: r.benefit.as_deref().and_then(Benefit::from_db),
+            benefit: r.benefit.as_deref().and_then(Benefit::from_code),
             in_service: r.in_service,
             unemployed_since: r.unemployed_since,
             job_search_started_on: r.job_search_started_on,
-            status: CustomerStatus::from_db(&r.status).unwrap_or(CustomerStatus::Active),
+            status: CustomerStatus::from_code(&r.status).unwrap_or(CustomerStatus::Active),
             coach_id: r.coach_id,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -179,7 +179,7 @@ impl PreparedBatch {
             post_offices: records.iter().map(|r| text(&r.post_office, PostOffice::as_str)).collect(),
             phones: records.iter().map(|r| text(&r.phone, Phone::as_str)).collect(),
             emails: records.iter().map(|r| text(&r.email, Email::as_str)).collect(),
-            benefits: records.iter().map(|r| r.benefit.map(Benefit::as_db)).collect(),
+            benefits: records.iter().map(|r| r.benefit.map(Benefit::code)).collect(),
             in_service: records.iter().map(|r| r.in_service).collect(),
             unemployed_since: records.iter().map(|r| r.unemployed_since).collect(),
             job_search_started_on: records.iter().map(|r| r.job_search_started_on).collect(),
@@ -333,7 +333,7 @@ pub async fn list(
     ))
     .bind(filter.coach_id)
     .bind(filter.unassigned)
-    .bind(filter.status.map(CustomerStatus::as_db))
+    .bind(filter.status.map(CustomerStatus::code))
     .bind(page.after)
     .bind(i64::from(page.first) + 1)
     .fetch_all(tx.conn())
@@ -341,7 +341,7 @@ pub async fn list(
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM customers WHERE {WHERE}"))
         .bind(filter.coach_id)
         .bind(filter.unassigned)
-        .bind(filter.status.map(CustomerStatus::as_db))
+        .bind(filter.status.map(CustomerStatus::code))
         .fetch_one(tx.conn())
         .await?;
     let page = Page::from_rows(rows.into_iter().map(Customer::from).collect(), page, total);
@@ -508,7 +508,7 @@ pub async fn set_status(tx: &mut Tx, id: Uuid, status: CustomerStatus) -> Result
          SELECT tenant_id, $1, $2, coalesce(app_user(), 'system') FROM up",
     )
     .bind(id)
-    .bind(status.as_db())
+    .bind(status.code())
     .execute(tx.conn())
     .await?;
     if done.rows_affected() == 0 {
@@ -537,7 +537,7 @@ pub async fn status_history(tx: &mut Tx, id: Uuid) -> Result<Vec<StatusChange>, 
     Ok(rows
         .into_iter()
         .map(|(s, changed_at, changed_by)| StatusChange {
-            status: CustomerStatus::from_db(&s).unwrap_or(CustomerStatus::Active),
+            status: CustomerStatus::from_code(&s).unwrap_or(CustomerStatus::Active),
             changed_at,
             changed_by,
         })

@@ -186,7 +186,7 @@ impl From<NeglectRow> for Neglect {
         Neglect {
             id: r.neglect_id,
             customer_id: r.customer_id,
-            kind: NeglectKind::from_db(&r.kind).unwrap_or(NeglectKind::Other),
+            kind: NeglectKind::from_code(&r.kind).unwrap_or(NeglectKind::Other),
             occurred_on: r.occurred_on,
             assignment_id: r.assignment_id,
             note: r.note,
@@ -240,7 +240,7 @@ pub async fn record_neglect(
     ))
     .bind(Uuid::now_v7())
     .bind(n.customer_id)
-    .bind(n.kind.as_db())
+    .bind(n.kind.code())
     .bind(n.occurred_on)
     .bind(n.assignment_id)
     .bind(&n.note)
@@ -277,7 +277,7 @@ pub enum ProfileBy {
 }
 
 impl ProfileBy {
-    fn as_db(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             ProfileBy::Customer => "customer",
             ProfileBy::Authority => "authority",
@@ -302,7 +302,7 @@ pub async fn record_profile(
     )
     .bind(customer)
     .bind(published_on)
-    .bind(by.as_db())
+    .bind(by.code())
     .execute(tx.conn())
     .await?;
     audit::record(tx, &[customer], AuditAction::Change, "job-search profile").await?;

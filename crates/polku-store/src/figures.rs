@@ -256,7 +256,7 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
     .fetch_all(tx.conn())
     .await?;
     for (id, on, kind, ors, srs) in meetings {
-        let (Some(&i), Some(kind)) = (index.get(&id), MeetingType::from_db(&kind)) else { continue };
+        let (Some(&i), Some(kind)) = (index.get(&id), MeetingType::from_code(&kind)) else { continue };
         let total = |v: Option<i32>| v.and_then(|v| u8::try_from(v).ok());
         facts.customers[i].meetings.push(MeetingFacts { on, kind, ors: total(ors), srs: total(srs) });
     }
@@ -280,7 +280,7 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
     .fetch_all(tx.conn())
     .await?;
     for (id, stage, starts_on, ends_on) in episodes {
-        let (Some(&i), Some(stage)) = (index.get(&id), PathStage::from_db(&stage)) else { continue };
+        let (Some(&i), Some(stage)) = (index.get(&id), PathStage::from_code(&stage)) else { continue };
         facts.customers[i].path.push(EpisodeFacts { stage, starts_on, ends_on });
     }
 
@@ -294,7 +294,7 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
     .await?;
     let mut service_index = HashMap::with_capacity(services.len());
     for (id, category, capacity, cost_cents, active_from, active_until) in services {
-        let Some(category) = ServiceCategory::from_db(&category) else { continue };
+        let Some(category) = ServiceCategory::from_code(&category) else { continue };
         service_index.insert(id, facts.services.len());
         facts.services.push(ServiceFacts { category, capacity, cost_cents, active_from, active_until });
     }
@@ -308,7 +308,7 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
     .await?;
     for (id, service, made_on, state, started_on, ended_on) in referrals {
         let (Some(&i), Some(&service), Some(state)) =
-            (index.get(&id), service_index.get(&service), ReferralState::from_db(&state))
+            (index.get(&id), service_index.get(&service), ReferralState::from_code(&state))
         else {
             continue;
         };

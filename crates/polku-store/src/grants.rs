@@ -61,7 +61,7 @@ pub async fn record(
         .await?;
     let kind = kind
         .as_deref()
-        .and_then(PartnerKind::from_db)
+        .and_then(PartnerKind::from_code)
         .ok_or_else(|| DomainError::field(ErrorCode::UnknownPartner, "employerId"))?;
     let in_force = rules.in_force(g.starts_on, today).map_err(|e| e.at("startsOn"))?;
     grant::check(in_force, kind, g.working_time_percent, g.subsidy_percent, g.starts_on, g.ends_on)?;

@@ -61,8 +61,8 @@ impl From<Row> for Meeting {
         Meeting {
             id: r.meeting_id,
             customer_id: r.customer_id,
-            meeting_type: MeetingType::from_db(&r.meeting_type).unwrap_or(MeetingType::CoachingSession),
-            channel: MeetingChannel::from_db(&r.channel).unwrap_or(MeetingChannel::InPerson),
+            meeting_type: MeetingType::from_code(&r.meeting_type).unwrap_or(MeetingType::CoachingSession),
+            channel: MeetingChannel::from_code(&r.channel).unwrap_or(MeetingChannel::InPerson),
             starts_at: r.starts_at,
             language: Lang::parse(&r.language).unwrap_or(Lang::Fi),
             staff_present: r.staff_present,
@@ -92,8 +92,8 @@ pub async fn record(tx: &mut Tx, m: NewMeeting) -> Result<Meeting, StoreError> {
     .bind(tenant)
     .bind(Uuid::now_v7())
     .bind(m.customer_id)
-    .bind(m.meeting_type.as_db())
-    .bind(m.channel.as_db())
+    .bind(m.meeting_type.code())
+    .bind(m.channel.code())
     .bind(m.starts_at)
     .bind(m.language.code())
     .bind(&m.staff_present)
@@ -142,7 +142,7 @@ pub async fn days_for_customers(tx: &mut Tx, customers: &[Uuid]) -> Result<Vec<M
         .map(|(id, customer_id, kind, starts_at)| MeetingDay {
             id,
             customer_id,
-            meeting_type: MeetingType::from_db(&kind).unwrap_or(MeetingType::CoachingSession),
+            meeting_type: MeetingType::from_code(&kind).unwrap_or(MeetingType::CoachingSession),
             starts_at,
         })
         .collect())

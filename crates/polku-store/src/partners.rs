@@ -58,7 +58,7 @@ impl From<Row> for Partner {
         Partner {
             id: r.partner_id,
             name: r.name,
-            kind: PartnerKind::from_db(&r.kind).unwrap_or(PartnerKind::Other),
+            kind: PartnerKind::from_code(&r.kind).unwrap_or(PartnerKind::Other),
             business_id: r.business_id,
             languages: r.languages.iter().filter_map(|l| Lang::parse(l).ok()).collect(),
             contact_name: r.contact_name,
@@ -84,7 +84,7 @@ pub async fn create(tx: &mut Tx, input: PartnerInput) -> Result<Partner, StoreEr
     .bind(tenant_id)
     .bind(Uuid::now_v7())
     .bind(&input.name)
-    .bind(input.kind.as_db())
+    .bind(input.kind.code())
     .bind(input.business_id.as_ref().map(BusinessId::as_str))
     .bind(langs(&input.languages))
     .bind(&input.contact_name)
@@ -104,7 +104,7 @@ pub async fn update(tx: &mut Tx, id: Uuid, input: PartnerInput) -> Result<Partne
     ))
     .bind(id)
     .bind(&input.name)
-    .bind(input.kind.as_db())
+    .bind(input.kind.code())
     .bind(input.business_id.as_ref().map(BusinessId::as_str))
     .bind(langs(&input.languages))
     .bind(&input.contact_name)

@@ -63,15 +63,15 @@ pub struct StoredEpisode {
 
 impl StoredEpisode {
     pub fn stage(&self) -> PathStage {
-        PathStage::from_db(&self.stage).unwrap_or(PathStage::OtherExit)
+        PathStage::from_code(&self.stage).unwrap_or(PathStage::OtherExit)
     }
 
     pub fn subsidy_basis(&self) -> Option<SubsidyBasis> {
-        self.subsidy_basis.as_deref().and_then(SubsidyBasis::from_db)
+        self.subsidy_basis.as_deref().and_then(SubsidyBasis::from_code)
     }
 
     fn organiser_kind(&self) -> Option<PartnerKind> {
-        self.organiser_kind.as_deref().and_then(PartnerKind::from_db)
+        self.organiser_kind.as_deref().and_then(PartnerKind::from_code)
     }
 
     /// The episode as the limits see it. The area itself organises when no
@@ -193,7 +193,7 @@ pub async fn add(
         let Some(category) = &l.service_category else {
             return Err(DomainError::field(ErrorCode::UnknownService, "serviceId").into());
         };
-        if e.stage.service_category().is_some_and(|c| c.as_db() != category) {
+        if e.stage.service_category().is_some_and(|c| c.code() != category) {
             return Err(DomainError::field(ErrorCode::ServiceCategoryMismatch, "serviceId").into());
         }
     }
@@ -205,7 +205,7 @@ pub async fn add(
     if organiser.is_some() && l.partner_kind.is_none() {
         return Err(DomainError::field(ErrorCode::UnknownPartner, "organiserId").into());
     }
-    let partner_kind = l.partner_kind.as_deref().and_then(PartnerKind::from_db);
+    let partner_kind = l.partner_kind.as_deref().and_then(PartnerKind::from_code);
     let subsidy = match (e.stage, e.subsidy_rate) {
         (PathStage::PaySubsidisedWork, Some(rate)) => Some(Subsidy {
             rate,
@@ -255,7 +255,7 @@ pub async fn add(
     .bind(tenant)
     .bind(Uuid::now_v7())
     .bind(e.customer_id)
-    .bind(e.stage.as_db())
+    .bind(e.stage.code())
     .bind(e.starts_on)
     .bind(e.ends_on)
     .bind(e.service_id)
@@ -265,7 +265,7 @@ pub async fn add(
     .bind(subsidy.map(|s| i16::from(s.rate.percent())))
     .bind(subsidy.map(|s| i16::from(s.working_time_percent)))
     .bind(subsidy.map(|s| s.monthly_amount.cents()))
-    .bind(basis.map(SubsidyBasis::as_db))
+    .bind(basis.map(SubsidyBasis::code))
     .bind(unemployment.of_last_14.map(i16::from))
     .bind(unemployment.of_last_28.map(i16::from))
     .bind(subsidy.and(e.non_business_tasks))

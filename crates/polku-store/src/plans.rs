@@ -65,7 +65,7 @@ impl From<Row> for Plan {
         Plan {
             id: r.plan_id,
             customer_id: r.customer_id,
-            plan_type: PlanType::from_db(&r.plan_type).unwrap_or(PlanType::EmploymentPlan),
+            plan_type: PlanType::from_code(&r.plan_type).unwrap_or(PlanType::EmploymentPlan),
             current: PlanVersion {
                 plan_id: r.plan_id,
                 version: r.version,
@@ -139,7 +139,7 @@ pub async fn create(
     .bind(tenant)
     .bind(id)
     .bind(customer)
-    .bind(plan_type.as_db())
+    .bind(plan_type.code())
     .execute(tx.conn())
     .await?;
     insert_version(tx, id, 1, &content).await?;

@@ -38,7 +38,7 @@ impl From<MunicipalityRow> for Municipality {
             code: MunicipalityCode::parse(&r.code).expect("CHECK constraint admits only 3 digits"),
             name_fi: r.name_fi,
             name_sv: r.name_sv,
-            language_status: LanguageStatus::from_db(&r.language_status)
+            language_status: LanguageStatus::from_code(&r.language_status)
                 .expect("CHECK constraint admits only known statuses"),
             region_code: r.region_code,
         }

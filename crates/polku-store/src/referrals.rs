@@ -90,12 +90,12 @@ impl From<Row> for Referral {
             service_id: r.service_id,
             service_names: r.names.0,
             partner_id: r.partner_id,
-            state: ReferralState::from_db(&r.state).unwrap_or(ReferralState::Proposed),
+            state: ReferralState::from_code(&r.state).unwrap_or(ReferralState::Proposed),
             queued_at: r.queued_at,
             started_on: r.started_on,
             ended_on: r.ended_on,
             reason: r.reason,
-            outcome: r.outcome.as_deref().and_then(ReferralOutcome::from_db),
+            outcome: r.outcome.as_deref().and_then(ReferralOutcome::from_code),
             referred_by: r.referred_by,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -129,7 +129,7 @@ pub const MAX_LIST: i64 = 2_000;
 
 /// Referrals the caller may see, oldest first, in one statement.
 pub async fn list(tx: &mut Tx, filter: &ReferralFilter) -> Result<Vec<Referral>, StoreError> {
-    let states: Vec<&str> = filter.states.iter().map(|s| s.as_db()).collect();
+    let states: Vec<&str> = filter.states.iter().map(|s| s.code()).collect();
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE (cardinality($1::text[]) = 0 OR r.state = ANY($1)) \
          AND ($2::uuid IS NULL OR r.service_id = $2) AND ($3::uuid IS NULL OR r.customer_id = $3) \
@@ -199,7 +199,7 @@ async fn event(tx: &mut Tx, id: Uuid, state: ReferralState, note: Option<&str>) 
                  coalesce(current_setting('polku.roles', true), ''), $3)",
     )
     .bind(id)
-    .bind(state.as_db())
+    .bind(state.code())
     .bind(note)
     .execute(tx.conn())
     .await?;
@@ -358,7 +358,7 @@ pub async fn withdraw_consent(tx: &mut Tx, id: Uuid) -> Result<Referral, StoreEr
     event(
         tx,
         id,
-        ReferralState::from_db(&state).unwrap_or(ReferralState::Proposed),
+        ReferralState::from_code(&state).unwrap_or(ReferralState::Proposed),
         Some("consent withdrawn"),
     )
     .await?;
@@ -403,7 +403,7 @@ pub async fn transition(
         .bind(id)
         .fetch_one(tx.conn())
         .await?;
-    let from = ReferralState::from_db(&state).unwrap_or(ReferralState::Proposed);
+    let from = ReferralState::from_code(&state).unwrap_or(ReferralState::Proposed);
     let roles = tx.actor().roles.clone();
     let mut to = referral::next(from, action, &roles)?;
     if to == ReferralState::Sent {
@@ -428,10 +428,10 @@ pub async fn transition(
          WHERE referral_id = $1",
     )
     .bind(id)
-    .bind(to.as_db())
+    .bind(to.code())
     .bind(today)
     .bind(&note.reason)
-    .bind(note.outcome.map(|o| o.as_db()))
+    .bind(note.outcome.map(|o| o.code()))
     .execute(tx.conn())
     .await?;
     event(tx, id, to, note.reason.as_deref()).await?;

@@ -43,7 +43,7 @@ pub fn actor(slug: &Slug) -> Actor {
 /// it. An area's own longer choice is kept.
 pub async fn ensure_periods(tx: &mut Tx, rules: &RetentionRules, today: NaiveDate) -> Result<(), StoreError> {
     let version = rules.in_force(today);
-    let kinds: Vec<&str> = version.kind.iter().map(|k| k.kind.as_db()).collect();
+    let kinds: Vec<&str> = version.kind.iter().map(|k| k.kind.code()).collect();
     let defaults: Vec<i16> =
         version.kind.iter().map(|k| i16::try_from(k.default_years).unwrap_or(i16::MAX)).collect();
     let minimums: Vec<i16> =
@@ -82,7 +82,14 @@ pub async fn periods(
     let mut out: Vec<Period> = rows
         .into_iter()
         .filter_map(|(kind, years, minimum_years, rule_id, set_by, set_at)| {
-            Some(Period { kind: RecordKind::from_db(&kind)?, years, minimum_years, rule_id, set_by, set_at })
+            Some(Period {
+                kind: RecordKind::from_code(&kind)?,
+                years,
+                minimum_years,
+                rule_id,
+                set_by,
+                set_at,
+            })
         })
         .collect();
     let version = rules.in_force(today);
@@ -121,7 +128,7 @@ pub async fn set_period(
          ON CONFLICT (tenant_id, kind) DO UPDATE SET years = excluded.years, set_by = excluded.set_by, \
              set_at = excluded.set_at",
     )
-    .bind(kind.as_db())
+    .bind(kind.code())
     .bind(i16::try_from(years).unwrap_or(i16::MAX))
     .bind(i16::try_from(minimum).unwrap_or(i16::MAX))
     .bind(&version.id)
@@ -388,7 +395,7 @@ async fn expire(tx: &mut Tx, table: &str, column: &str, kind: RecordKind) -> Res
         "DELETE FROM {table} WHERE {column} + make_interval(years => (SELECT years FROM retention_periods \
          WHERE kind = $1)) <= now()"
     ))
-    .bind(kind.as_db())
+    .bind(kind.code())
     .execute(tx.conn())
     .await?
     .rows_affected())

@@ -78,7 +78,7 @@ impl From<Row> for Service {
             names: r.names.0,
             descriptions: r.descriptions.0,
             eligibility: r.eligibility.0,
-            category: ServiceCategory::from_db(&r.category).unwrap_or(ServiceCategory::Other),
+            category: ServiceCategory::from_code(&r.category).unwrap_or(ServiceCategory::Other),
             provider_id: r.provider_partner_id,
             languages: r.languages.iter().filter_map(|l| Lang::parse(l).ok()).collect(),
             capacity: r.capacity,
@@ -128,7 +128,7 @@ pub async fn create(tx: &mut Tx, input: ServiceInput) -> Result<Service, StoreEr
     .bind(Json(&input.names))
     .bind(Json(&input.descriptions))
     .bind(Json(&input.eligibility))
-    .bind(input.category.as_db())
+    .bind(input.category.code())
     .bind(input.provider_id)
     .bind(input.languages.iter().map(|l| l.code()).collect::<Vec<_>>())
     .bind(capacity(&input)?)
@@ -151,7 +151,7 @@ pub async fn update(tx: &mut Tx, id: Uuid, input: ServiceInput) -> Result<Servic
     .bind(Json(&input.names))
     .bind(Json(&input.descriptions))
     .bind(Json(&input.eligibility))
-    .bind(input.category.as_db())
+    .bind(input.category.code())
     .bind(input.provider_id)
     .bind(input.languages.iter().map(|l| l.code()).collect::<Vec<_>>())
     .bind(capacity(&input)?)
@@ -201,7 +201,7 @@ pub async fn list(
          ORDER BY service_id LIMIT $5"
     ))
     .bind(filter.include_retired)
-    .bind(filter.category.map(ServiceCategory::as_db))
+    .bind(filter.category.map(ServiceCategory::code))
     .bind(filter.provider_id)
     .bind(page.after)
     .bind(i64::from(page.first) + 1)
@@ -209,7 +209,7 @@ pub async fn list(
     .await?;
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM services WHERE {WHERE}"))
         .bind(filter.include_retired)
-        .bind(filter.category.map(ServiceCategory::as_db))
+        .bind(filter.category.map(ServiceCategory::code))
         .bind(filter.provider_id)
         .fetch_one(tx.conn())
         .await?;

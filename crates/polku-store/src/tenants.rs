@@ -85,7 +85,7 @@ async fn replace_municipalities(
     }
     let codes: Vec<&str> = municipalities.iter().map(|(c, _)| c.as_str()).collect();
     let statuses: Vec<Option<&str>> =
-        municipalities.iter().map(|(_, s)| s.map(LanguageStatus::as_db)).collect();
+        municipalities.iter().map(|(_, s)| s.map(LanguageStatus::code)).collect();
     // Only municipalities really removed are deleted: customers living in
     // one keep it in the area (the foreign key refuses), others are untouched.
     sqlx::query(
@@ -177,7 +177,7 @@ pub async fn municipalities(tx: &mut Tx, tenant_id: Uuid) -> Result<Vec<TenantMu
         .filter_map(|(code, status)| {
             Some(TenantMunicipality {
                 code: MunicipalityCode::parse(&code).ok()?,
-                language_status: LanguageStatus::from_db(&status)?,
+                language_status: LanguageStatus::from_code(&status)?,
             })
         })
         .collect())

@@ -208,9 +208,9 @@ mod tests {
     #[test]
     fn benefits_round_trip_through_the_database_names() {
         for b in Benefit::ALL.iter().copied() {
-            assert_eq!(Benefit::from_db(b.as_db()), Some(b));
+            assert_eq!(Benefit::from_code(b.code()), Some(b));
         }
-        assert_eq!(Benefit::LabourMarketSubsidy.as_db(), "labour_market_subsidy");
-        assert_eq!(Benefit::from_db("tyomarkkinatuki"), None);
+        assert_eq!(Benefit::LabourMarketSubsidy.code(), "labour_market_subsidy");
+        assert_eq!(Benefit::from_code("tyomarkkinatuki"), None);
     }
 }
