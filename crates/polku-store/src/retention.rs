@@ -284,12 +284,17 @@ pub async fn run_area(
     let mut tx = store.begin(&actor).await?;
     ensure_periods(&mut tx, rules, options.today).await?;
     // The candidates, decided by the database's own rule; one pass, so a
-    // batch never rescans the customers that stay.
+    // batch never rescans the customers that stay. Customers still active
+    // without a request are passed over before the rule is asked: they are
+    // most of an area, and the rule costs a few index lookups each.
     type Due = (Uuid, Option<NaiveDate>, bool);
     let due: Vec<Due> = sqlx::query_as(
         "SELECT customer_id, customer_relationship_ended_on(tenant_id, customer_id), \
                 EXISTS (SELECT 1 FROM erasure_requests q WHERE q.customer_id = c.customer_id) \
-         FROM customers c WHERE customer_erasable(tenant_id, customer_id) ORDER BY customer_id",
+         FROM customers c \
+         WHERE (c.status IN ('closed', 'moved_away', 'employed', 'in_education') \
+                OR EXISTS (SELECT 1 FROM erasure_requests q WHERE q.customer_id = c.customer_id)) \
+           AND customer_erasable(tenant_id, customer_id) ORDER BY customer_id",
     )
     .fetch_all(tx.conn())
     .await?;
