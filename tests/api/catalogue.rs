@@ -316,4 +316,11 @@ async fn listing_services_with_providers_is_a_constant_number_of_statements() {
     let few = statements(5).await;
     let many = statements(100).await;
     assert_eq!(few, many, "statements grew with the page: {few} for 5 services, {many} for 100");
+
+    // The total is counted only when asked for: one statement more.
+    let counted = "query($n: Int) { services(first: $n) { totalCount edges { node { name provider { name kind } } } } }";
+    let before = app.store.statement_count();
+    let r = app.gql(Some(&admin), counted, json!({ "n": 5 })).await;
+    assert!(data(&r)["services"]["totalCount"].as_i64().unwrap() >= 100, "{r}");
+    assert_eq!(app.store.statement_count() - before, few + 1);
 }

@@ -71,7 +71,7 @@ async fn run(store: &Store, extra_checks: usize) -> anyhow::Result<(f64, f64)> {
                 let page = customers::list(
                     &mut tx,
                     &CustomerFilter::default(),
-                    PageRequest { first: 20, after: None },
+                    PageRequest { first: 20, after: None, with_total: false },
                 )
                 .await?;
                 anyhow::ensure!(!page.items.is_empty(), "no customers to read");

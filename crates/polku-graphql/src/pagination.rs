@@ -64,7 +64,9 @@ pub(crate) fn page_request(
         None => None,
         Some(c) => Some(decode(&c).ok_or(DomainError::field(ErrorCode::InvalidCursor, "after"))?),
     };
-    Ok(PageRequest { first, after })
+    // A count is a statement of its own: made only when the query asks.
+    let with_total = ctx.look_ahead().field("totalCount").exists();
+    Ok(PageRequest { first, after, with_total })
 }
 
 pub(crate) fn connection<S, T: OutputType>(

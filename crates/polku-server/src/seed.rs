@@ -236,7 +236,9 @@ pub async fn seed_demo(
         let real = polku_store::employment_areas::find(area.slug)
             .ok_or_else(|| DomainError::new(ErrorCode::InvalidSlug).with_arg("value", area.slug))?;
         let mut tx = store.begin(&platform).await?;
-        let existing = polku_store::tenants::list(&mut tx, PageRequest { first: 1000, after: None }).await?;
+        let existing =
+            polku_store::tenants::list(&mut tx, PageRequest { first: 1000, after: None, with_total: false })
+                .await?;
         if !existing.items.iter().any(|t| t.slug == slug) {
             let names = LocalizedText(area.names.iter().map(|(l, n)| (*l, n.to_string())).collect());
             polku_store::tenants::create(
@@ -258,7 +260,9 @@ pub async fn seed_demo(
         let admin = Actor::system(Some(slug), vec![Role::TenantAdmin, Role::Manager]);
         let mut tx = store.begin(&admin).await?;
         let mut partners =
-            polku_store::partners::list(&mut tx, PageRequest { first: 1000, after: None }).await?.items;
+            polku_store::partners::list(&mut tx, PageRequest { first: 1000, after: None, with_total: false })
+                .await?
+                .items;
         if partners.is_empty() {
             for (name, kind, languages) in area.partners {
                 let partner = polku_store::partners::create(

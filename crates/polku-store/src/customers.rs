@@ -338,12 +338,17 @@ pub async fn list(
     .bind(i64::from(page.first) + 1)
     .fetch_all(tx.conn())
     .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM customers WHERE {WHERE}"))
-        .bind(filter.coach_id)
-        .bind(filter.unassigned)
-        .bind(filter.status.map(CustomerStatus::code))
-        .fetch_one(tx.conn())
-        .await?;
+    // Counted only when the caller asks for the total.
+    let total: i64 = if page.with_total {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM customers WHERE {WHERE}"))
+            .bind(filter.coach_id)
+            .bind(filter.unassigned)
+            .bind(filter.status.map(CustomerStatus::code))
+            .fetch_one(tx.conn())
+            .await?
+    } else {
+        0
+    };
     let page = Page::from_rows(rows.into_iter().map(Customer::from).collect(), page, total);
     let ids: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
     audit::record(tx, &ids, AuditAction::Read, "customer").await?;

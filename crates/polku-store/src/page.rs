@@ -7,6 +7,9 @@ use uuid::Uuid;
 pub struct PageRequest {
     pub first: u32,
     pub after: Option<Uuid>,
+    /// Whether to count every row (`totalCount`): a statement of its own,
+    /// so only when asked for.
+    pub with_total: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -142,6 +142,11 @@ pub async fn list(tx: &mut Tx, page: PageRequest) -> Result<Page<Partner>, Store
     .bind(i64::from(page.first) + 1)
     .fetch_all(tx.conn())
     .await?;
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM partners").fetch_one(tx.conn()).await?;
+    // Counted only when the caller asks for the total.
+    let total: i64 = if page.with_total {
+        sqlx::query_scalar("SELECT count(*) FROM partners").fetch_one(tx.conn()).await?
+    } else {
+        0
+    };
     Ok(Page::from_rows(rows.into_iter().map(Partner::from).collect(), page, total))
 }

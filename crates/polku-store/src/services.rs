@@ -207,11 +207,16 @@ pub async fn list(
     .bind(i64::from(page.first) + 1)
     .fetch_all(tx.conn())
     .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM services WHERE {WHERE}"))
-        .bind(filter.include_retired)
-        .bind(filter.category.map(ServiceCategory::code))
-        .bind(filter.provider_id)
-        .fetch_one(tx.conn())
-        .await?;
+    // Counted only when the caller asks for the total.
+    let total: i64 = if page.with_total {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM services WHERE {WHERE}"))
+            .bind(filter.include_retired)
+            .bind(filter.category.map(ServiceCategory::code))
+            .bind(filter.provider_id)
+            .fetch_one(tx.conn())
+            .await?
+    } else {
+        0
+    };
     Ok(Page::from_rows(rows.into_iter().map(Service::from).collect(), page, total))
 }

@@ -160,7 +160,12 @@ pub async fn list(tx: &mut Tx, page: PageRequest) -> Result<Page<TenantInfo>, St
     .bind(i64::from(page.first) + 1)
     .fetch_all(tx.conn())
     .await?;
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants").fetch_one(tx.conn()).await?;
+    // Counted only when the caller asks for the total.
+    let total: i64 = if page.with_total {
+        sqlx::query_scalar("SELECT count(*) FROM tenants").fetch_one(tx.conn()).await?
+    } else {
+        0
+    };
     let rows = rows.into_iter().map(TenantInfo::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(rows, page, total))
 }
