@@ -10,7 +10,7 @@ use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use polku_domain::disclosure::Count as DomainCount;
 use polku_domain::figures::{self as domain, Measure as DomainMeasure, Month, MonthRaw, Published};
-use polku_domain::{DomainError, ErrorCode, Lang, RegionCode, Role, Slug};
+use polku_domain::{Lang, RegionCode, Role};
 use polku_store::figures::{self as store, FigureArea as StoredArea};
 use uuid::Uuid;
 
@@ -233,28 +233,6 @@ fn figure_area(lang: Lang, a: &StoredArea) -> FigureArea {
     }
 }
 
-/// The areas the caller may see, narrowed to `region` where one is named:
-/// the database has already limited them to the caller's own region or area.
-fn in_scope(
-    actor_region: Option<&RegionCode>,
-    own_region: Option<&RegionCode>,
-    region: Option<&str>,
-    all: Vec<StoredArea>,
-) -> Result<Vec<StoredArea>, ApiError> {
-    let Some(wanted) = region else { return Ok(all) };
-    let wanted = RegionCode::parse(wanted).map_err(|e| e.at("region"))?;
-    let held = actor_region.or(own_region);
-    match held {
-        Some(h) if h.is_whole_country() || *h == wanted => {
-            Ok(all.into_iter().filter(|a| a.region == wanted).collect())
-        }
-        _ => Err(DomainError::field(ErrorCode::RegionNotHeld, "region")
-            .with_arg("value", wanted.as_str())
-            .with_arg("region", held.map(RegionCode::as_str).unwrap_or("-"))
-            .into()),
-    }
-}
-
 #[derive(Default)]
 pub struct FigureQuery;
 
@@ -304,48 +282,17 @@ impl FigureQuery {
         let lang = request(ctx).lang;
         let from = Month::parse(&from).map_err(|e| e.at("from")).api()?;
         let to = Month::parse(&to).map_err(|e| e.at("to")).api()?;
-        if to < from {
-            return Err(ApiError::from(DomainError::field(ErrorCode::InvalidDateRange, "to"))).api();
-        }
         let mut tx = s.tx().await.api()?;
         let visible = store::areas(&mut tx).await.api()?;
-        let actor_region = s.actor.region.as_ref().filter(|_| s.actor.has(Role::Oversight));
-        let own_region = s.tenant.as_ref().map(|t| &t.region);
-        // The period is checked against all the caller may see, as
-        // `figureScope` reports it, so a default period never fails for one region.
-        let first = visible.iter().filter_map(|a| a.first_month).min();
-        let mut chosen = in_scope(actor_region, own_region, region.as_deref(), visible).api()?;
-        if let Some(slugs) = areas {
-            let mut picked = Vec::with_capacity(slugs.len());
-            for (i, slug) in slugs.iter().enumerate() {
-                let field = format!("areas[{i}]");
-                let parsed = Slug::parse(slug).map_err(|e| e.at(&field)).api()?;
-                let Some(area) = chosen.iter().find(|a| a.slug == parsed) else {
-                    return Err(ApiError::from(
-                        DomainError::field(ErrorCode::AreaOutsideRegion, field).with_arg("value", slug),
-                    ))
-                    .api();
-                };
-                picked.push(area.clone());
-            }
-            chosen = picked;
-        }
-
-        let current = Month::of(today(ctx));
-        let outside = |field: &str, m: Month| {
-            ApiError::from(
-                DomainError::field(ErrorCode::PeriodOutsideData, field)
-                    .with_arg("value", m)
-                    .with_arg("from", first.unwrap_or(current))
-                    .with_arg("to", current),
-            )
-        };
-        match first {
-            Some(first) if from < first => return Err(outside("from", from)).api(),
-            None => return Err(outside("from", from)).api(),
-            _ if to > current => return Err(outside("to", to)).api(),
-            _ => {}
-        }
+        let held = s
+            .actor
+            .region
+            .as_ref()
+            .filter(|_| s.actor.has(Role::Oversight))
+            .or(s.tenant.as_ref().map(|t| &t.region));
+        let question = store::FigureQuestion { from, to, region: region.as_deref(), areas: areas.as_deref() };
+        let chosen =
+            store::choose_areas(visible, held, question, today(ctx)).map_err(ApiError::from).api()?;
 
         let ids: Vec<_> = chosen.iter().map(|a| a.id).collect();
         let rows: HashMap<(Uuid, Month), MonthRaw> = store::months(&mut tx, &ids, from, to)

@@ -19,7 +19,7 @@ use polku_domain::figures::{
 use polku_domain::path::PathStage;
 use polku_domain::referral::ReferralState;
 use polku_domain::rules::Rules;
-use polku_domain::{Lang, LocalizedText, RegionCode, Role, ServiceCategory, Slug};
+use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, RegionCode, Role, ServiceCategory, Slug};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -326,4 +326,77 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
         facts.customers[i].referrals.push(ReferralFacts { made_on, accepted, started_on, ended_on, service });
     }
     Ok(facts)
+}
+
+/// What a caller asks figures for.
+#[derive(Clone, Copy, Debug)]
+pub struct FigureQuestion<'a> {
+    pub from: Month,
+    pub to: Month,
+    /// A region code, which must be the caller's own unless it oversees the
+    /// whole country.
+    pub region: Option<&'a str>,
+    /// Some areas by slug, of those in scope.
+    pub areas: Option<&'a [String]>,
+}
+
+/// The use case "which areas and months may this caller have", without
+/// GraphQL: of the areas the database lets the caller see (`visible`),
+/// those of `region` and `areas`, for a period within the data. `held` is
+/// the region the caller holds (oversight's claim, or the own area's). The
+/// refusals name the argument: `region`, `areas[i]`, `from`, `to`.
+pub fn choose_areas(
+    visible: Vec<FigureArea>,
+    held: Option<&RegionCode>,
+    question: FigureQuestion<'_>,
+    today: NaiveDate,
+) -> Result<Vec<FigureArea>, DomainError> {
+    let FigureQuestion { from, to, region, areas } = question;
+    if to < from {
+        return Err(DomainError::field(ErrorCode::InvalidDateRange, "to"));
+    }
+    // The period is checked against all the caller may see, as the scope
+    // reports it, so a default period never fails for one region.
+    let first = visible.iter().filter_map(|a| a.first_month).min();
+    let mut chosen = match region {
+        None => visible,
+        Some(wanted) => {
+            let wanted = RegionCode::parse(wanted).map_err(|e| e.at("region"))?;
+            match held {
+                Some(h) if h.is_whole_country() || *h == wanted => {
+                    visible.into_iter().filter(|a| a.region == wanted).collect()
+                }
+                _ => {
+                    return Err(DomainError::field(ErrorCode::RegionNotHeld, "region")
+                        .with_arg("value", wanted.as_str())
+                        .with_arg("region", held.map(RegionCode::as_str).unwrap_or("-")))
+                }
+            }
+        }
+    };
+    if let Some(slugs) = areas {
+        let mut picked = Vec::with_capacity(slugs.len());
+        for (i, slug) in slugs.iter().enumerate() {
+            let field = format!("areas[{i}]");
+            let parsed = Slug::parse(slug).map_err(|e| e.at(&field))?;
+            let Some(area) = chosen.iter().find(|a| a.slug == parsed) else {
+                return Err(DomainError::field(ErrorCode::AreaOutsideRegion, field).with_arg("value", slug));
+            };
+            picked.push(area.clone());
+        }
+        chosen = picked;
+    }
+    let current = Month::of(today);
+    let outside = |field: &str, m: Month| {
+        DomainError::field(ErrorCode::PeriodOutsideData, field)
+            .with_arg("value", m)
+            .with_arg("from", first.unwrap_or(current))
+            .with_arg("to", current)
+    };
+    match first {
+        Some(first) if from < first => Err(outside("from", from)),
+        None => Err(outside("from", from)),
+        _ if to > current => Err(outside("to", to)),
+        _ => Ok(chosen),
+    }
 }
