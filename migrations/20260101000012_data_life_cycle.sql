@@ -284,32 +284,43 @@ GRANT INSERT ON figure_changes TO polku_retention;
 
 CREATE POLICY retention_erases ON customers AS RESTRICTIVE FOR DELETE
     USING ((SELECT app_has_role('retention')) AND customer_erasable(tenant_id, customer_id));
-CREATE POLICY retention_expires ON letters AS RESTRICTIVE FOR DELETE
-    USING ((SELECT app_has_role('retention')) AND created_at + make_interval(years => (
-        SELECT years FROM retention_periods p WHERE p.tenant_id = letters.tenant_id AND p.kind = 'letters'))
-        <= now());
-CREATE POLICY retention_expires ON import_runs AS RESTRICTIVE FOR DELETE
-    USING ((SELECT app_has_role('retention')) AND started_at + make_interval(years => (
-        SELECT years FROM retention_periods p WHERE p.tenant_id = import_runs.tenant_id AND p.kind = 'import_reports'))
-        <= now());
-CREATE POLICY retention_expires ON audit_log AS RESTRICTIVE FOR DELETE
-    USING ((SELECT app_has_role('retention')) AND at + make_interval(years => (
-        SELECT years FROM retention_periods p WHERE p.tenant_id = audit_log.tenant_id AND p.kind = 'audit_log'))
-        <= now());
-CREATE POLICY retention_expires ON disclosures AS RESTRICTIVE FOR DELETE
-    USING ((SELECT app_has_role('retention')) AND at + make_interval(years => (
-        SELECT years FROM retention_periods p WHERE p.tenant_id = disclosures.tenant_id AND p.kind = 'disclosure_log'))
-        <= now());
--- A log row's customer id is replaced only while that customer is being
--- erased, and only by an id no customer has.
-CREATE POLICY retention_tombstones ON audit_log AS RESTRICTIVE FOR UPDATE
-    USING ((SELECT app_has_role('retention')) AND customer_erasable(tenant_id, customer_id))
-    WITH CHECK (NOT EXISTS (SELECT 1 FROM customers c
-                            WHERE c.tenant_id = audit_log.tenant_id AND c.customer_id = audit_log.customer_id));
-CREATE POLICY retention_tombstones ON disclosures AS RESTRICTIVE FOR UPDATE
-    USING ((SELECT app_has_role('retention')) AND customer_erasable(tenant_id, customer_id))
-    WITH CHECK (NOT EXISTS (SELECT 1 FROM customers c
-                            WHERE c.tenant_id = disclosures.tenant_id AND c.customer_id = disclosures.customer_id));
+-- Whether a row written at `p_at` has outlived the area's period for
+-- `p_kind`: the one rule for letters, import reports and log rows, which the
+-- policies below and the retention run both ask. Without the area's period,
+-- nothing has expired.
+CREATE FUNCTION retention_expired(p_tenant uuid, p_kind text, p_at timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, public
+    AS $$
+    SELECT coalesce((SELECT p_at + make_interval(years => p.years) <= now() FROM retention_periods p
+                     WHERE p.tenant_id = p_tenant AND p.kind = p_kind), false)
+    $$;
+
+DO $$
+DECLARE
+    r record;
+    t text;
+BEGIN
+    FOR r IN SELECT * FROM (VALUES ('letters', 'created_at', 'letters'),
+                                   ('import_runs', 'started_at', 'import_reports'),
+                                   ('audit_log', 'at', 'audit_log'),
+                                   ('disclosures', 'at', 'disclosure_log')) AS v(tbl, col, kind) LOOP
+        EXECUTE format(
+            'CREATE POLICY retention_expires ON %I AS RESTRICTIVE FOR DELETE '
+            'USING ((SELECT app_has_role(''retention'')) AND retention_expired(tenant_id, %L, %I))',
+            r.tbl, r.kind, r.col);
+    END LOOP;
+    -- A log row's customer id is replaced only while that customer is being
+    -- erased, and only by an id no customer has.
+    FOREACH t IN ARRAY ARRAY['audit_log', 'disclosures'] LOOP
+        EXECUTE format(
+            'CREATE POLICY retention_tombstones ON %1$I AS RESTRICTIVE FOR UPDATE '
+            'USING ((SELECT app_has_role(''retention'')) AND customer_erasable(tenant_id, customer_id)) '
+            'WITH CHECK (NOT EXISTS (SELECT 1 FROM customers c '
+            'WHERE c.tenant_id = %1$I.tenant_id AND c.customer_id = %1$I.customer_id))', t);
+    END LOOP;
+END
+$$;
 -- An erasure leaves its own trace, under the tombstone.
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check

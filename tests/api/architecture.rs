@@ -62,10 +62,9 @@ fn the_domain_has_no_async_and_no_io() {
     }
 }
 
-/// Each workspace crate's dependencies on crates of ours (every kind, dev
-/// and build included), as `cargo metadata` reads them from the manifests;
-/// `true` marks an optional one (behind a feature).
-fn our_dependencies() -> std::collections::BTreeMap<String, Vec<(String, bool)>> {
+/// The workspace's packages as `cargo metadata` reads them from the
+/// manifests (without resolving dependencies).
+fn cargo_metadata() -> serde_json::Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = std::process::Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
@@ -73,7 +72,14 @@ fn our_dependencies() -> std::collections::BTreeMap<String, Vec<(String, bool)>>
         .output()
         .expect("running cargo metadata");
     assert!(output.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&output.stderr));
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Each workspace crate's dependencies on crates of ours (every kind, dev
+/// and build included), as `cargo metadata` reads them from the manifests;
+/// `true` marks an optional one (behind a feature).
+fn our_dependencies() -> std::collections::BTreeMap<String, Vec<(String, bool)>> {
+    let metadata = cargo_metadata();
     let packages = metadata["packages"].as_array().unwrap();
     let ours: Vec<&str> = packages.iter().map(|p| p["name"].as_str().unwrap()).collect();
     packages
@@ -136,14 +142,7 @@ fn dependencies_point_inward_as_the_code_map_says() {
 /// name appears in the package's sources (a `use`, a path or a derive).
 #[test]
 fn every_declared_dependency_is_used() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("running cargo metadata");
-    assert!(output.status.success());
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let metadata = cargo_metadata();
     // Used without being named in the code: sqlx's TLS backend is chosen
     // by naming rustls's provider crate in the feature list only.
     let implicit = ["rustls"];

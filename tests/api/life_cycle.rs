@@ -165,7 +165,7 @@ async fn retention_erases_expired_customers_from_every_table_and_keeps_the_rest(
     let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
     let dry = retention::run(
         &app.store,
-        &rules,
+        rules,
         Some(&porvoo()),
         RunOptions { dry_run: true, batch: 1, today },
         &mut |_| {},
@@ -178,7 +178,7 @@ async fn retention_erases_expired_customers_from_every_table_and_keeps_the_rest(
     let mut batches = 0;
     let done = retention::run(
         &app.store,
-        &rules,
+        rules,
         Some(&porvoo()),
         RunOptions { dry_run: false, batch: 1, today },
         &mut |r| {
@@ -225,7 +225,7 @@ async fn retention_erases_expired_customers_from_every_table_and_keeps_the_rest(
     data(&app.gql(Some(&manager), release, json!({ "h": holds[0].to_string() })).await);
     let again = retention::run(
         &app.store,
-        &rules,
+        rules,
         Some(&porvoo()),
         RunOptions { dry_run: false, batch: 10, today },
         &mut |_| {},
@@ -252,7 +252,7 @@ async fn the_application_role_cannot_erase_and_the_retention_role_only_what_expi
     // The retention role deletes nothing that has not expired: the policy
     // filters the active customer out.
     let mut tx = app.store.begin(&retention::actor(&porvoo())).await.unwrap();
-    retention::ensure_periods(&mut tx, &RetentionRules::embedded(), chrono::Utc::now().date_naive())
+    retention::ensure_periods(&mut tx, RetentionRules::embedded(), chrono::Utc::now().date_naive())
         .await
         .unwrap();
     let done = sqlx::query("DELETE FROM customers WHERE customer_id = $1::uuid")

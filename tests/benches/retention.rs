@@ -67,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
         support::reset_peak_memory();
         let started = Instant::now();
         let reports =
-            run(&db.store, &rules, None, RunOptions { dry_run, batch: 500, today }, &mut |_| {}).await?;
+            run(&db.store, rules, None, RunOptions { dry_run, batch: 500, today }, &mut |_| {}).await?;
         let elapsed = started.elapsed();
         let due: u64 = reports.iter().map(|r| r.customers_due).sum();
         let erased: u64 = reports.iter().map(|r| r.customers_erased).sum();

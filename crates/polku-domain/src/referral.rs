@@ -6,6 +6,17 @@
 use crate::{DomainError, ErrorCode, Role};
 
 code_enum! {
+    /// How a customer gave consent to a disclosure (the database's
+    /// `referrals.consent_how` lists the same codes).
+    ConsentHow {
+        InPerson => "in_person",
+        Phone => "phone",
+        Written => "written",
+        Electronic => "electronic",
+    }
+}
+
+code_enum! {
     ReferralState {
         Proposed => "proposed",
         Sent => "sent",

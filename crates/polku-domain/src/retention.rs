@@ -87,12 +87,15 @@ pub struct RetentionRules {
 }
 
 impl RetentionRules {
+    /// The compiled-in rules, parsed once for the process: the gateway asks
+    /// for them on every request about periods and on every run.
     #[expect(
         clippy::expect_used,
         reason = "compiled-in rules, checked by tests: a failure is a build defect"
     )]
-    pub fn embedded() -> RetentionRules {
-        RetentionRules::parse(SOURCE).expect("rules/retention.toml is valid")
+    pub fn embedded() -> &'static RetentionRules {
+        static RULES: std::sync::OnceLock<RetentionRules> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| RetentionRules::parse(SOURCE).expect("rules/retention.toml is valid"))
     }
 
     pub fn parse(source: &str) -> Result<RetentionRules, String> {

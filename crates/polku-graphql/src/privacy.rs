@@ -3,7 +3,7 @@
 //! legal basis of a referral (docs/privacy.md). The retention run itself is
 //! the gateway's scheduled job and `polku retention run`, not a mutation.
 
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::retention::RetentionRules;
 use polku_domain::{DomainError, ErrorCode, LocalizedText, Role};
@@ -104,24 +104,12 @@ pub struct LegalBasis {
     is_consent: bool,
 }
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-pub enum ConsentHow {
-    InPerson,
-    Phone,
-    Written,
-    Electronic,
-}
-
-impl ConsentHow {
-    fn code(self) -> &'static str {
-        match self {
-            ConsentHow::InPerson => "in_person",
-            ConsentHow::Phone => "phone",
-            ConsentHow::Written => "written",
-            ConsentHow::Electronic => "electronic",
-        }
-    }
-}
+// How a customer gave consent.
+crate::shared::remote_enum!(
+    ConsentHow,
+    "polku_domain::referral::ConsentHow",
+    [InPerson, Phone, Written, Electronic]
+);
 
 /// The legal basis of a referral: a code of `legalBases`; for consent, the
 /// day it was given and how.
@@ -144,11 +132,11 @@ impl PrivacyQuery {
         let rules = RetentionRules::embedded();
         let on = today(ctx);
         let mut tx = s.tx().await.api()?;
-        Ok(retention::periods(&mut tx, &rules, on)
+        Ok(retention::periods(&mut tx, rules, on)
             .await
             .api()?
             .into_iter()
-            .map(|p| period(p, &rules, on))
+            .map(|p| period(p, rules, on))
             .collect())
     }
 
@@ -218,8 +206,8 @@ impl PrivacyMutation {
         let rules = RetentionRules::embedded();
         let on = today(ctx);
         let mut tx = s.tx().await.api()?;
-        let p = retention::set_period(&mut tx, &rules, on, kind.into(), years).await.api()?;
-        Ok(period(p, &rules, on))
+        let p = retention::set_period(&mut tx, rules, on, kind.into(), years).await.api()?;
+        Ok(period(p, rules, on))
     }
 
     /// Places a legal hold on a customer (managers and administrators): the
@@ -273,7 +261,7 @@ impl PrivacyMutation {
         let basis = StoreBasis {
             code: basis.code.trim().to_string(),
             consent_given_on: basis.consent_given_on,
-            consent_how: basis.consent_how.map(|h| h.code().to_string()),
+            consent_how: basis.consent_how.map(Into::into),
         };
         if basis.code.is_empty() {
             return Err(

@@ -24,21 +24,8 @@ pub async fn refresh_once(store: &Store, force: bool) -> Result<usize, polku_sto
     Ok(done.len())
 }
 
-/// Runs until `stop` resolves. A failed round is logged and retried at the
-/// next tick: stale figures say when they were computed, and the gateway
-/// serves on meanwhile.
+/// Runs until `stop` resolves (see `jobs::every`): stale figures say when
+/// they were computed, so a failed round only waits for the next tick.
 pub async fn refresh_every(store: Store, every: Duration, stop: impl std::future::Future<Output = ()>) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            () = &mut stop => return,
-            _ = tick.tick() => {
-                if let Err(e) = refresh_once(&store, false).await {
-                    tracing::warn!(error = %e, "figures refresh failed; retrying at the next interval");
-                }
-            }
-        }
-    }
+    crate::jobs::every("figures refresh", every, stop, || refresh_once(&store, false)).await;
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod dev;
 pub mod figures;
 pub mod http;
+pub mod jobs;
 pub mod metrics;
 pub mod ratelimit;
 pub mod relay;

@@ -26,7 +26,7 @@ pub async fn run_once(
     let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
     let options = RunOptions { dry_run, batch: BATCH, today };
     let reports =
-        polku_store::retention::run(store, &RetentionRules::embedded(), only, options, progress).await?;
+        polku_store::retention::run(store, RetentionRules::embedded(), only, options, progress).await?;
     for r in &reports {
         // Counts only: no person is named in a log line.
         tracing::info!(
@@ -43,20 +43,10 @@ pub async fn run_once(
     Ok(reports)
 }
 
-/// Runs until `stop` resolves; a failed round is logged and tried again at
-/// the next tick.
+/// Runs until `stop` resolves (see `jobs::every`).
 pub async fn run_every(store: Store, every: Duration, stop: impl std::future::Future<Output = ()>) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            () = &mut stop => return,
-            _ = tick.tick() => {
-                if let Err(e) = run_once(&store, None, false, &mut |_| {}).await {
-                    tracing::warn!(error.message = %e.safe_description(), "retention run failed; retrying at the next interval");
-                }
-            }
-        }
-    }
+    crate::jobs::every("retention run", every, stop, || async {
+        run_once(&store, None, false, &mut |_| {}).await
+    })
+    .await;
 }

@@ -389,11 +389,16 @@ pub async fn reveal_hetu(
     };
     let reason = polku_domain::customer::reveal_needs_reason(manager, own_coach_for, reason)
         .map_err(|e| StoreError::Domain(e.at("reason")))?;
-    let hetu =
-        vault.decrypt(tenant, &sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    let hetu = decrypt(vault, tenant, &sealed)?;
     audit::record_with_reason(tx, id, AuditAction::RevealIdentityCode, "identity code", reason.as_deref())
         .await?;
     Ok(hetu)
+}
+
+/// A stored identity code in plain text; a ciphertext that does not open is
+/// a database defect (wrong key or a tampered row), not bad input.
+fn decrypt(vault: &HetuVault, tenant: Uuid, sealed: &[u8]) -> Result<Hetu, StoreError> {
+    vault.decrypt(tenant, sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
 /// The identity code for the customer's own access report (the report's
@@ -409,8 +414,7 @@ pub(crate) async fn reveal_for_report(
         .fetch_optional(tx.conn())
         .await?
         .ok_or(StoreError::NotFound)?;
-    let hetu =
-        vault.decrypt(tenant, &sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    let hetu = decrypt(vault, tenant, &sealed)?;
     Ok(hetu.expose_secret().to_string())
 }
 

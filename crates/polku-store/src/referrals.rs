@@ -7,7 +7,7 @@
 //! one step for the whole platform.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use polku_domain::referral::{self, ReferralAction, ReferralOutcome, ReferralState};
+use polku_domain::referral::{self, ConsentHow, ReferralAction, ReferralOutcome, ReferralState};
 use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, Role};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -257,16 +257,13 @@ pub async fn create(
     get(tx, id).await
 }
 
-/// How consent was given.
-pub const CONSENT_HOW: [&str; 4] = ["in_person", "phone", "written", "electronic"];
-
 /// The legal basis a coach records for a referral before it is sent.
 #[derive(Clone, Debug)]
 pub struct LegalBasisInput {
     pub code: String,
     /// For consent: the day it was given and how.
     pub consent_given_on: Option<NaiveDate>,
-    pub consent_how: Option<String>,
+    pub consent_how: Option<ConsentHow>,
 }
 
 /// The legal bases a referral may be sent on: code, names, statute, and
@@ -302,7 +299,7 @@ pub async fn set_legal_basis(
             Some(on) if on <= today => {}
             _ => return Err(DomainError::field(ErrorCode::ConsentNotRecorded, "basis.consentGivenOn").into()),
         }
-        if !basis.consent_how.as_deref().is_some_and(|h| CONSENT_HOW.contains(&h)) {
+        if basis.consent_how.is_none() {
             return Err(DomainError::field(ErrorCode::ConsentNotRecorded, "basis.consentHow").into());
         }
     }
@@ -314,7 +311,7 @@ pub async fn set_legal_basis(
     .bind(id)
     .bind(&basis.code)
     .bind(basis.consent_given_on.filter(|_| consent))
-    .bind(basis.consent_how.filter(|_| consent))
+    .bind(basis.consent_how.filter(|_| consent).map(ConsentHow::code))
     .bind(consent)
     .execute(tx.conn())
     .await?;

@@ -306,11 +306,10 @@ pub async fn run_area(
     .try_into()
     .unwrap_or(0);
     report.customers_due = u64::try_from(due.len()).unwrap_or(u64::MAX);
+    tx.commit().await?;
     if options.dry_run {
-        tx.commit().await?;
         return Ok(report);
     }
-    tx.commit().await?;
 
     for chunk in due.chunks(options.batch.max(1)) {
         let mut tx = store.begin(&actor).await?;
@@ -393,17 +392,15 @@ async fn erase_batch(tx: &mut Tx, batch: &[(Uuid, Option<NaiveDate>, bool)]) -> 
     Ok(deleted)
 }
 
-/// Deletes the rows of `table` older than the area's period for `kind`;
-/// the table's policy checks the same condition.
+/// Deletes the rows of `table` written (`column`) longer ago than the
+/// area's period for `kind`, by the database's one rule
+/// (`retention_expired`), which the table's policy also asks.
 async fn expire(tx: &mut Tx, table: &str, column: &str, kind: RecordKind) -> Result<u64, StoreError> {
-    Ok(sqlx::query(&format!(
-        "DELETE FROM {table} WHERE {column} + make_interval(years => (SELECT years FROM retention_periods \
-         WHERE kind = $1)) <= now()"
-    ))
-    .bind(kind.code())
-    .execute(tx.conn())
-    .await?
-    .rows_affected())
+    Ok(sqlx::query(&format!("DELETE FROM {table} WHERE retention_expired(tenant_id, $1, {column})"))
+        .bind(kind.code())
+        .execute(tx.conn())
+        .await?
+        .rows_affected())
 }
 
 /// Runs retention in every area, or in one.
