@@ -367,6 +367,23 @@ async fn bad_input_is_refused_with_the_field_named() {
     let hold =
         "mutation($c: ID!) { placeLegalHold(customerId: $c, reason: \"Oikaisuvaatimus vireillä\") { id } }";
     data(&app.gql(Some(&manager), hold, json!({ "c": customer })).await);
+    let holds = app
+        .gql(
+            Some(&manager),
+            "query($c: ID!) { legalHolds(customerId: $c) { reason } }",
+            json!({ "c": customer }),
+        )
+        .await;
+    assert_eq!(data(&holds)["legalHolds"][0]["reason"], "Oikaisuvaatimus vireillä");
+    let mut su = su(&app).await;
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE customer_id = $1::uuid AND action = 'read' AND what = 'legal holds'",
+    )
+    .bind(customer.as_str().unwrap())
+    .fetch_one(&mut su)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1, "reading a customer's holds is audited");
     let erase = "mutation($c: ID!) { requestCustomerErasure(customerId: $c) }";
     let held = app.gql(Some(&manager), erase, json!({ "c": customer })).await;
     assert_eq!((error_code(&held), error_field(&held)), (Some("LEGAL_HOLD_ACTIVE"), Some("customerId")));

@@ -205,6 +205,7 @@ pub async fn holds(tx: &mut Tx, customer: Uuid) -> Result<Vec<LegalHold>, StoreE
     .bind(customer)
     .fetch_all(tx.conn())
     .await?;
+    audit::record(tx, &[customer], AuditAction::Read, "legal holds").await?;
     Ok(rows.into_iter().map(hold).collect())
 }
 
