@@ -135,7 +135,12 @@ ALTER TABLE referrals
     ADD COLUMN consent_recorded_by text,
     ADD COLUMN consent_withdrawn_at timestamptz,
     ADD COLUMN consent_withdrawn_by text;
+-- The owner is itself subject to the forced row security, and a migration
+-- runs in no area: without lifting it for this statement the backfill would
+-- see no rows, and the constraint below would refuse every area's data.
+ALTER TABLE referrals NO FORCE ROW LEVEL SECURITY;
 UPDATE referrals SET legal_basis = 'unrecorded' WHERE sent_at IS NOT NULL;
+ALTER TABLE referrals FORCE ROW LEVEL SECURITY;
 -- A referral is not sent without a basis, and consent is dated and says how.
 ALTER TABLE referrals ADD CONSTRAINT referrals_sent_with_basis CHECK (sent_at IS NULL OR legal_basis IS NOT NULL);
 ALTER TABLE referrals ADD CONSTRAINT referrals_consent_recorded CHECK (
