@@ -133,7 +133,7 @@ async fn a_neglect_states_the_consequence_of_the_rule_of_its_day() {
         .await;
     assert_eq!(data(&r)["customer"]["neglects"].as_array().unwrap().len(), 2);
     let mut su = sqlx::PgConnection::connect(&app.superuser_url).await.unwrap();
-    let audited: Vec<String> = sqlx::query_scalar("SELECT DISTINCT action || ' ' || what FROM audit_log WHERE customer_id = $1::uuid AND what = 'neglects' OR what = 'neglect' ORDER BY 1")
+    let audited: Vec<String> = sqlx::query_scalar("SELECT DISTINCT action || ' ' || what FROM audit_log WHERE customer_ids @> ARRAY[$1::uuid] AND what = 'neglects' OR what = 'neglect' ORDER BY 1")
         .bind(a.as_str().unwrap())
         .fetch_all(&mut su)
         .await

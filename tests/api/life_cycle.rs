@@ -161,6 +161,21 @@ async fn retention_erases_expired_customers_from_every_table_and_keeps_the_rest(
     .unwrap();
     let figures_before = figures().await;
 
+    // A page read names all three in one audit entry.
+    let page =
+        app.gql(Some(&a.coach), "{ customers(first: 50) { edges { node { name } } } }", json!({})).await;
+    assert!(page["errors"].is_null(), "{page}");
+    let ids = |v: &Value| v.as_str().unwrap().parse::<Uuid>().unwrap();
+    let (expired_id, recent_id, held_id) = (ids(&expired), ids(&recent), ids(&held));
+    let (page_entry, named): (i64, i32) = sqlx::query_as(
+        "SELECT audit_id, cardinality(customer_ids) FROM audit_log \
+         WHERE customer_ids @> $1 AND action = 'read' ORDER BY audit_id DESC LIMIT 1",
+    )
+    .bind(vec![expired_id, recent_id, held_id])
+    .fetch_one(&mut su)
+    .await
+    .unwrap();
+
     let rules = RetentionRules::embedded();
     let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
     let dry = retention::run(
@@ -174,6 +189,25 @@ async fn retention_erases_expired_customers_from_every_table_and_keeps_the_rest(
     .unwrap();
     assert_eq!((dry[0].customers_due, dry[0].customers_erased, dry[0].customers_held), (1, 0, 1), "{dry:?}");
     assert!(!found_anywhere(&mut su, "PoistettavaAlfa").await.is_empty(), "a dry run changes nothing");
+
+    // The retention role may only put a tombstone in an erasable customer's
+    // place: not drop a name, nor put a living customer's id there.
+    for rewrite in [
+        "UPDATE audit_log SET customer_ids = array_remove(customer_ids, $2) WHERE audit_id = $1",
+        "UPDATE audit_log SET customer_ids = array_replace(customer_ids, $3, $2) WHERE audit_id = $1",
+        "UPDATE audit_log SET reason = 'x', customer_ids = array_replace(customer_ids, $3, gen_random_uuid()) \
+         WHERE audit_id = $1",
+    ] {
+        let mut tx = app.store.begin(&retention::actor(&porvoo())).await.unwrap();
+        let refused = sqlx::query(rewrite)
+            .bind(page_entry)
+            .bind(recent_id)
+            .bind(expired_id)
+            .execute(tx.conn())
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("tombstoning"), "{rewrite}: {refused}");
+    }
 
     let mut batches = 0;
     let done = retention::run(
@@ -213,6 +247,21 @@ async fn retention_erases_expired_customers_from_every_table_and_keeps_the_rest(
     .await
     .unwrap();
     assert_eq!((tombstones, disclosures), (1, 2));
+    // The page's entry still names the other two, and a tombstone where
+    // the erased customer was.
+    let after: Vec<Uuid> = sqlx::query_scalar("SELECT customer_ids FROM audit_log WHERE audit_id = $1")
+        .bind(page_entry)
+        .fetch_one(&mut su)
+        .await
+        .unwrap();
+    assert_eq!(i32::try_from(after.len()).unwrap(), named);
+    assert!(after.contains(&recent_id) && after.contains(&held_id) && !after.contains(&expired_id));
+    let tombstoned: i64 = sqlx::query_scalar("SELECT count(*) FROM erasures WHERE tombstone_id = ANY($1)")
+        .bind(&after)
+        .fetch_one(&mut su)
+        .await
+        .unwrap();
+    assert_eq!(tombstoned, 1);
     for kept in ["PoistettavaBeta", "PoistettavaGamma", "Unohduksenkatu Beta"] {
         assert!(!found_anywhere(&mut su, kept).await.is_empty(), "{kept} must stay");
     }
@@ -261,12 +310,13 @@ async fn the_application_role_cannot_erase_and_the_retention_role_only_what_expi
         .await
         .unwrap();
     assert_eq!(done.rows_affected(), 0);
-    let audit =
-        sqlx::query("UPDATE audit_log SET customer_id = gen_random_uuid() WHERE customer_id = $1::uuid")
-            .bind(&id)
-            .execute(tx.conn())
-            .await
-            .unwrap();
+    let audit = sqlx::query(
+        "UPDATE audit_log SET customer_ids = ARRAY[gen_random_uuid()] WHERE customer_ids = ARRAY[$1::uuid]",
+    )
+    .bind(&id)
+    .execute(tx.conn())
+    .await
+    .unwrap();
     assert_eq!(audit.rows_affected(), 0, "the log is rewritten only for an erasable customer");
     tx.commit().await.unwrap();
     let still: i64 = sqlx::query_scalar("SELECT count(*) FROM customers WHERE customer_id = $1::uuid")
@@ -377,7 +427,7 @@ async fn bad_input_is_refused_with_the_field_named() {
     assert_eq!(data(&holds)["legalHolds"][0]["reason"], "Oikaisuvaatimus vireillä");
     let mut su = su(&app).await;
     let audited: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE customer_id = $1::uuid AND action = 'read' AND what = 'legal holds'",
+        "SELECT count(*) FROM audit_log WHERE customer_ids @> ARRAY[$1::uuid] AND action = 'read' AND what = 'legal holds'",
     )
     .bind(customer.as_str().unwrap())
     .fetch_one(&mut su)
@@ -402,6 +452,11 @@ async fn the_access_report_has_everything_and_who_saw_it() {
     let fix = "mutation($id: ID!) { updateCustomer(id: $id, input: { phone: \"040 111 2222\" }, reason: \"Asiakas ilmoitti uuden numeron\") { id } }";
     data(&app.gql(Some(&a.coach), fix, json!({ "id": customer })).await);
 
+    // A page read names this customer among others: the report says the
+    // customer was read, and names no one else.
+    data(&app.gql(Some(&a.coach), "{ customers(first: 50) { edges { node { name } } } }", json!({})).await);
+    assert!(a.customers.len() > 1);
+
     let q = "query($c: ID!) { accessReport(customerId: $c) { language json html } }";
     let coach_only = crate::harness::token_for("coach-porvoo", "porvoo", &[Role::Coach]);
     assert_eq!(error_code(&app.gql(Some(&coach_only), q, json!({ "c": customer })).await), Some("FORBIDDEN"));
@@ -418,7 +473,12 @@ async fn the_access_report_has_everything_and_who_saw_it() {
         (Some("phone"), Some("040 111 2222"))
     );
     assert_eq!(correction["reason"], "Asiakas ilmoitti uuden numeron");
-    assert!(!json["auditLog"].as_array().unwrap().is_empty());
+    assert!(json["auditLog"].as_array().unwrap().iter().any(|e| e["action"] == "read"), "{json}");
+    for other in &a.customers[1..] {
+        let other = other.as_str().unwrap();
+        assert!(!report["json"].as_str().unwrap().contains(other), "another customer's id is in the report");
+        assert!(!report["html"].as_str().unwrap().contains(other));
+    }
     let lang = report["language"].as_str().unwrap().to_lowercase();
     let html = report["html"].as_str().unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&format!("lang=\"{lang}\"")), "{html}");
@@ -439,7 +499,7 @@ async fn the_access_report_has_everything_and_who_saw_it() {
     }
     // Producing it is audited.
     let exported: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE customer_id = $1::uuid AND action = 'export' AND what = 'access report'",
+        "SELECT count(*) FROM audit_log WHERE customer_ids @> ARRAY[$1::uuid] AND action = 'export' AND what = 'access report'",
     )
     .bind(customer.as_str().unwrap())
     .fetch_one(&mut su)

@@ -17,7 +17,9 @@ pub struct AuditEntry {
     at: DateTime<Utc>,
     actor: String,
     actor_roles: String,
-    customer_id: Option<ID>,
+    /// The customers the action touched: a page read is one entry naming
+    /// every customer on it. Empty for work that names no customer.
+    customer_ids: Vec<ID>,
     /// read, create, change, reveal_identity_code, reveal_refused, export or
     /// erase (under the tombstone that replaced an erased customer's id).
     action: String,
@@ -32,6 +34,7 @@ pub struct AuditEntry {
 /// Which audit rows to list; every part is optional.
 #[derive(InputObject, Default)]
 pub struct AuditLogFilter {
+    /// Entries that name this customer (among others, for a page read).
     customer_id: Option<ID>,
     /// The staff user's subject.
     actor: Option<String>,
@@ -79,7 +82,7 @@ impl AuditQuery {
                 at: e.at,
                 actor: e.actor,
                 actor_roles: e.actor_roles,
-                customer_id: e.customer_id.map(|c| ID(c.to_string())),
+                customer_ids: e.customer_ids.into_iter().map(|c| ID(c.to_string())).collect(),
                 action: e.action.code().to_string(),
                 what: e.what,
                 request_id: e.request_id,

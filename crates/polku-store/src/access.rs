@@ -36,7 +36,13 @@ const PARTS: &[(&str, &str)] = &[
     ("legalHolds", "SELECT * FROM legal_holds t WHERE t.customer_id = $1"),
     ("erasureRequests", "SELECT * FROM erasure_requests t WHERE t.customer_id = $1"),
     // Who read or changed the data, and who received it.
-    ("auditLog", "SELECT * FROM audit_log t WHERE t.customer_id = $1 ORDER BY at"),
+    // A row may name other customers read in the same request: the report
+    // shows only that this customer was among them.
+    (
+        "auditLog",
+        "SELECT t.audit_id, t.at, t.actor, t.actor_roles, t.action, t.what, t.request_id, t.reason \
+         FROM audit_log t WHERE t.customer_ids @> ARRAY[$1::uuid] ORDER BY at",
+    ),
     ("disclosures", "SELECT * FROM disclosures t WHERE t.customer_id = $1 ORDER BY at"),
 ];
 

@@ -127,10 +127,10 @@ const UPSERT: &str = "WITH input AS ( \
             INSERT INTO customer_status_history (tenant_id, customer_id, status, changed_by) \
             SELECT $1, customer_id, 'active', coalesce(app_user(), 'system') FROM up WHERE inserted \
          ), audit AS ( \
-            INSERT INTO audit_log (tenant_id, actor, actor_roles, customer_id, action, what, request_id) \
-            SELECT $1, coalesce(app_user(), 'system'), coalesce(current_setting('polku.roles', true), ''), customer_id, \
-                   CASE WHEN inserted THEN 'create' ELSE 'change' END, $21, \
-                   nullif(current_setting('polku.request_id', true), '') FROM up \
+            INSERT INTO audit_log (tenant_id, actor, actor_roles, customer_ids, action, what, request_id) \
+            SELECT $1, coalesce(app_user(), 'system'), coalesce(current_setting('polku.roles', true), ''), \
+                   array_agg(customer_id), CASE WHEN inserted THEN 'create' ELSE 'change' END, $21, \
+                   nullif(current_setting('polku.request_id', true), '') FROM up GROUP BY inserted \
          ) SELECT customer_id, hetu_hash, inserted FROM up";
 
 /// A batch of customers made ready for [`upsert_prepared`]: identity codes

@@ -57,6 +57,7 @@ pub struct Store {
     /// Statements issued through request transactions: the figure behind
     /// "no N+1" tests and a metric.
     statements: Arc<AtomicU64>,
+    tenants: tx::TenantCache,
 }
 
 /// Pool sizing and time limits. Timeouts are short on purpose: when the
@@ -91,11 +92,11 @@ impl Store {
             .acquire_timeout(config.acquire_timeout)
             .test_before_acquire(true)
             .connect_lazy_with(options);
-        Ok(Store { pool, statements: Arc::default() })
+        Ok(Store { pool, statements: Arc::default(), tenants: tx::TenantCache::default() })
     }
 
     pub fn from_pool(pool: PgPool) -> Store {
-        Store { pool, statements: Arc::default() }
+        Store { pool, statements: Arc::default(), tenants: tx::TenantCache::default() }
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -114,13 +115,13 @@ impl Store {
 
     /// Begins a transaction on behalf of `actor`. See [`Tx`].
     pub async fn begin(&self, actor: &Actor) -> Result<Tx, StoreError> {
-        Tx::begin(&self.pool, actor, self.statements.clone(), false).await
+        Tx::begin(&self.pool, &self.tenants, actor, self.statements.clone(), false).await
     }
 
     /// Begins a transaction whose statements all see one snapshot: for
     /// work that reads several tables and must find them consistent.
     pub async fn begin_snapshot(&self, actor: &Actor) -> Result<Tx, StoreError> {
-        Tx::begin(&self.pool, actor, self.statements.clone(), true).await
+        Tx::begin(&self.pool, &self.tenants, actor, self.statements.clone(), true).await
     }
 
     /// How many statements request transactions have issued so far.

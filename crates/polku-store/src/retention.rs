@@ -355,9 +355,12 @@ async fn erase_batch(tx: &mut Tx, batch: &[(Uuid, Option<NaiveDate>, bool)]) -> 
     let ended: Vec<Option<NaiveDate>> = batch.iter().map(|b| b.1).collect();
     let basis: Vec<&str> = batch.iter().map(|b| if b.2 { "request" } else { "retention" }).collect();
     let pairs = "SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t(customer_id, tombstone)";
+    // Each row keeps its ids in their order, the erased ones replaced.
     sqlx::query(&format!(
-        "UPDATE audit_log a SET customer_id = t.tombstone, reason = NULL FROM ({pairs}) t \
-         WHERE a.customer_id = t.customer_id"
+        "UPDATE audit_log a SET reason = NULL, customer_ids = ( \
+             SELECT array_agg(coalesce(t.tombstone, u.id) ORDER BY u.n) \
+             FROM unnest(a.customer_ids) WITH ORDINALITY AS u(id, n) LEFT JOIN ({pairs}) t ON t.customer_id = u.id) \
+         WHERE a.customer_ids && $1::uuid[]"
     ))
     .bind(&ids)
     .bind(&tombstones)

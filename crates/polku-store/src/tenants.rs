@@ -217,6 +217,7 @@ pub async fn configure(tx: &mut Tx, settings: TenantSettings) -> Result<TenantIn
     if let Some(municipalities) = &settings.municipalities {
         replace_municipalities(tx, current.id, municipalities).await?;
     }
+    tx.tenant_changed();
     TenantInfo::try_from(row)
 }
 

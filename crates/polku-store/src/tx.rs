@@ -3,8 +3,10 @@
 //! `set_config(..., true)`, which lasts only until the transaction ends, so a
 //! pooled connection never carries one request's identity into the next.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, RegionCode, Role, Slug};
@@ -184,12 +186,50 @@ impl TryFrom<TenantRow> for TenantInfo {
     }
 }
 
+/// The areas' settings as last read, by slug, so a request need not spend a
+/// statement on finding its area. The entry is the same for every caller
+/// of the area (the row every token naming the slug may read), so nothing
+/// here differs by user or role. An area's id never changes; its settings
+/// do, rarely: a change made through this process drops the entry when it
+/// commits, and other replicas see it within [`TenantCache::FRESH_FOR`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TenantCache(Arc<RwLock<HashMap<String, (Instant, TenantInfo)>>>);
+
+impl TenantCache {
+    pub(crate) const FRESH_FOR: Duration = Duration::from_secs(5);
+
+    fn get(&self, slug: &Slug) -> Option<TenantInfo> {
+        let map = self.0.read().unwrap_or_else(|p| p.into_inner());
+        map.get(slug.as_str()).filter(|(at, _)| at.elapsed() < Self::FRESH_FOR).map(|(_, t)| t.clone())
+    }
+
+    fn put(&self, tenant: &TenantInfo) {
+        let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
+        map.insert(tenant.slug.as_str().to_string(), (Instant::now(), tenant.clone()));
+    }
+
+    fn forget(&self, slug: &Slug) {
+        self.0.write().unwrap_or_else(|p| p.into_inner()).remove(slug.as_str());
+    }
+}
+
 /// A transaction acting for one [`Actor`]. Dropping it rolls back.
 pub struct Tx {
     inner: Transaction<'static, Postgres>,
     statements: Arc<AtomicU64>,
     tenant: Option<TenantInfo>,
     actor: Actor,
+    /// Statements handed out through [`Tx::conn`] so far.
+    issued: u64,
+    /// `issued` as it was when a statement last succeeded that the
+    /// transaction itself ran to its end (an audit insert, a savepoint).
+    /// While nothing has been issued since, the transaction is known good
+    /// and the commit needs no statement to ask.
+    good_at: Option<u64>,
+    tenants: TenantCache,
+    /// The area's settings changed in this transaction: its cached entry
+    /// goes when it commits.
+    tenant_changed: bool,
 }
 
 impl std::fmt::Debug for Tx {
@@ -201,6 +241,7 @@ impl std::fmt::Debug for Tx {
 impl Tx {
     pub(crate) async fn begin(
         pool: &PgPool,
+        tenants: &TenantCache,
         actor: &Actor,
         statements: Arc<AtomicU64>,
         snapshot: bool,
@@ -216,11 +257,12 @@ impl Tx {
             .chain(actor.system.and_then(SystemTask::policy_name))
             .collect::<Vec<_>>()
             .join(",");
+        let known = actor.tenant.as_ref().and_then(|slug| tenants.get(slug));
         sqlx::query(
             "SELECT set_config('role', $7, true), \
                     set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \
                     set_config('polku.tenant_slug', $3, true), set_config('polku.partner_id', $4, true), \
-                    set_config('polku.region', $5, true), set_config('polku.tenant_id', '', true), \
+                    set_config('polku.region', $5, true), set_config('polku.tenant_id', $8, true), \
                     set_config('polku.request_id', $6, true)",
         )
         .bind(&actor.subject)
@@ -230,12 +272,14 @@ impl Tx {
         .bind(actor.region.as_ref().map(RegionCode::as_str).unwrap_or_default())
         .bind(actor.request_id.as_deref().unwrap_or_default())
         .bind(actor.db_role())
+        .bind(known.as_ref().map(|t| t.id.to_string()).unwrap_or_default())
         .execute(&mut *inner)
         .await?;
 
-        let tenant = match &actor.tenant {
-            None => None,
-            Some(slug) => {
+        let tenant = match (&actor.tenant, known) {
+            (None, _) => None,
+            (Some(_), Some(known)) => Some(known),
+            (Some(slug), None) => {
                 // The tenants policy lets a transaction see the row its
                 // token's slug names; reading it also fixes the tenant id
                 // every other policy filters on.
@@ -247,10 +291,21 @@ impl Tx {
                 .fetch_optional(&mut *inner)
                 .await?;
                 let row = row.ok_or(DomainError::new(ErrorCode::UnknownTenant))?;
-                Some(TenantInfo::try_from(row)?)
+                let tenant = TenantInfo::try_from(row)?;
+                tenants.put(&tenant);
+                Some(tenant)
             }
         };
-        Ok(Tx { inner, statements, tenant, actor: actor.clone() })
+        Ok(Tx {
+            inner,
+            statements,
+            tenant,
+            actor: actor.clone(),
+            issued: 0,
+            good_at: Some(0),
+            tenants: tenants.clone(),
+            tenant_changed: false,
+        })
     }
 
     pub fn tenant(&self) -> Option<&TenantInfo> {
@@ -269,34 +324,56 @@ impl Tx {
     /// The connection, for one statement: every call counts as one.
     pub fn conn(&mut self) -> &mut PgConnection {
         self.statements.fetch_add(1, Ordering::Relaxed);
+        self.issued += 1;
         &mut self.inner
+    }
+
+    /// Notes that the statement just issued succeeded: a transaction in
+    /// which one statement failed refuses every later one (25P02), so a
+    /// success proves every earlier statement succeeded too, or was rolled
+    /// back to a savepoint.
+    pub(crate) fn mark_good(&mut self) {
+        self.good_at = Some(self.issued);
+    }
+
+    /// Notes that this transaction changed its area's settings.
+    pub(crate) fn tenant_changed(&mut self) {
+        self.tenant_changed = true;
     }
 
     /// Re-points the transaction at another tenant: used only by a platform
     /// administrator creating a tenant, whose child rows must pass the same
     /// policies as everyone else's.
     pub(crate) async fn switch_tenant(&mut self, tenant_id: Option<Uuid>) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query("SELECT set_config('polku.tenant_id', $1, true)")
             .bind(tenant_id.map(|t| t.to_string()).unwrap_or_default())
             .execute(&mut *self.inner)
             .await?;
+        self.mark_good();
         Ok(())
     }
 
     /// Marks a point to return to if the next piece of work fails, so one
     /// failed mutation leaves nothing half-written while earlier ones stand.
     pub async fn savepoint(&mut self) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query("SAVEPOINT polku_step").execute(&mut *self.inner).await?;
+        self.mark_good();
         Ok(())
     }
 
     pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query("RELEASE SAVEPOINT polku_step").execute(&mut *self.inner).await?;
+        self.mark_good();
         Ok(())
     }
 
     pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query("ROLLBACK TO SAVEPOINT polku_step").execute(&mut *self.inner).await?;
+        self.mark_good();
         Ok(())
     }
 
@@ -306,26 +383,34 @@ impl Tx {
     /// scanning it whole as the load grows it, which makes a large import
     /// quadratic. Planning each check for the table as it is now avoids that.
     pub async fn plan_for_bulk_load(&mut self) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
             .execute(&mut *self.inner)
             .await?;
+        self.mark_good();
         Ok(())
     }
 
     /// A named savepoint inside the per-mutation one, e.g. for a dry run that
     /// does all the work and then takes it back.
     pub async fn savepoint_named(&mut self, name: &'static str) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query(&format!("SAVEPOINT {name}")).execute(&mut *self.inner).await?;
+        self.mark_good();
         Ok(())
     }
 
     pub async fn rollback_to_named(&mut self, name: &'static str) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query(&format!("ROLLBACK TO SAVEPOINT {name}")).execute(&mut *self.inner).await?;
+        self.mark_good();
         Ok(())
     }
 
     pub async fn release_named(&mut self, name: &'static str) -> Result<(), StoreError> {
+        self.issued += 1;
         sqlx::query(&format!("RELEASE SAVEPOINT {name}")).execute(&mut *self.inner).await?;
+        self.mark_good();
         Ok(())
     }
 
@@ -334,10 +419,19 @@ impl Tx {
     /// ROLLBACK, which would let a response carry data whose audit rows
     /// were never kept; one cheap statement first asks whether the
     /// transaction is still good, and a failed one is reported as
-    /// `NotCommitted` so the caller sends nothing of what it read.
+    /// `NotCommitted` so the caller sends nothing of what it read. When the
+    /// last statement is known to have succeeded (a page's audit insert,
+    /// typically), that is the answer and the question is not asked.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        self.check().await?;
+        if self.good_at != Some(self.issued) {
+            self.check().await?;
+        }
         self.inner.commit().await?;
+        if self.tenant_changed {
+            if let Some(t) = &self.tenant {
+                self.tenants.forget(&t.slug);
+            }
+        }
         Ok(())
     }
 
@@ -345,7 +439,10 @@ impl Tx {
     /// `NotCommitted` if one failed (SQLSTATE 25P02 on any further statement).
     pub async fn check(&mut self) -> Result<(), StoreError> {
         match sqlx::query("SELECT 1").execute(&mut *self.inner).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.mark_good();
+                Ok(())
+            }
             Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("25P02") => {
                 Err(StoreError::NotCommitted)
             }
