@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use polku_domain::path::PathRules;
 use polku_domain::rules::{self, ObligationKind, Rules};
 use polku_store::audit::{self, AuditAction};
-use polku_store::casefacts::CaseData;
+use polku_store::casefacts::{CaseCustomer, CaseData, Scope};
 use polku_store::{caseload, staff};
 use uuid::Uuid;
 
@@ -109,18 +109,23 @@ impl From<rules::Obligation<Uuid>> for Obligation {
     }
 }
 
-/// The GraphQL work items of `entries` (from `CaseData::work`), with the
-/// names and languages of the customers they concern.
-fn work_items<'c>(
-    data: &CaseData,
+/// The open work of `customers`, most urgent first, counted whole and
+/// listed up to `limit` items, with the names and languages of the
+/// customers they concern. Only the listed items become GraphQL objects:
+/// an area's view counts hundreds of thousands and lists a few thousand.
+fn work_items(
+    data: &CaseData<()>,
     rules: &Rules,
     path_rules: &PathRules,
-    customers: impl Iterator<Item = &'c polku_store::customers::Customer> + Clone,
+    customers: &[&CaseCustomer],
     today: NaiveDate,
-) -> Vec<WorkItem> {
-    let who: HashMap<Uuid, &polku_store::customers::Customer> =
-        customers.clone().map(|c| (c.id, c)).collect();
-    data.work(rules, path_rules, customers, today)
+    limit: usize,
+) -> (Vec<WorkItem>, WorklistCounts) {
+    let mut entries = data.work(rules, path_rules, customers.iter().copied(), today);
+    let counts = WorklistCounts::of(entries.iter().map(|e| e.status));
+    entries.truncate(limit);
+    let who: HashMap<Uuid, &CaseCustomer> = customers.iter().map(|c| (c.id, *c)).collect();
+    let items = entries
         .into_iter()
         .filter_map(|e| {
             let c = who.get(&e.customer_id)?;
@@ -135,7 +140,8 @@ fn work_items<'c>(
                 task: e.task,
             })
         })
-        .collect()
+        .collect();
+    (items, counts)
 }
 
 #[derive(SimpleObject)]
@@ -161,14 +167,14 @@ pub struct WorklistCounts {
 }
 
 impl WorklistCounts {
-    fn of(items: &[WorkItem]) -> WorklistCounts {
+    fn of(statuses: impl Iterator<Item = rules::ObligationStatus>) -> WorklistCounts {
         let mut counts = WorklistCounts::default();
-        for i in items {
-            match i.status {
-                DeadlineStatus::Overdue => counts.overdue += 1,
-                DeadlineStatus::DueSoon => counts.due_soon += 1,
-                DeadlineStatus::Upcoming => counts.upcoming += 1,
-                DeadlineStatus::Met => {}
+        for status in statuses {
+            match status {
+                rules::ObligationStatus::Overdue => counts.overdue += 1,
+                rules::ObligationStatus::DueSoon => counts.due_soon += 1,
+                rules::ObligationStatus::Upcoming => counts.upcoming += 1,
+                rules::ObligationStatus::Met => {}
             }
         }
         counts
@@ -234,17 +240,13 @@ impl DeadlineQuery {
         let mut tx = s.tx().await.api()?;
         let coach = crate::shared::resolve_coach(s, &mut tx, coach_id).await.api()?;
         let entries = caseload::for_coach(&mut tx, coach, crate::context::now(ctx)).await.api()?;
-        let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
-        let data = CaseData::load(&mut tx, &ids).await.api()?;
+        let customers: Vec<CaseCustomer> = entries.iter().map(|e| CaseCustomer::from(&e.customer)).collect();
+        let ids: Vec<Uuid> = customers.iter().map(|c| c.id).collect();
+        let data = CaseData::for_work(&mut tx, Scope::Listed, &ids).await.api()?;
         drop(tx);
-        let items = work_items(
-            &data,
-            rules_data(ctx),
-            path_rules(ctx),
-            entries.iter().map(|e| &e.customer),
-            today(ctx),
-        );
-        let counts = WorklistCounts::of(&items);
+        let customers: Vec<&CaseCustomer> = customers.iter().collect();
+        let (items, counts) =
+            work_items(&data, rules_data(ctx), path_rules(ctx), &customers, today(ctx), usize::MAX);
         Ok(Worklist { items, counts })
     }
 }
@@ -273,25 +275,23 @@ impl AreaWorklistQuery {
         }
         let limit = s.tenant.as_ref().map_or(0, |t| t.caseload_limit);
         let mut tx = s.tx().await.api()?;
-        let entries = caseload::for_area(&mut tx, crate::context::now(ctx)).await.api()?;
-        let ids: Vec<Uuid> = entries.iter().map(|e| e.customer.id).collect();
-        let data = CaseData::load(&mut tx, &ids).await.api()?;
+        let customers = caseload::of_area(&mut tx).await.api()?;
+        let ids: Vec<Uuid> = customers.iter().map(|c| c.id).collect();
+        let data = CaseData::for_work(&mut tx, Scope::ActiveInArea, &ids).await.api()?;
         let coaches = staff::list(&mut tx, true).await.api()?;
 
-        let mut by_coach: HashMap<Option<Uuid>, Vec<&polku_store::customers::Customer>> = HashMap::new();
-        for e in &entries {
-            by_coach.entry(e.customer.coach_id).or_default().push(&e.customer);
+        let mut by_coach: HashMap<Option<Uuid>, Vec<&CaseCustomer>> = HashMap::new();
+        for c in &customers {
+            by_coach.entry(c.coach_id).or_default().push(c);
         }
         let (rules, path_rules, today) = (rules_data(ctx), path_rules(ctx), today(ctx));
+        let per_coach = usize::try_from(per_coach).unwrap_or(0);
         let mut total = WorklistCounts::default();
-        let mut workload = |coach: Option<crate::staff::Staff>,
-                            customers: &[&polku_store::customers::Customer]| {
-            let mut items = work_items(&data, rules, path_rules, customers.iter().copied(), today);
-            let counts = WorklistCounts::of(&items);
+        let mut workload = |coach: Option<crate::staff::Staff>, customers: &[&CaseCustomer]| {
+            let (items, counts) = work_items(&data, rules, path_rules, customers, today, per_coach);
             total.overdue += counts.overdue;
             total.due_soon += counts.due_soon;
             total.upcoming += counts.upcoming;
-            items.truncate(usize::try_from(per_coach).unwrap_or(0));
             CoachWorkload {
                 coach,
                 caseload: i32::try_from(customers.len()).unwrap_or(i32::MAX),
@@ -336,7 +336,7 @@ pub(crate) async fn obligations_of(
     let mut tx = s.tx().await.api()?;
     let data = CaseData::load(&mut tx, &[customer.id]).await.api()?;
     Ok(data
-        .obligations(rules_data(ctx), path_rules(ctx), customer, today(ctx))
+        .obligations(rules_data(ctx), path_rules(ctx), &CaseCustomer::from(customer), today(ctx))
         .into_iter()
         .map(Obligation::from)
         .collect())

@@ -3,31 +3,104 @@
 //! command or a job (reminders, appointments) compute the same thing.
 //! Facts are read in a constant number of statements and grouped by
 //! customer, so the work is linear in the data whatever the caseload.
+//!
+//! A worklist over a whole area reads every meeting of tens of thousands of
+//! customers (two million at 70,000), so [`CaseData::for_work`] reads them
+//! already grouped by customer, one row per customer from a covering index,
+//! and without the meetings' ids: a worklist lists only what is open, never
+//! the meeting that met an obligation.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use polku_domain::customer::PlanType;
+use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::customer::{MeetingType, PlanType};
 use polku_domain::path::{Episode, PathRules};
 use polku_domain::rules::{
     self, CaseFacts, HeldMeeting, LocalPromise, Obligation, ObligationKind, ObligationStatus, Rules,
     ServicePromise,
 };
+use polku_domain::Lang;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::customers::Customer;
 use crate::{duties, meetings, path, plans, promises, StoreError, Tx};
 
-/// What the deadlines of a set of customers rest on.
-pub struct CaseData {
-    meetings: HashMap<Uuid, Vec<HeldMeeting<Uuid>>>,
+/// What the case facts and a worklist need of a customer.
+#[derive(Clone)]
+pub struct CaseCustomer {
+    pub id: Uuid,
+    pub first_names: String,
+    pub last_name: String,
+    pub service_language: Lang,
+    pub birth_date: NaiveDate,
+    pub job_search_started_on: Option<NaiveDate>,
+    pub coach_id: Option<Uuid>,
+}
+
+impl From<&Customer> for CaseCustomer {
+    fn from(c: &Customer) -> Self {
+        CaseCustomer {
+            id: c.id,
+            first_names: c.first_names.clone(),
+            last_name: c.last_name.clone(),
+            service_language: c.service_language,
+            birth_date: c.birth_date,
+            job_search_started_on: c.job_search_started_on,
+            coach_id: c.coach_id,
+        }
+    }
+}
+
+/// Whose facts to read: the customers whose ids are given, and how to
+/// find them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// By the list of ids (a coach's caseload).
+    Listed,
+    /// The ids are every active customer of the area: found by a join
+    /// rather than by a list of tens of thousands of ids that each
+    /// statement would carry and plan.
+    ActiveInArea,
+}
+
+impl Scope {
+    /// The condition on a table's `customer_id`; `$1` is the list.
+    fn filter(self) -> &'static str {
+        match self {
+            Scope::Listed => "customer_id = ANY($1)",
+            Scope::ActiveInArea => {
+                "customer_id IN (SELECT customer_id FROM customers WHERE status = 'active')"
+            }
+        }
+    }
+}
+
+/// What the deadlines of a set of customers rest on. `M` identifies a
+/// meeting: its id where an obligation names the meeting that met it, `()`
+/// for a worklist.
+pub struct CaseData<M = Uuid> {
+    meetings: HashMap<Uuid, Vec<HeldMeeting<M>>>,
     plans: HashMap<Uuid, PlanFacts>,
     episodes: HashMap<Uuid, Vec<Episode<Uuid>>>,
     promises: Vec<ServicePromise>,
     /// Per customer: the days earlier job searches ended.
     search_ends: HashMap<Uuid, Vec<NaiveDate>>,
     /// Per customer: the vacancies assigned to be applied for.
-    vacancies: HashMap<Uuid, Vec<duties::Vacancy>>,
+    vacancies: HashMap<Uuid, Vec<VacancyFacts>>,
+}
+
+/// What a deadline needs of an assigned vacancy.
+struct VacancyFacts {
+    assigned_on: NaiveDate,
+    apply_by: NaiveDate,
+    applied: bool,
+}
+
+impl From<duties::Vacancy> for VacancyFacts {
+    fn from(v: duties::Vacancy) -> Self {
+        VacancyFacts { assigned_on: v.assigned_on, apply_by: v.apply_by, applied: v.applied_on.is_some() }
+    }
 }
 
 /// Per customer: the day any plan was last revised, the day an activation
@@ -55,18 +128,13 @@ pub struct WorkEntry {
     pub task: Option<String>,
 }
 
-impl CaseData {
-    pub async fn load(tx: &mut Tx, ids: &[Uuid]) -> Result<CaseData, StoreError> {
-        let mut data = CaseData {
-            meetings: HashMap::new(),
-            plans: HashMap::new(),
-            episodes: HashMap::new(),
-            promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
-            search_ends: HashMap::new(),
-            vacancies: HashMap::new(),
-        };
+impl CaseData<Uuid> {
+    /// Every fact of these customers, each meeting with its id: a
+    /// customer's obligations name the meeting that met each.
+    pub async fn load(tx: &mut Tx, ids: &[Uuid]) -> Result<CaseData<Uuid>, StoreError> {
+        let mut data = CaseData::empty(tx).await?;
         for v in duties::vacancies_for(tx, ids).await? {
-            data.vacancies.entry(v.customer_id).or_default().push(v);
+            data.vacancies.entry(v.customer_id).or_default().push(v.into());
         }
         for (customer, on) in crate::customers::job_search_ends(tx, ids).await? {
             data.search_ends.entry(customer).or_default().push(on);
@@ -80,21 +148,155 @@ impl CaseData {
         }
         // Plans come newest first: the first seen is the current one.
         for p in plans::for_customers(tx, ids).await? {
-            let facts = data.plans.entry(p.customer_id).or_default();
-            let on = p.current.created_at.date_naive();
-            if facts.revised_on.is_none() {
-                facts.open_tasks =
-                    p.current.content.tasks.iter().filter(|t| t.done_on.is_none()).cloned().collect();
-            }
-            facts.revised_on = facts.revised_on.max(Some(on));
-            if p.plan_type == PlanType::ActivationPlan {
-                facts.activation_revised_on = facts.activation_revised_on.max(Some(on));
-            }
+            data.plans.entry(p.customer_id).or_default().add(
+                p.plan_type,
+                p.current.created_at,
+                &p.current.content.tasks,
+            );
         }
-        for e in path::for_customers(tx, ids).await? {
-            data.episodes.entry(e.customer_id).or_default().push(e.as_domain());
-        }
+        data.add_episodes(tx, ids).await?;
         Ok(data)
+    }
+}
+
+/// One row per customer: the times and kinds of every meeting, in no
+/// particular order (the rules sort them by day).
+type MeetingsRow = (Uuid, Vec<DateTime<Utc>>, Vec<String>);
+
+/// A plan's type, when its current version was made, and that version's tasks.
+type PlanRow = (Uuid, String, DateTime<Utc>, Json<Vec<plans::Task>>);
+
+impl CaseData<()> {
+    /// The facts a worklist needs of the customers `ids`, found as `scope`
+    /// says: as [`CaseData::load`], without the meetings' ids, in the same
+    /// number of statements whatever the number of customers.
+    pub async fn for_work(tx: &mut Tx, scope: Scope, ids: &[Uuid]) -> Result<CaseData<()>, StoreError> {
+        let filter = scope.filter();
+        let list = (scope == Scope::Listed).then_some(ids);
+        let mut data = CaseData::empty(tx).await?;
+        let vacancies: Vec<(Uuid, NaiveDate, NaiveDate, bool)> = bind(
+            sqlx::query_as(&format!(
+                "SELECT customer_id, assigned_on, apply_by, applied_on IS NOT NULL FROM vacancy_assignments \
+                 WHERE {filter}"
+            )),
+            list,
+        )
+        .fetch_all(tx.conn())
+        .await?;
+        for (customer, assigned_on, apply_by, applied) in vacancies {
+            data.vacancies.entry(customer).or_default().push(VacancyFacts { assigned_on, apply_by, applied });
+        }
+        let ends: Vec<(Uuid, DateTime<Utc>)> = bind(
+            sqlx::query_as(&format!(
+                "SELECT customer_id, changed_at FROM customer_status_history WHERE {filter} AND status <> 'active'"
+            )),
+            list,
+        )
+        .fetch_all(tx.conn())
+        .await?;
+        for (customer, at) in ends {
+            data.search_ends.entry(customer).or_default().push(at.date_naive());
+        }
+        // Grouped in the database (in the order of the covering index of
+        // migration 0014, so without a sort): a row per customer rather
+        // than per meeting is what makes an area of 70,000 readable. For
+        // the whole area, every meeting of the area: a join with the active
+        // customers probes the index once per customer and took twice as
+        // long as reading the index through; the few groups of customers
+        // no longer active are ignored below.
+        let meetings_filter = match scope {
+            Scope::Listed => filter,
+            Scope::ActiveInArea => "true",
+        };
+        let meetings: Vec<MeetingsRow> = bind(
+            sqlx::query_as(&format!(
+                "SELECT customer_id, array_agg(starts_at), array_agg(meeting_type) FROM meetings \
+                 WHERE {meetings_filter} GROUP BY tenant_id, customer_id"
+            )),
+            list,
+        )
+        .fetch_all(tx.conn())
+        .await?;
+        data.meetings.reserve(meetings.len());
+        for (customer, starts, kinds) in meetings {
+            let held = starts
+                .iter()
+                .zip(&kinds)
+                .map(|(at, kind)| HeldMeeting {
+                    id: (),
+                    on: at.date_naive(),
+                    kind: MeetingType::from_code(kind).unwrap_or(MeetingType::CoachingSession),
+                })
+                .collect();
+            data.meetings.insert(customer, held);
+        }
+        // Only what the facts use of each plan: its current version's day
+        // and tasks, newest plan first (the first seen is the current one).
+        let plans: Vec<PlanRow> = bind(
+            sqlx::query_as(&format!(
+                "SELECT p.customer_id, p.plan_type, v.created_at, v.tasks FROM employment_plans p \
+                 JOIN plan_versions v ON v.tenant_id = p.tenant_id AND v.plan_id = p.plan_id \
+                     AND v.version = p.current_version \
+                 WHERE p.{filter} ORDER BY p.created_at DESC"
+            )),
+            list,
+        )
+        .fetch_all(tx.conn())
+        .await?;
+        data.plans.reserve(plans.len());
+        for (customer, plan_type, created_at, tasks) in plans {
+            let plan_type = PlanType::from_code(&plan_type).unwrap_or(PlanType::EmploymentPlan);
+            data.plans.entry(customer).or_default().add(plan_type, created_at, &tasks.0);
+        }
+        data.add_episodes(tx, ids).await?;
+        Ok(data)
+    }
+}
+
+/// Binds the list of customers where the scope has one.
+fn bind<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    list: Option<&'q [Uuid]>,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    match list {
+        Some(ids) => query.bind(ids),
+        None => query,
+    }
+}
+
+impl PlanFacts {
+    /// Adds a plan, the newest first.
+    fn add(&mut self, plan_type: PlanType, current_at: DateTime<Utc>, tasks: &[plans::Task]) {
+        let on = current_at.date_naive();
+        if self.revised_on.is_none() {
+            self.open_tasks = tasks.iter().filter(|t| t.done_on.is_none()).cloned().collect();
+        }
+        self.revised_on = self.revised_on.max(Some(on));
+        if plan_type == PlanType::ActivationPlan {
+            self.activation_revised_on = self.activation_revised_on.max(Some(on));
+        }
+    }
+}
+
+impl<M: Copy> CaseData<M> {
+    async fn empty(tx: &mut Tx) -> Result<CaseData<M>, StoreError> {
+        Ok(CaseData {
+            meetings: HashMap::new(),
+            plans: HashMap::new(),
+            episodes: HashMap::new(),
+            promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
+            search_ends: HashMap::new(),
+            vacancies: HashMap::new(),
+        })
+    }
+
+    /// Service-path periods are few (one customer in five has any), so the
+    /// path's own query serves every scope.
+    async fn add_episodes(&mut self, tx: &mut Tx, ids: &[Uuid]) -> Result<(), StoreError> {
+        for e in path::for_customers(tx, ids).await? {
+            self.episodes.entry(e.customer_id).or_default().push(e.as_domain());
+        }
+        Ok(())
     }
 
     /// The customer's obligations: statutory (with the area's stricter
@@ -104,9 +306,9 @@ impl CaseData {
         &self,
         rules: &Rules,
         path_rules: &PathRules,
-        customer: &Customer,
+        customer: &CaseCustomer,
         today: NaiveDate,
-    ) -> Vec<Obligation<Uuid>> {
+    ) -> Vec<Obligation<M>> {
         let plan = self.plans.get(&customer.id);
         let mut out = Vec::new();
         if let Some(start) = customer.job_search_started_on {
@@ -134,8 +336,8 @@ impl CaseData {
                 kind: ObligationKind::VacancyApplication,
                 due: v.apply_by,
                 rule,
-                status: rules::deadline_status(v.apply_by, v.applied_on.is_some(), today),
-                met_by: None::<Uuid>,
+                status: rules::deadline_status(v.apply_by, v.applied, today),
+                met_by: None,
             });
         }
         let episodes = self.episodes.get(&customer.id).map_or(&[][..], Vec::as_slice);
@@ -150,7 +352,7 @@ impl CaseData {
         &self,
         rules: &Rules,
         path_rules: &PathRules,
-        customers: impl Iterator<Item = &'c Customer>,
+        customers: impl Iterator<Item = &'c CaseCustomer>,
         today: NaiveDate,
     ) -> Vec<WorkEntry> {
         let mut items = Vec::new();
