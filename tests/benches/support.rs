@@ -11,11 +11,16 @@ use polku_server::auth::{dev_claims, mint_hs256, Verifier};
 use polku_store::{admin, PoolConfig, Store};
 use serde_json::json;
 
-const SECRET: &[u8] = b"polku-bench-secret";
+/// The development token secret of the benches' gateways, for a gateway
+/// run as a process of its own (`POLKU_DEV_JWT_SECRET`).
+pub const JWT_SECRET: &str = "polku-bench-secret";
+const SECRET: &[u8] = JWT_SECRET.as_bytes();
 
 pub struct BenchDb {
     pub store: Store,
     pub vault: polku_store::pii::HetuVault,
+    /// The vault's key in base64, for a gateway run as a process of its own.
+    pub hetu_key: String,
     admin_url: String,
     name: String,
 }
@@ -36,11 +41,27 @@ impl BenchDb {
         admin::enable_app_login(&owner, "polku-bench-app").await?;
         let pool = PoolConfig { max_connections: pool_size, ..PoolConfig::default() };
         let store = Store::connect_lazy(&admin::app_url(&owner, "polku-bench-app")?, &pool)?;
-        let vault =
-            polku_store::pii::HetuVault::from_base64(&polku_store::pii::HetuVault::generate_key(), 1)?;
+        let hetu_key = polku_store::pii::HetuVault::generate_key();
+        let vault = polku_store::pii::HetuVault::from_base64(&hetu_key, 1)?;
         polku_server::seed::seed_demo(&store, &vault, &std::sync::Arc::new(polku_i18n::Localizer::new()))
             .await?;
-        Ok(BenchDb { store, vault, admin_url, name })
+        Ok(BenchDb { store, vault, hetu_key, admin_url, name })
+    }
+
+    /// The application role's URL for this database (what `polku serve`
+    /// connects with).
+    pub fn app_url(&self) -> anyhow::Result<String> {
+        let owner = admin::with_user(
+            &admin::with_database(&self.admin_url, &self.name)?,
+            admin::DEV_OWNER_ROLE,
+            "polku-bench-owner",
+        )?;
+        Ok(admin::app_url(&owner, "polku-bench-app")?)
+    }
+
+    /// The superuser's URL for this database.
+    pub fn superuser_url(&self) -> anyhow::Result<String> {
+        Ok(admin::with_database(&self.admin_url, &self.name)?)
     }
 
     /// A superuser connection to this database, for loading bulk data

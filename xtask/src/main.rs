@@ -15,16 +15,21 @@ fn main() -> ExitCode {
         Some("test") => with_servers(|root, db, redis| run_suite(root, db, redis, is_ci(), &args[1..])),
         // `cargo xtask bench [NAME...]`: the named benches, or all of them.
         Some("bench") => with_servers(|root, db, redis| {
+            let names: Vec<&str> = args[1..].iter().map(String::as_str).filter(|a| *a != "--").collect();
+            // `compare` and `memory` run the release gateway as a process of
+            // its own; the bench cannot build it, as `cargo bench` holds the
+            // target folder's lock while benches run.
+            if names.is_empty() || names.iter().any(|n| PROCESS_BENCHES.contains(n)) {
+                cargo(root, db, redis, &["build", "--release", "-p", "polku-server", "--bin", "polku"])?;
+            }
             let mut bench = vec!["bench", "-p", "polku-tests"];
-            for name in args[1..].iter().filter(|a| *a != "--") {
-                bench.extend(["--bench", name.as_str()]);
+            for name in names {
+                bench.extend(["--bench", name]);
             }
             cargo(root, db, redis, &bench)
         }),
         _ => {
-            eprintln!(
-                "usage: cargo xtask test [-- <cargo test args>] | cargo xtask bench [-- <cargo bench args>]"
-            );
+            eprintln!("usage: cargo xtask test [-- <cargo test args>] | cargo xtask bench [NAME...]");
             return ExitCode::from(2);
         }
     };
@@ -36,6 +41,9 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Benches that run the release `polku` binary as a process of their own.
+const PROCESS_BENCHES: &[&str] = &["compare", "memory"];
 
 #[expect(clippy::expect_used, reason = "xtask is built from its place in the workspace")]
 fn workspace_root() -> PathBuf {

@@ -1,0 +1,2 @@
+-- Tx::check (crates/polku-store/src/tx.rs), asked by Tx::commit.
+SELECT 1;
