@@ -180,7 +180,7 @@ async fn main() -> anyhow::Result<()> {
         rig::wrk(
             &format!("{}/graphql", polku.base),
             &rig.token,
-            &[shape.polku.clone()],
+            std::slice::from_ref(&shape.polku),
             connections,
             threads,
             warm,
@@ -188,7 +188,7 @@ async fn main() -> anyhow::Result<()> {
         rig::wrk(
             &format!("{}/graphql", postgraphile.base),
             &rig.token,
-            &[shape.postgraphile.clone()],
+            std::slice::from_ref(&shape.postgraphile),
             connections,
             threads,
             warm,
@@ -212,7 +212,7 @@ async fn main() -> anyhow::Result<()> {
             let load = rig::wrk(
                 &format!("{}/graphql", polku.base),
                 &rig.token,
-                &[shape.polku.clone()],
+                std::slice::from_ref(&shape.polku),
                 connections,
                 threads,
                 seconds,
@@ -231,7 +231,7 @@ async fn main() -> anyhow::Result<()> {
             let load = rig::wrk(
                 &format!("{}/graphql", postgraphile.base),
                 &rig.token,
-                &[shape.postgraphile.clone()],
+                std::slice::from_ref(&shape.postgraphile),
                 connections,
                 threads,
                 seconds,

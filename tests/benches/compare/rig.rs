@@ -151,8 +151,9 @@ pub struct Server {
 
 impl Server {
     /// The gateway, `polku serve`, as production runs it, connected as the
-    /// application role. The per-user rate is lifted (one token sends every
-    /// request); without `POLKU_BENCH_REDIS=1` it runs as a single replica
+    /// application role. The per-user and per-address rates are lifted (one
+    /// token and one address send every request, WebSocket handshakes
+    /// included); without `POLKU_BENCH_REDIS=1` it runs as a single replica
     /// without Redis. `env` adds or overrides settings.
     pub async fn polku(rig: &Rig, env: &[(&str, &str)]) -> anyhow::Result<Server> {
         let bin = polku_binary()?;
@@ -171,6 +172,8 @@ impl Server {
             .env("POLKU_HETU_KEY", &rig.db.hetu_key)
             .env("POLKU_USER_RATE", "1000000000")
             .env("POLKU_USER_BURST", "1000000000")
+            .env("POLKU_ANONYMOUS_RATE", "1000000000")
+            .env("POLKU_ANONYMOUS_BURST", "1000000000")
             .env("POLKU_FIGURES_REFRESH_SECONDS", "0")
             .env("POLKU_RETENTION_SECONDS", "0")
             .env("RUST_LOG", std::env::var("POLKU_BENCH_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
