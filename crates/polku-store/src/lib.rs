@@ -60,6 +60,10 @@ pub struct Store {
     tenants: tx::TenantCache,
 }
 
+/// How long a pooled connection may sit idle and still be used without
+/// being tested first.
+const IDLE_BEFORE_TEST: Duration = Duration::from_secs(5);
+
 /// Pool sizing and time limits. Timeouts are short on purpose: when the
 /// database is away, requests fail fast with UNAVAILABLE instead of queueing.
 #[derive(Clone, Debug)]
@@ -90,7 +94,19 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections)
             .acquire_timeout(config.acquire_timeout)
-            .test_before_acquire(true)
+            // The pool already tests every connection as it is returned;
+            // testing it again when it is taken costs every request a round
+            // trip. Only a connection idle for a while (across a database
+            // restart, say) is tested again before use.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_BEFORE_TEST {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_lazy_with(options);
         Ok(Store { pool, statements: Arc::default(), tenants: tx::TenantCache::default() })
     }

@@ -246,10 +246,6 @@ impl Tx {
         statements: Arc<AtomicU64>,
         snapshot: bool,
     ) -> Result<Tx, StoreError> {
-        let mut inner = pool.begin().await?;
-        if snapshot {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *inner).await?;
-        }
         let roles = actor
             .roles
             .iter()
@@ -258,23 +254,28 @@ impl Tx {
             .collect::<Vec<_>>()
             .join(",");
         let known = actor.tenant.as_ref().and_then(|slug| tenants.get(slug));
-        sqlx::query(
-            "SELECT set_config('role', $7, true), \
-                    set_config('polku.user_id', $1, true), set_config('polku.roles', $2, true), \
-                    set_config('polku.tenant_slug', $3, true), set_config('polku.partner_id', $4, true), \
-                    set_config('polku.region', $5, true), set_config('polku.tenant_id', $8, true), \
-                    set_config('polku.request_id', $6, true)",
-        )
-        .bind(&actor.subject)
-        .bind(roles)
-        .bind(actor.tenant.as_ref().map(Slug::as_str).unwrap_or_default())
-        .bind(actor.partner_id.map(|p| p.to_string()).unwrap_or_default())
-        .bind(actor.region.as_ref().map(RegionCode::as_str).unwrap_or_default())
-        .bind(actor.request_id.as_deref().unwrap_or_default())
-        .bind(actor.db_role())
-        .bind(known.as_ref().map(|t| t.id.to_string()).unwrap_or_default())
-        .execute(&mut *inner)
-        .await?;
+        let partner = actor.partner_id.map(|p| p.to_string()).unwrap_or_default();
+        let tenant_id = known.as_ref().map(|t| t.id.to_string()).unwrap_or_default();
+        let settings = [
+            ("role", actor.db_role()),
+            ("polku.user_id", actor.subject.as_str()),
+            ("polku.roles", roles.as_str()),
+            ("polku.tenant_slug", actor.tenant.as_ref().map(Slug::as_str).unwrap_or_default()),
+            ("polku.partner_id", partner.as_str()),
+            ("polku.region", actor.region.as_ref().map(RegionCode::as_str).unwrap_or_default()),
+            ("polku.tenant_id", tenant_id.as_str()),
+            ("polku.request_id", actor.request_id.as_deref().unwrap_or_default()),
+        ];
+        // The transaction begins and learns who is asking in one round trip:
+        // BEGIN and the settings go as one simple query, which cannot carry
+        // parameters, so each value is a dollar-quoted literal (`literal`).
+        let calls = settings
+            .iter()
+            .map(|(name, value)| format!("set_config('{name}', {}, true)", literal(value)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let isolation = if snapshot { " ISOLATION LEVEL REPEATABLE READ" } else { "" };
+        let mut inner = pool.begin_with(format!("BEGIN{isolation}; SELECT {calls}")).await?;
 
         let tenant = match (&actor.tenant, known) {
             (None, _) => None,
@@ -453,5 +454,43 @@ impl Tx {
     pub async fn rollback(self) -> Result<(), StoreError> {
         self.inner.rollback().await?;
         Ok(())
+    }
+}
+
+/// `value` as a dollar-quoted SQL literal: `$p$value$p$`, with a tag chosen so
+/// that its first occurrence after the opening one is the closing one. Inside
+/// a dollar-quoted string nothing else is special (not quotes, not
+/// backslashes, whatever `standard_conforming_strings` says), so no value can
+/// end it early or escape it.
+fn literal(value: &str) -> String {
+    let closes_exactly = |tag: &str| format!("{value}{tag}").find(tag) == Some(value.len());
+    let mut tag = String::from("$p$");
+    let mut n = 0u32;
+    while !closes_exactly(&tag) {
+        tag = format!("$p{n}$");
+        n += 1;
+    }
+    format!("{tag}{value}{tag}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn a_literal_cannot_be_ended_by_its_value() {
+        assert_eq!(literal("coach-1"), "$p$coach-1$p$");
+        assert_eq!(literal(""), "$p$$p$");
+        assert_eq!(literal("x'); DROP TABLE customers; --"), "$p$x'); DROP TABLE customers; --$p$");
+        for nasty in ["a$p$b", "$p$", "a$p", "$p0$ and $p$", "end$", "$$", "$p1$p0$p$a$p"] {
+            let quoted = literal(nasty);
+            let tag = &quoted[..quoted[1..].find('$').unwrap() + 2];
+            // What PostgreSQL reads: from after the opening tag to the
+            // first occurrence of the tag.
+            let body = &quoted[tag.len()..];
+            let read = &body[..body.find(tag).unwrap()];
+            assert_eq!(read, nasty, "{quoted}");
+            assert_eq!(body.len(), nasty.len() + tag.len(), "{quoted}: something after the closing tag");
+        }
     }
 }
