@@ -26,9 +26,11 @@ impl Extension for MutationSavepoints {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        let top_level_mutation = info.parent_type == "Mutation" && info.path_node.parent.is_none();
-        let session = ctx.data_opt::<Arc<RequestContext>>().and_then(|r| r.session.clone());
-        let (true, Some(session)) = (top_level_mutation, session) else {
+        // Every field of every request passes here: the cheap test first.
+        if info.parent_type != "Mutation" || info.path_node.parent.is_some() {
+            return next.run(ctx, info).await;
+        }
+        let Some(session) = ctx.data_opt::<Arc<RequestContext>>().and_then(|r| r.session.clone()) else {
             return next.run(ctx, info).await;
         };
         let pos = info.field.name.pos;
