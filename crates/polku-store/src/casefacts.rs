@@ -160,9 +160,6 @@ impl CaseData<Uuid> {
     }
 }
 
-/// One row per customer: the times and kinds of every meeting, in no
-/// particular order (the rules sort them by day).
-
 /// A plan's type, when its current version was made, and that version's tasks.
 type PlanRow = (Uuid, String, DateTime<Utc>, Json<Vec<plans::Task>>);
 
