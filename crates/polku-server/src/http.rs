@@ -777,6 +777,9 @@ async fn execute(
     (GraphQLResponse::from(response).into_response(), ok)
 }
 
+/// The read and write buffer of each WebSocket.
+const WS_BUFFER: usize = 8 * 1024;
+
 /// Subscriptions over WebSocket (`graphql-transport-ws`, and the older
 /// `graphql-ws`). The client authenticates in `connection_init` with
 /// `{"authorization": "Bearer …"}` (or `{"token": "…"}`): the same tokens
@@ -800,8 +803,13 @@ async fn subscriptions(
         localizer: state.localizer,
         sockets: state.sockets,
     };
+    // Subscription messages are small and rare: buffers of 8 KiB (the
+    // default is 128 KiB each way) keep an idle socket cheap; a larger
+    // message still arrives, read in more pieces.
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .read_buffer_size(WS_BUFFER)
+        .write_buffer_size(WS_BUFFER)
         .on_upgrade(move |socket| crate::ws::serve(socket, protocol, kind, connection, draining))
 }
 
