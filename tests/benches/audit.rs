@@ -190,7 +190,7 @@ async fn lookups(
         times.push(t.elapsed());
     }
     times.sort();
-    let ms = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0;
+    let ms = |p: f64| support::percentile(&times, p).unwrap().as_secs_f64() * 1000.0;
     Ok(format!(
         "p50 {:>7.2} ms  p99 {:>7.2} ms  ({} customers, {:.0} entries each on average)",
         ms(0.5),

@@ -107,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let pct = |v: &mut Vec<Duration>, p: f64| {
         v.sort();
-        v[((v.len() as f64 * p) as usize).min(v.len() - 1)].as_secs_f64() * 1000.0
+        support::percentile(v, p).unwrap().as_secs_f64() * 1000.0
     };
     println!(
         "referral events, gateway A → Redis → gateway B → WebSocket, {REFERRALS} changes one at a time:\n  \

@@ -139,15 +139,8 @@ async fn status(reader: &mut (impl AsyncReadExt + Unpin)) -> String {
 }
 
 fn memory(when: &str) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map(|kb| format!("{:.1} MiB", kb / 1024.0))
-            .unwrap_or_else(|| "?".into())
+        support::status_mib("self", name).map_or_else(|| "?".to_string(), |mib| format!("{mib:.1} MiB"))
     };
     println!("memory {when}: VmRSS {}, peak VmHWM {}", field("VmRSS:"), field("VmHWM:"));
 }

@@ -136,16 +136,7 @@ async fn http_idle(url: &str, token: &str, body: &str, n: usize) -> Vec<anyhow::
     futures::stream::iter(0..n)
         .map(|_| async move {
             let client = reqwest::Client::builder().pool_idle_timeout(None).http1_only().build()?;
-            let answer = client
-                .post(url)
-                .bearer_auth(token)
-                .header("content-type", "application/json")
-                .body(body.to_string())
-                .send()
-                .await?
-                .text()
-                .await?;
-            anyhow::ensure!(!answer.contains("\"errors\""), "{answer}");
+            support::ask(&client, url, token, body.to_string()).await?;
             Ok(client)
         })
         .buffer_unordered(32)

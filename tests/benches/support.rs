@@ -90,14 +90,43 @@ pub fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// A field of `/proc/<process>/status` (`VmRSS:`, `VmHWM:`) in MiB, for
+/// `process` "self" or a process id.
+pub fn status_mib(process: &str, field: &str) -> Option<f64> {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+}
+
+/// The value at fraction `p` (0.5 the median, 0.99 the 99th percentile) of
+/// `sorted`; `None` when it is empty.
+pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
+    sorted.get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1))).copied()
+}
+
+/// Posts a GraphQL request body with the token; the answer, which must
+/// carry no errors.
+pub async fn ask(client: &reqwest::Client, url: &str, token: &str, body: String) -> anyhow::Result<String> {
+    let text = client
+        .post(url)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await?
+        .text()
+        .await?;
+    anyhow::ensure!(!text.contains("\"errors\""), "{text}");
+    Ok(text)
+}
+
 /// Peak resident set size in MiB since the last reset (`VmHWM`).
 pub fn peak_memory_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
+    status_mib("self", "VmHWM:").unwrap_or(f64::NAN)
 }
 
 /// Serves the gateway on a loopback port; returns its GraphQL URL.
@@ -155,10 +184,7 @@ pub async fn measure_with(
 ) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let body = json!({ "query": query, "variables": variables }).to_string();
-    let probe =
-        client.post(url).bearer_auth(token).header("content-type", "application/json").body(body.clone());
-    let text = probe.send().await?.text().await?;
-    anyhow::ensure!(!text.contains("\"errors\""), "{label}: {text}");
+    let text = ask(&client, url, token, body.clone()).await.map_err(|e| e.context(label.to_string()))?;
     print!("{:>5} KiB  ", text.len() / 1024);
     // Warm up connections and caches.
     for _ in 0..20 {
@@ -210,9 +236,7 @@ pub async fn measure_with(
     }
     let elapsed = start.elapsed().as_secs_f64();
     latencies.sort();
-    let pct = |p: f64| {
-        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1000.0
-    };
+    let pct = |p: f64| percentile(&latencies, p).unwrap().as_secs_f64() * 1000.0;
     println!(
         "{label:<28} concurrency {concurrency:>2}: {:>7.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests, {errors} errors)",
         latencies.len() as f64 / elapsed,

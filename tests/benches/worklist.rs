@@ -168,19 +168,7 @@ async fn measure(
 ) -> anyhow::Result<Figures> {
     let client = reqwest::Client::new();
     let body = serde_json::json!({ "query": query }).to_string();
-    let ask = || async {
-        let text = client
-            .post(url)
-            .bearer_auth(token)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await?
-            .text()
-            .await?;
-        anyhow::ensure!(!text.contains("\"errors\""), "{text}");
-        anyhow::Ok(text.len())
-    };
+    let ask = || async { anyhow::Ok(support::ask(&client, url, token, body.clone()).await?.len()) };
     let before = db.store.statement_count();
     let bytes = ask().await?;
     let statements = db.store.statement_count() - before;
@@ -195,7 +183,7 @@ async fn measure(
         latencies.push(t.elapsed());
     }
     latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let pct = |p: f64| support::percentile(&latencies, p).unwrap();
     Ok(Figures { statements, bytes, requests: latencies.len(), p50: pct(0.50), p99: pct(0.99) })
 }
 

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, RegionCode, Role, Slug};
+use sqlx::postgres::PgArguments;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
@@ -225,7 +226,7 @@ pub struct Tx {
     /// transaction itself ran to its end (an audit insert, a savepoint).
     /// While nothing has been issued since, the transaction is known good
     /// and the commit needs no statement to ask.
-    good_at: Option<u64>,
+    good_at: u64,
     tenants: TenantCache,
     /// The area's settings changed in this transaction: its cached entry
     /// goes when it commits.
@@ -303,7 +304,7 @@ impl Tx {
             tenant,
             actor: actor.clone(),
             issued: 0,
-            good_at: Some(0),
+            good_at: 0,
             tenants: tenants.clone(),
             tenant_changed: false,
         })
@@ -334,7 +335,17 @@ impl Tx {
     /// success proves every earlier statement succeeded too, or was rolled
     /// back to a savepoint.
     pub(crate) fn mark_good(&mut self) {
-        self.good_at = Some(self.issued);
+        self.good_at = self.issued;
+    }
+
+    /// Runs one statement of the transaction's own (a savepoint, a
+    /// setting): counted as issued, and its success shows the transaction
+    /// good.
+    async fn own(&mut self, query: sqlx::query::Query<'_, Postgres, PgArguments>) -> Result<(), StoreError> {
+        self.issued += 1;
+        query.execute(&mut *self.inner).await?;
+        self.mark_good();
+        Ok(())
     }
 
     /// Notes that this transaction changed its area's settings.
@@ -346,36 +357,25 @@ impl Tx {
     /// administrator creating a tenant, whose child rows must pass the same
     /// policies as everyone else's.
     pub(crate) async fn switch_tenant(&mut self, tenant_id: Option<Uuid>) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query("SELECT set_config('polku.tenant_id', $1, true)")
-            .bind(tenant_id.map(|t| t.to_string()).unwrap_or_default())
-            .execute(&mut *self.inner)
-            .await?;
-        self.mark_good();
-        Ok(())
+        self.own(
+            sqlx::query("SELECT set_config('polku.tenant_id', $1, true)")
+                .bind(tenant_id.map(|t| t.to_string()).unwrap_or_default()),
+        )
+        .await
     }
 
     /// Marks a point to return to if the next piece of work fails, so one
     /// failed mutation leaves nothing half-written while earlier ones stand.
     pub async fn savepoint(&mut self) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query("SAVEPOINT polku_step").execute(&mut *self.inner).await?;
-        self.mark_good();
-        Ok(())
+        self.own(sqlx::query("SAVEPOINT polku_step")).await
     }
 
     pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query("RELEASE SAVEPOINT polku_step").execute(&mut *self.inner).await?;
-        self.mark_good();
-        Ok(())
+        self.own(sqlx::query("RELEASE SAVEPOINT polku_step")).await
     }
 
     pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query("ROLLBACK TO SAVEPOINT polku_step").execute(&mut *self.inner).await?;
-        self.mark_good();
-        Ok(())
+        self.own(sqlx::query("ROLLBACK TO SAVEPOINT polku_step")).await
     }
 
     /// Prepares the rest of this transaction for a bulk load into tables it
@@ -384,35 +384,21 @@ impl Tx {
     /// scanning it whole as the load grows it, which makes a large import
     /// quadratic. Planning each check for the table as it is now avoids that.
     pub async fn plan_for_bulk_load(&mut self) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
-            .execute(&mut *self.inner)
-            .await?;
-        self.mark_good();
-        Ok(())
+        self.own(sqlx::query("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")).await
     }
 
     /// A named savepoint inside the per-mutation one, e.g. for a dry run that
     /// does all the work and then takes it back.
     pub async fn savepoint_named(&mut self, name: &'static str) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query(&format!("SAVEPOINT {name}")).execute(&mut *self.inner).await?;
-        self.mark_good();
-        Ok(())
+        self.own(sqlx::query(&format!("SAVEPOINT {name}"))).await
     }
 
     pub async fn rollback_to_named(&mut self, name: &'static str) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query(&format!("ROLLBACK TO SAVEPOINT {name}")).execute(&mut *self.inner).await?;
-        self.mark_good();
-        Ok(())
+        self.own(sqlx::query(&format!("ROLLBACK TO SAVEPOINT {name}"))).await
     }
 
     pub async fn release_named(&mut self, name: &'static str) -> Result<(), StoreError> {
-        self.issued += 1;
-        sqlx::query(&format!("RELEASE SAVEPOINT {name}")).execute(&mut *self.inner).await?;
-        self.mark_good();
-        Ok(())
+        self.own(sqlx::query(&format!("RELEASE SAVEPOINT {name}"))).await
     }
 
     /// Commits, but only a transaction in which every statement succeeded.
@@ -424,7 +410,7 @@ impl Tx {
     /// last statement is known to have succeeded (a page's audit insert,
     /// typically), that is the answer and the question is not asked.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        if self.good_at != Some(self.issued) {
+        if self.good_at != self.issued {
             self.check().await?;
         }
         self.inner.commit().await?;

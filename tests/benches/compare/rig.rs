@@ -243,15 +243,8 @@ impl Server {
 
     /// Resident and peak resident memory in MiB (`VmRSS`, `VmHWM`).
     pub fn memory(&self) -> (f64, f64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .map_or(f64::NAN, |kb| kb / 1024.0)
-        };
+        let field =
+            |name: &str| super::support::status_mib(&self.pid().to_string(), name).unwrap_or(f64::NAN);
         (field("VmRSS:"), field("VmHWM:"))
     }
 
@@ -445,9 +438,7 @@ pub fn pgbench(
         latencies.extend(text.lines().filter_map(|l| l.split_whitespace().nth(2)?.parse::<f64>().ok()));
     }
     latencies.sort_by(f64::total_cmp);
-    let pct = |p: f64| {
-        latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied()
-    };
+    let pct = |p: f64| super::support::percentile(&latencies, p);
     Ok(Load {
         rps: tps,
         p50_ms: pct(0.50).unwrap_or(f64::NAN) / 1000.0,
