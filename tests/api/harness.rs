@@ -80,6 +80,32 @@ pub struct TestApp {
     /// A superuser URL for this test's database: for checking what is
     /// really stored, past row security.
     pub superuser_url: String,
+    /// The test's database, dropped when its last gateway is.
+    database: Option<std::sync::Arc<TestDatabase>>,
+}
+
+/// A test's own database. Dropped with the test, so a run of hundreds of
+/// tests holds a few databases on disk at a time rather than hundreds.
+struct TestDatabase {
+    name: String,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, which cannot be blocked on, so
+        // the database is dropped from a thread with a runtime of its own.
+        let name = std::mem::take(&mut self.name);
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(admin::drop_database(&admin_url(), &name)).ok()
+        })
+        .join();
+        // A database left behind costs only disk; a panic here would hide the
+        // test's own result.
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("a test database could not be dropped");
+        }
+    }
 }
 
 impl TestApp {
@@ -94,7 +120,8 @@ impl TestApp {
         let pool = PoolConfig { max_connections: 4, ..PoolConfig::default() };
         let store = Store::connect_lazy(&app_url, &pool).unwrap();
         let state = gateway_state(store.clone());
-        TestApp { router: polku_server::router(state), store, app_url, superuser_url }
+        let database = Some(std::sync::Arc::new(TestDatabase { name: db }));
+        TestApp { router: polku_server::router(state), store, app_url, superuser_url, database }
     }
 
     /// Another gateway on the same database, with its own connection pool:
@@ -107,7 +134,7 @@ impl TestApp {
     pub fn for_database(app_url: String, superuser_url: String, pool: PoolConfig) -> TestApp {
         let store = Store::connect_lazy(&app_url, &pool).unwrap();
         let state = gateway_state(store.clone());
-        TestApp { router: polku_server::router(state), store, app_url, superuser_url }
+        TestApp { router: polku_server::router(state), store, app_url, superuser_url, database: None }
     }
 
     /// The state of a new gateway on this database, to serve it by hand.
@@ -126,6 +153,7 @@ impl TestApp {
             store,
             app_url: self.app_url.clone(),
             superuser_url: self.superuser_url.clone(),
+            database: self.database.clone(),
         }
     }
 

@@ -108,7 +108,13 @@ fn with_servers(work: impl FnOnce(&PathBuf, &str, &str) -> Result<()>) -> Result
 fn cargo(root: &PathBuf, database_url: &str, redis_url: &str, args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     eprintln!("xtask: cargo {}", args.join(" "));
-    let status = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    // A clean clone in CI builds once: incremental state would only double
+    // the disk the build takes (and CI machines have run out of it).
+    if is_ci() && std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        command.env("CARGO_INCREMENTAL", "0");
+    }
+    let status = command
         .args(args)
         .current_dir(root)
         .env("DATABASE_URL", database_url)
