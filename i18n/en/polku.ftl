@@ -154,3 +154,24 @@ error-erasure-not-allowed = { $field }: this customer's record must be kept whil
 error-legal-basis-required = { $field }: a referral cannot be sent without a legal basis for disclosing the customer's data: record the customer's consent or choose the statutory ground.
 error-unknown-legal-basis = { $field } is not a legal basis Polku knows; choose one from the list of legal bases.
 error-consent-not-recorded = { $field }: consent needs the day it was given (not in the future) and how it was given.
+error-appointment-transition = An appointment that is { $from ->
+        [booked] booked
+        [confirmed] confirmed
+        [cancelled] cancelled
+        [held] held
+       *[no_show] missed
+    } cannot be { $action ->
+        [booked] booked
+        [confirmed] confirmed
+        [rescheduled] moved
+        [cancelled] cancelled
+        [held] recorded as held
+       *[no_show] recorded as missed
+    }.
+error-appointment-not-due = { $field }: the appointment's time has not come yet; it can be recorded as held or missed only after it has started.
+error-appointment-in-past = { $field } is in the past: an appointment is booked for a time to come.
+error-outside-working-hours = { $field } is outside the coach's working hours or on a day off; a manager may book it anyway.
+error-appointment-overlap = { $field }: the coach already has an appointment at that time; choose a free slot, or a manager may book it anyway.
+error-invalid-url = { $field } is not a valid https link.
+error-customer-not-active = { $field }: this customer is no longer a customer of the area (moved away, employed or closed), so no appointment can be booked.
+error-no-contact-for-channel = { $field }: the customer has no contact details for this way of sending; record an e-mail address or phone number, or choose a letter.

@@ -153,3 +153,24 @@ error-erasure-not-allowed = { $field }: asiakkaan tiedot on säilytettävä niin
 error-legal-basis-required = { $field }: lähetettä ei voi lähettää ilman perustetta asiakkaan tietojen luovuttamiselle: kirjaa asiakkaan suostumus tai valitse lakiperuste.
 error-unknown-legal-basis = { $field } ei ole Polun tuntema luovutusperuste; valitse peruste luettelosta.
 error-consent-not-recorded = { $field }: suostumukselle tarvitaan päivä, jona se annettiin (ei tulevaisuudessa), ja tapa, jolla se annettiin.
+error-appointment-transition = Tapaamista, joka on { $from ->
+        [booked] varattu
+        [confirmed] vahvistettu
+        [cancelled] peruttu
+        [held] pidetty
+       *[no_show] jäänyt väliin
+    }, ei voi { $action ->
+        [booked] varata
+        [confirmed] vahvistaa
+        [rescheduled] siirtää
+        [cancelled] perua
+        [held] kirjata pidetyksi
+       *[no_show] kirjata väliin jääneeksi
+    }.
+error-appointment-not-due = { $field }: tapaamisen aika ei ole vielä tullut; sen voi kirjata pidetyksi tai väliin jääneeksi vasta alkamisajan jälkeen.
+error-appointment-in-past = { $field } on menneisyydessä: tapaaminen varataan tulevaan aikaan.
+error-outside-working-hours = { $field } on omavalmentajan työajan ulkopuolella tai vapaapäivänä; esihenkilö voi silti varata sen.
+error-appointment-overlap = { $field }: omavalmentajalla on jo tapaaminen samaan aikaan; valitse vapaa aika, tai esihenkilö voi silti varata sen.
+error-invalid-url = { $field } ei ole kelvollinen https-linkki.
+error-customer-not-active = { $field }: henkilö ei ole enää alueen asiakas (muuttanut, työllistynyt tai asiakkuus päättynyt), joten tapaamista ei voi varata.
+error-no-contact-for-channel = { $field }: asiakkaalla ei ole yhteystietoa tätä lähetystapaa varten; kirjaa sähköpostiosoite tai puhelinnumero, tai valitse kirje.

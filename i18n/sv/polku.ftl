@@ -153,3 +153,24 @@ error-erasure-not-allowed = { $field }: kundens uppgifter ska bevaras så länge
 error-legal-basis-required = { $field }: en remiss kan inte skickas utan grund för att lämna ut kundens uppgifter: registrera kundens samtycke eller välj den lagstadgade grunden.
 error-unknown-legal-basis = { $field } är ingen grund för utlämnande som Polku känner till; välj en grund i listan.
 error-consent-not-recorded = { $field }: samtycket behöver den dag det gavs (inte i framtiden) och hur det gavs.
+error-appointment-transition = En tid som är { $from ->
+        [booked] bokad
+        [confirmed] bekräftad
+        [cancelled] avbokad
+        [held] hållen
+       *[no_show] uteblivet
+    } kan inte { $action ->
+        [booked] bokas
+        [confirmed] bekräftas
+        [rescheduled] flyttas
+        [cancelled] avbokas
+        [held] registreras som hållen
+       *[no_show] registreras som uteblivet
+    }.
+error-appointment-not-due = { $field }: tiden har inte kommit ännu; den kan registreras som hållen eller uteblivet först när den har börjat.
+error-appointment-in-past = { $field } har redan varit: en tid bokas framåt.
+error-outside-working-hours = { $field } ligger utanför egencoachens arbetstid eller på en ledig dag; en chef kan ändå boka den.
+error-appointment-overlap = { $field }: egencoachen har redan en tid vid den tidpunkten; välj en ledig tid, eller en chef kan ändå boka den.
+error-invalid-url = { $field } är ingen giltig https-länk.
+error-customer-not-active = { $field }: personen är inte längre kund i området (flyttat, anställd eller avslutad), så ingen tid kan bokas.
+error-no-contact-for-channel = { $field }: kunden saknar kontaktuppgift för detta sätt att skicka; registrera en e-postadress eller ett telefonnummer, eller välj brev.

@@ -122,6 +122,14 @@ error_codes! {
     LegalBasisRequired => "LEGAL_BASIS_REQUIRED",
     UnknownLegalBasis => "UNKNOWN_LEGAL_BASIS",
     ConsentNotRecorded => "CONSENT_NOT_RECORDED",
+    AppointmentTransition => "APPOINTMENT_TRANSITION",
+    AppointmentNotDue => "APPOINTMENT_NOT_DUE",
+    AppointmentInPast => "APPOINTMENT_IN_PAST",
+    OutsideWorkingHours => "OUTSIDE_WORKING_HOURS",
+    AppointmentOverlap => "APPOINTMENT_OVERLAP",
+    InvalidUrl => "INVALID_URL",
+    CustomerNotActive => "CUSTOMER_NOT_ACTIVE",
+    NoContactForChannel => "NO_CONTACT_FOR_CHANNEL",
 }
 
 impl fmt::Display for ErrorCode {

@@ -28,6 +28,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod appointment;
 pub mod business_id;
 pub mod calendar;
 pub mod catalogue;

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod letters;
+pub mod messages;
 
 use std::collections::BTreeSet;
 
@@ -30,6 +31,9 @@ const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::Fi, "privacy.ftl", include_str!("../../../i18n/fi/privacy.ftl")),
     (Lang::Sv, "privacy.ftl", include_str!("../../../i18n/sv/privacy.ftl")),
     (Lang::En, "privacy.ftl", include_str!("../../../i18n/en/privacy.ftl")),
+    (Lang::Fi, "messages.ftl", include_str!("../../../i18n/fi/messages.ftl")),
+    (Lang::Sv, "messages.ftl", include_str!("../../../i18n/sv/messages.ftl")),
+    (Lang::En, "messages.ftl", include_str!("../../../i18n/en/messages.ftl")),
 ];
 
 /// The names messages may take as arguments besides `field` and `trace`: a
@@ -69,6 +73,13 @@ pub const ARG_NAMES: &[&str] = &[
     "from",
     "to",
     "region",
+    "action",
+    // Messages to customers (`messages.rs`).
+    "when",
+    "kind",
+    "minutes",
+    "place",
+    "link",
 ];
 
 /// Message lookup in three languages. Cheap to share: build once, keep in an `Arc`.

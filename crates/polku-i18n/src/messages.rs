@@ -1,0 +1,245 @@
+//! Messages to customers about their appointments, in the customer's service
+//! language: the e-mail or SMS text and, for e-mail, an iCalendar file
+//! (RFC 5545) a calendar program adds or updates in place. The wording lives
+//! in `i18n/<locale>/messages.ftl`.
+
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+use polku_domain::appointment::{Compose, Composed, MessageFacts, MessagePurpose, SendBy, Venue};
+use polku_domain::Lang;
+
+use crate::Localizer;
+
+/// Every message id this module asks for; the tests check each exists in
+/// every locale.
+pub const IDS: &[&str] = &[
+    "message-subject-invitation",
+    "message-subject-reminder",
+    "message-subject-rescheduled",
+    "message-subject-cancelled",
+    "message-subject-summons",
+    "message-greeting",
+    "message-body-invitation",
+    "message-body-reminder",
+    "message-body-rescheduled",
+    "message-body-cancelled",
+    "message-body-summons",
+    "message-when",
+    "message-where-in-person",
+    "message-where-phone",
+    "message-where-video",
+    "message-coach",
+    "message-change",
+    "message-signoff",
+    "message-sms-invitation",
+    "message-sms-reminder",
+    "message-sms-rescheduled",
+    "message-sms-cancelled",
+    "message-sms-summons",
+    "message-kind-initial_interview",
+    "message-kind-job_search_discussion",
+    "message-kind-supplementary_discussion",
+    "message-kind-tripartite_discussion",
+    "message-kind-coaching_session",
+];
+
+impl Compose for Localizer {
+    fn compose(&self, f: &MessageFacts<'_>) -> Composed {
+        let lang = f.language;
+        let zone: chrono_tz::Tz = f.time_zone.parse().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE);
+        let local = f.starts_at.with_timezone(&zone);
+        let when = format!("{} {}", date_text(lang, local.date_naive()), time_text(lang, local.hour(), local.minute()));
+        let kind = self.message(lang, &format!("message-kind-{}", f.kind.code()), &[]);
+        let purpose = f.purpose.code();
+        let args = |extra: &[(&'static str, String)]| {
+            let mut a: Vec<(&str, String)> = vec![
+                ("when", when.clone()),
+                ("kind", kind.clone()),
+                ("area", f.area_name.to_string()),
+                ("coach", f.coach_name.to_string()),
+                ("name", f.customer_first_names.to_string()),
+                ("minutes", f.minutes.to_string()),
+            ];
+            a.extend(extra.iter().cloned());
+            a
+        };
+        let subject = self.message(lang, &format!("message-subject-{purpose}"), &args(&[]));
+        let where_ = match f.venue {
+            Venue::InPerson { place } => self.message(lang, "message-where-in-person", &args(&[("place", place.clone())])),
+            Venue::Phone => self.message(lang, "message-where-phone", &args(&[])),
+            Venue::Video { link } => self.message(lang, "message-where-video", &args(&[("link", link.clone())])),
+        };
+        if f.send_by == SendBy::Sms {
+            let body = format!("{} {}", self.message(lang, &format!("message-sms-{purpose}"), &args(&[])), where_);
+            return Composed { subject, body, calendar: None };
+        }
+        let mut body = vec![
+            self.message(lang, "message-greeting", &args(&[])),
+            String::new(),
+            self.message(lang, &format!("message-body-{purpose}"), &args(&[])),
+            String::new(),
+            self.message(lang, "message-when", &args(&[])),
+            where_.clone(),
+            self.message(lang, "message-coach", &args(&[])),
+        ];
+        if let Some(consequence) = f.consequence {
+            body.extend([String::new(), consequence.to_string()]);
+        }
+        if f.purpose != MessagePurpose::Cancelled {
+            body.extend([String::new(), self.message(lang, "message-change", &args(&[]))]);
+        }
+        body.extend([String::new(), self.message(lang, "message-signoff", &args(&[]))]);
+        let body = body.join("\n");
+        let calendar = (f.send_by == SendBy::Email).then(|| {
+            calendar(f, &format!("{kind} – {}", f.area_name), &where_, &self.message(lang, &format!("message-body-{purpose}"), &args(&[])))
+        });
+        Composed { subject, body, calendar }
+    }
+}
+
+fn date_text(lang: Lang, d: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::En => d.format("%-d %B %Y").to_string(),
+        Lang::Fi | Lang::Sv => format!("{}.{}.{}", d.day(), d.month(), d.year()),
+    }
+}
+
+fn time_text(lang: Lang, h: u32, m: u32) -> String {
+    match lang {
+        Lang::En => format!("at {h:02}:{m:02}"),
+        Lang::Fi => format!("klo {h}.{m:02}"),
+        Lang::Sv => format!("kl. {h}.{m:02}"),
+    }
+}
+
+/// The appointment as an iCalendar file: one event with a stable UID, so a
+/// later message (moved, cancelled) updates the same entry in the
+/// customer's calendar; SEQUENCE tells which is newer.
+fn calendar(f: &MessageFacts<'_>, summary: &str, location: &str, description: &str) -> String {
+    let cancelled = f.purpose == MessagePurpose::Cancelled;
+    let ends_at = f.starts_at + Duration::minutes(i64::from(f.minutes));
+    let lines = [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//Polku//Appointments//EN".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        format!("METHOD:{}", if cancelled { "CANCEL" } else { "PUBLISH" }),
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:{}@polku", f.appointment_id),
+        format!("SEQUENCE:{}", f.sequence),
+        format!("DTSTAMP:{}", stamp(f.written_at)),
+        format!("DTSTART:{}", stamp(f.starts_at)),
+        format!("DTEND:{}", stamp(ends_at)),
+        format!("SUMMARY:{}", escape(summary)),
+        format!("LOCATION:{}", escape(location)),
+        format!("DESCRIPTION:{}", escape(description)),
+        format!("STATUS:{}", if cancelled { "CANCELLED" } else { "CONFIRMED" }),
+        "END:VEVENT".to_string(),
+        "END:VCALENDAR".to_string(),
+    ];
+    lines.iter().map(|l| fold(l)).collect::<Vec<_>>().join("")
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// RFC 5545 §3.3.11: backslash, semicolon, comma and newline are escaped.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF and a
+/// space, never splitting a UTF-8 character; each line ends in CRLF.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if width + n > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += n;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polku_domain::customer::MeetingType;
+
+    fn facts<'a>(venue: &'a Venue, lang: Lang, purpose: MessagePurpose) -> MessageFacts<'a> {
+        MessageFacts {
+            purpose,
+            send_by: SendBy::Email,
+            language: lang,
+            kind: MeetingType::JobSearchDiscussion,
+            starts_at: DateTime::parse_from_rfc3339("2026-12-02T08:00:00Z").unwrap().with_timezone(&Utc),
+            minutes: 45,
+            time_zone: "Europe/Helsinki",
+            venue,
+            coach_name: "Coach Example",
+            area_name: "Porvoo, Lovisa",
+            customer_first_names: "Anna",
+            appointment_id: uuid::Uuid::nil(),
+            sequence: 2,
+            written_at: DateTime::parse_from_rfc3339("2026-11-30T08:00:00Z").unwrap().with_timezone(&Utc),
+            consequence: None,
+        }
+    }
+
+    #[test]
+    fn every_message_id_exists_in_every_locale() {
+        for lang in Lang::ALL {
+            for id in IDS {
+                assert!(Localizer::ids(lang).contains(*id), "{id} missing in {lang}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_swedish_invitation_reads_in_swedish_local_time_with_a_valid_calendar() {
+        let venue = Venue::InPerson { place: "Rådhusgatan 1, Borgå".into() };
+        let m = Localizer::new().compose(&facts(&venue, Lang::Sv, MessagePurpose::Invitation));
+        assert!(m.body.contains("2.12.2026 kl. 10.00"), "{}", m.body);
+        assert!(m.body.contains("Anna"));
+        let ics = m.calendar.unwrap();
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(ics.contains("DTSTART:20261202T080000Z\r\n") && ics.contains("DTEND:20261202T084500Z\r\n"));
+        assert!(ics.contains("SEQUENCE:2\r\n"));
+        // Escaped commas, and no line over 75 octets.
+        assert!(ics.contains("Rådhusgatan 1\\, Borgå"));
+        assert!(ics.split("\r\n").all(|l| l.len() <= 75));
+    }
+
+    #[test]
+    fn folding_never_splits_a_character() {
+        let long = format!("SUMMARY:{}", "ä".repeat(100));
+        let folded = fold(&long);
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+
+    #[test]
+    fn a_cancellation_cancels_the_same_calendar_entry() {
+        let venue = Venue::Phone;
+        let m = Localizer::new().compose(&facts(&venue, Lang::Fi, MessagePurpose::Cancelled));
+        let ics = m.calendar.unwrap();
+        assert!(ics.contains("METHOD:CANCEL\r\n") && ics.contains("STATUS:CANCELLED\r\n"));
+        assert!(ics.contains("UID:00000000-0000-0000-0000-000000000000@polku\r\n"));
+    }
+}

@@ -1,0 +1,30 @@
+# Messages to a customer about an appointment (e-mail, SMS). No identity
+# code or note text ever goes in a message.
+message-subject-invitation = Your appointment: { $kind }, { $when }
+message-subject-reminder = Reminder: { $kind }, { $when }
+message-subject-rescheduled = Your appointment has moved: { $when }
+message-subject-cancelled = Your appointment on { $when } is cancelled
+message-subject-summons = Summons: { $kind }, { $when }
+message-greeting = Hello { $name },
+message-body-invitation = you have an appointment with { $area } employment services.
+message-body-reminder = this is a reminder of your appointment with { $area } employment services.
+message-body-rescheduled = your appointment with { $area } employment services has moved to a new time.
+message-body-cancelled = your appointment with { $area } employment services on { $when } is cancelled.
+message-body-summons = you are summoned to an appointment with { $area } employment services, because you did not come to the previous one.
+message-when = When: { $when } ({ $minutes } minutes)
+message-where-in-person = Where: { $place }
+message-where-phone = How: your coach will call you.
+message-where-video = How: video meeting, { $link }
+message-coach = Your coach: { $coach }
+message-change = If you cannot come, contact your coach before the appointment.
+message-signoff = { $area } employment services
+message-sms-invitation = { $area }: appointment ({ $kind }) { $when }.
+message-sms-reminder = { $area }: reminder, appointment ({ $kind }) { $when }.
+message-sms-rescheduled = { $area }: your appointment has moved to { $when }.
+message-sms-cancelled = { $area }: your appointment on { $when } is cancelled.
+message-sms-summons = { $area }: summons to an appointment ({ $kind }) { $when }.
+message-kind-initial_interview = initial interview
+message-kind-job_search_discussion = job-search discussion
+message-kind-supplementary_discussion = supplementary job-search discussion
+message-kind-tripartite_discussion = tripartite discussion
+message-kind-coaching_session = coaching session
