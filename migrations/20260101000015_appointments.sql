@@ -36,7 +36,9 @@ CREATE TABLE appointments (
         'tripartite_discussion', 'coaching_session')),
     starts_at        timestamptz NOT NULL,
     duration_minutes smallint NOT NULL CHECK (duration_minutes BETWEEN 10 AND 240),
-    ends_at          timestamptz GENERATED ALWAYS AS (starts_at + make_interval(mins => duration_minutes)) STORED,
+    -- Kept with the start (timestamptz arithmetic is not immutable, so it
+    -- cannot be a generated column); the CHECK keeps the two in step.
+    ends_at          timestamptz NOT NULL,
     channel          text NOT NULL CHECK (channel IN ('in_person', 'phone', 'video')),
     place            text CHECK (length(place) <= 300),
     video_link       text CHECK (video_link ~ '^https://'),
@@ -60,7 +62,8 @@ CREATE TABLE appointments (
     FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings,
     CHECK ((channel = 'in_person') = (place IS NOT NULL)),
     CHECK ((channel = 'video') = (video_link IS NOT NULL)),
-    CHECK ((state = 'held') = (meeting_id IS NOT NULL))
+    CHECK ((state = 'held') = (meeting_id IS NOT NULL)),
+    CHECK (ends_at = starts_at + make_interval(mins => duration_minutes))
 );
 CREATE INDEX appointments_coach_idx ON appointments (tenant_id, coach_id, starts_at);
 CREATE INDEX appointments_customer_idx ON appointments (tenant_id, customer_id, starts_at);

@@ -12,6 +12,7 @@
     clippy::cast_sign_loss
 )]
 
+mod appointments;
 mod architecture;
 mod casework;
 mod catalogue;

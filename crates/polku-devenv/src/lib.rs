@@ -1,4 +1,4 @@
-//! Private PostgreSQL and Redis servers for development and tests.
+//! Private PostgreSQL, Redis and SMTP servers for development and tests.
 //!
 //! A fresh Debian machine with only the Rust toolchain should be able to run
 //! and test Polku, so this crate installs the Debian packages it needs when
@@ -6,6 +6,9 @@
 //! on free loopback ports, and stops them again. PostgreSQL refuses to run as
 //! root (and on these machines everything runs as root), so the cluster runs
 //! as the `postgres` system user that the Debian package creates.
+
+pub mod smtp;
+pub use smtp::SmtpSink;
 
 use std::fs;
 use std::io::Write;

@@ -134,16 +134,19 @@ impl Venue {
         let text = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         match channel {
             MeetingChannel::InPerson => {
-                let place = text(place).ok_or_else(|| DomainError::field(ErrorCode::Required, format!("{field}.place")))?;
+                let place = text(place)
+                    .ok_or_else(|| DomainError::field(ErrorCode::Required, format!("{field}.place")))?;
                 if place.chars().count() > 300 {
-                    return Err(DomainError::field(ErrorCode::TooLong, format!("{field}.place")).with_arg("max", 300));
+                    return Err(
+                        DomainError::field(ErrorCode::TooLong, format!("{field}.place")).with_arg("max", 300)
+                    );
                 }
                 Ok(Venue::InPerson { place })
             }
             MeetingChannel::Phone => Ok(Venue::Phone),
             MeetingChannel::Video => {
-                let link =
-                    text(link).ok_or_else(|| DomainError::field(ErrorCode::Required, format!("{field}.videoLink")))?;
+                let link = text(link)
+                    .ok_or_else(|| DomainError::field(ErrorCode::Required, format!("{field}.videoLink")))?;
                 let ok = link.len() <= 500
                     && link.strip_prefix("https://").is_some_and(|rest| {
                         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -180,7 +183,12 @@ pub struct WorkingPeriod {
 }
 
 impl WorkingPeriod {
-    pub fn parse(weekday: Weekday, starts: NaiveTime, ends: NaiveTime, field: &str) -> Result<Self, DomainError> {
+    pub fn parse(
+        weekday: Weekday,
+        starts: NaiveTime,
+        ends: NaiveTime,
+        field: &str,
+    ) -> Result<Self, DomainError> {
         if ends <= starts {
             return Err(DomainError::field(ErrorCode::InvalidDateRange, format!("{field}.ends")));
         }
@@ -220,7 +228,11 @@ fn instant(tz: chrono_tz::Tz, on: NaiveDate, at: NaiveTime) -> DateTime<Utc> {
 }
 
 /// The coach's working periods of one day as instants: none on a day off.
-fn day_periods(week: &[WorkingPeriod], on: NaiveDate, tz: chrono_tz::Tz) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+fn day_periods(
+    week: &[WorkingPeriod],
+    on: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     if !is_working_day(on) {
         return Vec::new();
     }
@@ -282,7 +294,9 @@ fn round_up_to_grid(t: DateTime<Utc>, tz: chrono_tz::Tz) -> DateTime<Utc> {
     if exact {
         return t;
     }
-    let trimmed = t - Duration::seconds(i64::from(local.second())) - Duration::nanoseconds(i64::from(local.nanosecond()));
+    let trimmed = t
+        - Duration::seconds(i64::from(local.second()))
+        - Duration::nanoseconds(i64::from(local.nanosecond()));
     trimmed + Duration::minutes(GRID_MINUTES - past)
 }
 
@@ -410,7 +424,9 @@ mod tests {
     fn past_weekend_holiday_and_late_times_are_refused_by_name() {
         let now = at("2026-12-01T08:00:00Z");
         let week = default_week();
-        let code = |t: &str, m: u32| check_time(at(t), m, now, &week, HKI, "input.startsAt", "input.minutes").unwrap_err();
+        let code = |t: &str, m: u32| {
+            check_time(at(t), m, now, &week, HKI, "input.startsAt", "input.minutes").unwrap_err()
+        };
         assert_eq!(code("2026-11-30T08:00:00Z", 30).code, ErrorCode::AppointmentInPast);
         // Saturday.
         assert_eq!(code("2026-12-05T08:00:00Z", 30).code, ErrorCode::OutsideWorkingHours);
@@ -418,7 +434,10 @@ mod tests {
         assert_eq!(code("2026-12-24T08:00:00Z", 30).code, ErrorCode::OutsideWorkingHours);
         // 15:45 local for 30 minutes runs past 16:00.
         let late = code("2026-12-02T13:45:00Z", 30);
-        assert_eq!((late.code, late.field.as_deref()), (ErrorCode::OutsideWorkingHours, Some("input.startsAt")));
+        assert_eq!(
+            (late.code, late.field.as_deref()),
+            (ErrorCode::OutsideWorkingHours, Some("input.startsAt"))
+        );
         assert_eq!(code("2026-12-02T08:00:00Z", 5).field.as_deref(), Some("input.minutes"));
     }
 
@@ -465,7 +484,10 @@ mod tests {
         assert_eq!(S::Booked.after(A::Hold, now, then).unwrap_err().code, ErrorCode::AppointmentNotDue);
         for done in [S::Cancelled, S::Held, S::NoShow] {
             for action in A::ALL {
-                assert_eq!(done.after(*action, then, now).unwrap_err().code, ErrorCode::AppointmentTransition);
+                assert_eq!(
+                    done.after(*action, then, now).unwrap_err().code,
+                    ErrorCode::AppointmentTransition
+                );
             }
         }
     }
@@ -478,7 +500,10 @@ mod tests {
             Some("input.videoLink")
         );
         assert!(Venue::parse(C::Video, None, Some("https://meet.example/abc"), "input").is_ok());
-        assert_eq!(Venue::parse(C::InPerson, Some("  "), None, "input").unwrap_err().code, ErrorCode::Required);
+        assert_eq!(
+            Venue::parse(C::InPerson, Some("  "), None, "input").unwrap_err().code,
+            ErrorCode::Required
+        );
         assert_eq!(Venue::parse(C::Phone, None, None, "input"), Ok(Venue::Phone));
     }
 }

@@ -5,6 +5,7 @@
 //! domain area.
 
 mod api_keys;
+mod appointments;
 mod audit;
 mod boxed;
 mod catalogue;
@@ -53,6 +54,7 @@ pub struct Query(
     grants::GrantQuery,
     figures::FigureQuery,
     duties::DutiesQuery,
+    appointments::AppointmentQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -65,6 +67,7 @@ pub struct Mutation(
     api_keys::ApiKeyMutation,
     grants::GrantMutation,
     duties::DutiesMutation,
+    appointments::AppointmentMutation,
 );
 
 // The case work's objects, one per aggregate, merge into the roots as one

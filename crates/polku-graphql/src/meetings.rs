@@ -88,7 +88,7 @@ pub struct MeetingInput {
     srs: Option<Vec<i32>>,
 }
 
-fn rating(field: &str, v: Option<Vec<i32>>) -> Result<Option<Rating>, ApiError> {
+pub(crate) fn rating(field: &str, v: Option<Vec<i32>>) -> Result<Option<Rating>, ApiError> {
     v.map(|items| Rating::parse(&items).map_err(|e| e.at(field).into())).transpose()
 }
 

@@ -47,7 +47,11 @@ impl Compose for Localizer {
         let lang = f.language;
         let zone: chrono_tz::Tz = f.time_zone.parse().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE);
         let local = f.starts_at.with_timezone(&zone);
-        let when = format!("{} {}", date_text(lang, local.date_naive()), time_text(lang, local.hour(), local.minute()));
+        let when = format!(
+            "{} {}",
+            date_text(lang, local.date_naive()),
+            time_text(lang, local.hour(), local.minute())
+        );
         let kind = self.message(lang, &format!("message-kind-{}", f.kind.code()), &[]);
         let purpose = f.purpose.code();
         let args = |extra: &[(&'static str, String)]| {
@@ -64,12 +68,17 @@ impl Compose for Localizer {
         };
         let subject = self.message(lang, &format!("message-subject-{purpose}"), &args(&[]));
         let where_ = match f.venue {
-            Venue::InPerson { place } => self.message(lang, "message-where-in-person", &args(&[("place", place.clone())])),
+            Venue::InPerson { place } => {
+                self.message(lang, "message-where-in-person", &args(&[("place", place.clone())]))
+            }
             Venue::Phone => self.message(lang, "message-where-phone", &args(&[])),
-            Venue::Video { link } => self.message(lang, "message-where-video", &args(&[("link", link.clone())])),
+            Venue::Video { link } => {
+                self.message(lang, "message-where-video", &args(&[("link", link.clone())]))
+            }
         };
         if f.send_by == SendBy::Sms {
-            let body = format!("{} {}", self.message(lang, &format!("message-sms-{purpose}"), &args(&[])), where_);
+            let body =
+                format!("{} {}", self.message(lang, &format!("message-sms-{purpose}"), &args(&[])), where_);
             return Composed { subject, body, calendar: None };
         }
         let mut body = vec![
@@ -90,7 +99,12 @@ impl Compose for Localizer {
         body.extend([String::new(), self.message(lang, "message-signoff", &args(&[]))]);
         let body = body.join("\n");
         let calendar = (f.send_by == SendBy::Email).then(|| {
-            calendar(f, &format!("{kind} – {}", f.area_name), &where_, &self.message(lang, &format!("message-body-{purpose}"), &args(&[])))
+            calendar(
+                f,
+                &format!("{kind} – {}", f.area_name),
+                &where_,
+                &self.message(lang, &format!("message-body-{purpose}"), &args(&[])),
+            )
         });
         Composed { subject, body, calendar }
     }

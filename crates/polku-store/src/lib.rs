@@ -7,6 +7,7 @@
 pub mod access;
 pub mod admin;
 pub mod api_keys;
+pub mod appointments;
 pub mod audit;
 pub mod casefacts;
 pub mod caseload;
@@ -20,6 +21,7 @@ pub mod grants;
 pub mod imports;
 pub mod letters;
 pub mod meetings;
+pub mod outbox;
 pub mod page;
 pub mod partners;
 pub mod path;

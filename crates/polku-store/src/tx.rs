@@ -51,6 +51,8 @@ pub enum SystemTask {
     /// platform's own bootstrap and maintenance work, with the roles it is
     /// given.
     Maintenance,
+    /// The outbox sender: claims and records messages, area by area.
+    Outbox,
 }
 
 impl SystemTask {
@@ -61,7 +63,7 @@ impl SystemTask {
             SystemTask::KeyCheck => Some("api_key_check"),
             SystemTask::FiguresRefresh => Some("figures_refresh"),
             SystemTask::Retention => Some("retention"),
-            SystemTask::Maintenance => None,
+            SystemTask::Maintenance | SystemTask::Outbox => None,
         }
     }
 }
