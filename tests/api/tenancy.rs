@@ -122,11 +122,36 @@ enum Kind {
     Promise,
     Referral,
     ApiKey,
+    Coach,
+    Appointment,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
 /// NOT_FOUND, word for word the same as for an id that never existed.
 const BY_ID: &[(&str, Kind, &str)] = &[
+    (
+        "customerAppointments",
+        Kind::Customer,
+        "query($id: ID!) { customerAppointments(customerId: $id) { id } }",
+    ),
+    (
+        "freeSlots",
+        Kind::Coach,
+        "query($id: ID!) { freeSlots(coachId: $id, from: \"2026-12-01\", to: \"2026-12-02\", durationMinutes: 30) { startsAt } }",
+    ),
+    ("workingHours", Kind::Coach, "query($id: ID!) { workingHours(coachId: $id) { starts } }"),
+    (
+        "setWorkingHours",
+        Kind::Coach,
+        "mutation($id: ID!) { setWorkingHours(coachId: $id, periods: []) { starts } }",
+    ),
+    ("confirmAppointment", Kind::Appointment, "mutation($id: ID!) { confirmAppointment(id: $id) { id } }"),
+    (
+        "cancelAppointment",
+        Kind::Appointment,
+        "mutation($id: ID!) { cancelAppointment(id: $id, reason: \"x\") { id } }",
+    ),
+    ("recordNoShow", Kind::Appointment, "mutation($id: ID!) { recordNoShow(id: $id) { id } }"),
     ("service", Kind::Service, "query($id: ID!) { service(id: $id) { id name } }"),
     ("partner", Kind::Partner, "query($id: ID!) { partner(id: $id) { id name } }"),
     (
@@ -230,8 +255,16 @@ const BY_ID: &[(&str, Kind, &str)] = &[
 ];
 
 /// Arguments that filter a list: another tenant's id simply matches nothing.
-const FILTERS: &[&str] =
-    &["services", "customers", "auditLog", "caseload", "worklist", "referrals", "apiKeys"];
+const FILTERS: &[&str] = &[
+    "services",
+    "customers",
+    "auditLog",
+    "caseload",
+    "worklist",
+    "referrals",
+    "apiKeys",
+    "coachAppointments",
+];
 
 #[tokio::test]
 async fn another_tenants_ids_are_not_found_for_every_operation() {
@@ -313,6 +346,26 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         )
         .await;
     let key_id = data(&key)["issueApiKey"]["key"]["id"].as_str().unwrap().to_string();
+    let coach_id = {
+        let mut c = PgConnection::connect(&app.superuser_url).await.unwrap();
+        let (id,): (uuid::Uuid,) = sqlx::query_as(
+            "SELECT staff_id FROM staff s JOIN tenants t USING (tenant_id) WHERE t.slug = 'porvoo' AND s.is_coach \
+             ORDER BY staff_id LIMIT 1",
+        )
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        id.to_string()
+    };
+    let appointment = app
+        .gql(
+            Some(&porvoo_admin),
+            "mutation($c: ID!, $k: ID!) { bookAppointment(input: { customerId: $c, coachId: $k, kind: COACHING_SESSION, \
+             startsAt: \"2099-12-02T08:00:00Z\", durationMinutes: 30, channel: PHONE, language: FI, sendBy: LETTER }) { id } }",
+            json!({ "c": customer_id, "k": coach_id }),
+        )
+        .await;
+    let appointment_id = data(&appointment)["bookAppointment"]["id"].as_str().unwrap().to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
@@ -324,6 +377,8 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
             Kind::Promise => &promise_id,
             Kind::Referral => &referral_id,
             Kind::ApiKey => &key_id,
+            Kind::Coach => &coach_id,
+            Kind::Appointment => &appointment_id,
         };
         let response = app.gql(Some(&lahti_admin), query, json!({ "id": id })).await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{name}: {response:#}");

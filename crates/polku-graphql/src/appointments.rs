@@ -314,7 +314,7 @@ impl AppointmentQuery {
         let s = require(ctx, CASE_STAFF).api()?;
         let coach = parse_id(&coach_id).api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(appointments::working_week(&mut tx, coach)
+        Ok(appointments::week_of(&mut tx, coach)
             .await
             .api()?
             .into_iter()
@@ -378,29 +378,24 @@ impl AppointmentMutation {
         input: RescheduleAppointmentInput,
     ) -> async_graphql::Result<Appointment> {
         let s = require(ctx, CASE_STAFF).api()?;
-        let (id, length, reason, over) = (|| -> Result<_, ApiError> {
+        let (id, change) = (|| -> Result<_, ApiError> {
             Ok((
                 parse_id(&input.id)?,
-                input.duration_minutes.map(|m| minutes("input.durationMinutes", m)).transpose()?,
-                opt_text("input.reason", input.reason, 1000)?,
-                override_reason(ctx, input.override_reason)?,
+                appointments::Reschedule {
+                    starts_at: input.starts_at,
+                    minutes: input
+                        .duration_minutes
+                        .map(|m| minutes("input.durationMinutes", m))
+                        .transpose()?,
+                    reason: opt_text("input.reason", input.reason, 1000)?,
+                    override_reason: override_reason(ctx, input.override_reason)?,
+                },
             ))
         })()
         .api()?;
         let composer = request(ctx).localizer.clone();
         let mut tx = s.tx().await.api()?;
-        let a = appointments::reschedule(
-            &mut tx,
-            id,
-            input.starts_at,
-            length,
-            reason,
-            over,
-            now(ctx),
-            composer.as_ref(),
-        )
-        .await
-        .api()?;
+        let a = appointments::reschedule(&mut tx, id, change, now(ctx), composer.as_ref()).await.api()?;
         Ok(Appointment(a))
     }
 

@@ -152,9 +152,21 @@ pub async fn working_week(tx: &mut Tx, coach: Uuid) -> Result<Vec<WorkingPeriod>
         .collect())
 }
 
+/// A coach named by an id argument: not found, like any other id the area
+/// does not have.
+async fn known_coach(tx: &mut Tx, coach: Uuid) -> Result<(), StoreError> {
+    coach_name(tx, coach).await.map(drop).map_err(|_| StoreError::NotFound)
+}
+
+/// A coach's working week, as the API shows it.
+pub async fn week_of(tx: &mut Tx, coach: Uuid) -> Result<Vec<WorkingPeriod>, StoreError> {
+    known_coach(tx, coach).await?;
+    working_week(tx, coach).await
+}
+
 /// Replaces a coach's working week (managers and administrators, by policy).
 pub async fn set_working_week(tx: &mut Tx, coach: Uuid, week: &[WorkingPeriod]) -> Result<(), StoreError> {
-    coach_name(tx, coach).await?;
+    known_coach(tx, coach).await?;
     sqlx::query("DELETE FROM working_hours WHERE staff_id = $1").bind(coach).execute(tx.conn()).await?;
     let tenant = tx.require_tenant()?.id;
     for p in week {
@@ -434,18 +446,27 @@ pub async fn confirm(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> Result<Appoin
     Ok(a)
 }
 
+/// A new time for an appointment, parsed.
+#[derive(Clone, Debug)]
+pub struct Reschedule {
+    pub starts_at: DateTime<Utc>,
+    /// A new length; `None` keeps it.
+    pub minutes: Option<u32>,
+    pub reason: Option<String>,
+    /// As in [`NewAppointment::override_reason`].
+    pub override_reason: Option<String>,
+}
+
 /// Moves an appointment: the same checks as a booking, the messages not
 /// yet sent withdrawn, and the customer told of the new time.
 pub async fn reschedule(
     tx: &mut Tx,
     id: Uuid,
-    starts_at: DateTime<Utc>,
-    minutes: Option<u32>,
-    reason: Option<String>,
-    override_reason: Option<String>,
+    change: Reschedule,
     now: DateTime<Utc>,
     composer: &dyn Compose,
 ) -> Result<Appointment, StoreError> {
+    let Reschedule { starts_at, minutes, reason, override_reason } = change;
     let mut a = for_change(tx, id).await?;
     let state = a.state.after(AppointmentAction::Reschedule, a.starts_at, now)?;
     lock_coach(tx, a.coach_id).await?;
@@ -603,6 +624,7 @@ pub async fn of_coach(
 
 /// A customer's appointments, newest first.
 pub async fn of_customer(tx: &mut Tx, customer: Uuid) -> Result<Vec<Appointment>, StoreError> {
+    recipient(tx, customer).await.map_err(|_| StoreError::NotFound)?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM appointments WHERE customer_id = $1 ORDER BY starts_at DESC, appointment_id"
     ))
@@ -650,9 +672,7 @@ pub async fn free_slots(
             .with_arg("max", appointment::MAX_MINUTES)
             .into());
     }
-    coach_name(tx, coach)
-        .await
-        .map_err(|_| StoreError::from(DomainError::field(ErrorCode::UnknownCoach, "coachId")))?;
+    known_coach(tx, coach).await?;
     let tz = tx.require_tenant()?.time_zone.clone();
     let week = working_week(tx, coach).await?;
     // A day's margin each side covers every time zone's local day.
