@@ -87,6 +87,7 @@ pub struct Application {
     metrics: Option<tokio::net::TcpListener>,
     figures_every: Option<Duration>,
     retention_every: Option<Duration>,
+    outbox: Option<(crate::outbox::Senders, Duration)>,
     grace: Duration,
 }
 
@@ -97,6 +98,7 @@ impl std::fmt::Debug for Application {
             .field("metrics", &self.metrics.as_ref().and_then(|m| m.local_addr().ok()))
             .field("figures_every", &self.figures_every)
             .field("retention_every", &self.retention_every)
+            .field("outbox", &self.outbox)
             .field("grace", &self.grace)
             .finish_non_exhaustive()
     }
@@ -134,6 +136,20 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("binding {}", config.listen))?;
+        let mail = match &config.smtp_url {
+            Some(url) => Some(
+                crate::outbox::Mailer::new(url.expose_secret(), &config.mail_from)
+                    .context("POLKU_SMTP_URL or POLKU_MAIL_FROM")?,
+            ),
+            None => None,
+        };
+        let sms = match (&config.sms_url, &config.sms_key) {
+            (Some(url), Some(key)) => {
+                Some(crate::outbox::SmsGateway::new(url, key.expose_secret()).context("POLKU_SMS_URL")?)
+            }
+            _ => None,
+        };
+        let senders = crate::outbox::Senders { mail, sms, policy: Default::default() };
         Ok(Application {
             state,
             listener,
@@ -142,6 +158,8 @@ impl Application {
                 .then(|| Duration::from_secs(config.figures_refresh_seconds)),
             retention_every: (config.retention_seconds > 0)
                 .then(|| Duration::from_secs(config.retention_seconds)),
+            outbox: (config.outbox_seconds > 0)
+                .then(|| (senders, Duration::from_secs(config.outbox_seconds))),
             grace: Duration::from_secs(config.shutdown_grace_seconds),
         })
     }
@@ -166,7 +184,7 @@ impl Application {
     /// most the grace period. `false`: requests were still open when the
     /// grace period ended.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<bool> {
-        let Application { state, listener, metrics, figures_every, retention_every, grace } = self;
+        let Application { state, listener, metrics, figures_every, retention_every, outbox, grace } = self;
         if let Some(metrics) = metrics {
             if let Ok(addr) = metrics.local_addr() {
                 tracing::info!(server.address = %addr, "polku metrics listening");
@@ -182,6 +200,9 @@ impl Application {
         }
         if let Some(every) = retention_every {
             tokio::spawn(crate::retention::run_every(state.store.clone(), every, state.draining()));
+        }
+        if let Some((senders, every)) = outbox {
+            tokio::spawn(crate::outbox::deliver_every(state.store.clone(), senders, every, state.draining()));
         }
         Ok(crate::serve_until(listener, state, shutdown, grace).await?)
     }

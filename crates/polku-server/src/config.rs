@@ -65,6 +65,29 @@ pub struct ServeConfig {
     #[arg(long, env = "POLKU_RETENTION_SECONDS", default_value_t = 3600)]
     pub retention_seconds: u64,
 
+    /// SMTP server for messages to customers, as a lettre URL
+    /// (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host:465`). Unset: e-mail stays queued in the outbox.
+    #[arg(long, env = "POLKU_SMTP_URL")]
+    pub smtp_url: Option<SecretString>,
+
+    /// The sender of e-mail to customers.
+    #[arg(long, env = "POLKU_MAIL_FROM", default_value = "Polku <noreply@polku.invalid>")]
+    pub mail_from: String,
+
+    /// The SMS gateway's URL (see `outbox.rs` for the request); unset: SMS
+    /// stays queued.
+    #[arg(long, env = "POLKU_SMS_URL", requires = "sms_key")]
+    pub sms_url: Option<String>,
+
+    /// The SMS gateway's bearer key.
+    #[arg(long, env = "POLKU_SMS_KEY")]
+    pub sms_key: Option<SecretString>,
+
+    /// Seconds between outbox rounds; 0 turns the sender off.
+    #[arg(long, env = "POLKU_OUTBOX_SECONDS", default_value_t = 15)]
+    pub outbox_seconds: u64,
+
     /// Redis, shared by the replicas: API-key rate limits and live updates.
     /// Without it each instance limits and delivers on its own.
     #[arg(long, env = "REDIS_URL")]

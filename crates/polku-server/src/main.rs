@@ -393,6 +393,11 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     store.pool().close().await;
     let secret = dev::dev_secret(&args.state_dir)?;
     let port = polku_devenv::free_port(Some(args.port))?;
+    // A local mail server: messages to the demo customers arrive as files
+    // to read, never at a real address.
+    let mail_dir = args.state_dir.join("mail");
+    let smtp =
+        polku_devenv::SmtpSink::start("127.0.0.1:0", &mail_dir).context("starting the local SMTP server")?;
     // The same application as `serve`, with development settings: the
     // private database as the application role, the development token
     // secret and identity-code key, figures refreshed every 30 seconds.
@@ -413,6 +418,11 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         shutdown_grace_seconds: 20,
         figures_refresh_seconds: 30,
         retention_seconds: 3600,
+        smtp_url: Some(SecretString::from(format!("smtp://{}", smtp.addr()))),
+        mail_from: "Polku (demo) <polku@demo.invalid>".into(),
+        sms_url: None,
+        sms_key: None,
+        outbox_seconds: 5,
         redis_url: None,
         redis_ca_file: None,
         api_key_rate: Rate::default().per_second,
@@ -427,6 +437,11 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         };
     let careeria = partners.iter().find(|(slug, _)| *slug == "porvoo").map(|(_, id)| *id);
     println!("\nPolku is running: open {url}\n");
+    println!(
+        "Messages to customers go to a local SMTP server ({}); read them in {}\n",
+        smtp.addr(),
+        mail_dir.display()
+    );
     println!("Paste one of these into GraphiQL's headers as {{\"Authorization\": \"Bearer <token>\"}}:\n");
     for (label, token) in [
         ("coach, Porvoo", mint("coach-porvoo", Some("porvoo"), &[Role::Coach], None, None)?),
