@@ -23,6 +23,13 @@ const PARTS: &[(&str, &str)] = &[
     ),
     ("meetings", "SELECT * FROM meetings t WHERE t.customer_id = $1"),
     ("letters", "SELECT * FROM letters t WHERE t.customer_id = $1"),
+    ("appointments", "SELECT * FROM appointments t WHERE t.customer_id = $1 ORDER BY starts_at"),
+    (
+        "appointmentEvents",
+        "SELECT t.* FROM appointment_events t JOIN appointments a USING (tenant_id, appointment_id) \
+         WHERE a.customer_id = $1 ORDER BY at",
+    ),
+    ("messages", "SELECT * FROM outbox t WHERE t.customer_id = $1 ORDER BY created_at"),
     ("referrals", "SELECT * FROM referrals t WHERE t.customer_id = $1"),
     (
         "referralEvents",
