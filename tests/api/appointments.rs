@@ -62,6 +62,12 @@ fn booking(customer: Uuid, coach: Uuid, starts_at: &str) -> Value {
     })
 }
 
+/// A local SMTP server of the test's own, in a folder of its own.
+fn local_smtp() -> SmtpSink {
+    SmtpSink::start("127.0.0.1:0", &std::env::temp_dir().join(format!("polku-smtp-{}", Uuid::new_v4())))
+        .unwrap()
+}
+
 fn senders(sink: &SmtpSink) -> Senders {
     let mail = Mailer::new(&format!("smtp://{}", sink.addr()), "Polku <polku@porvoo.example>").unwrap();
     Senders { mail: Some(mail), sms: None, policy: SendPolicy::default() }
@@ -84,9 +90,7 @@ async fn outbox_rows(app: &TestApp) -> i64 {
 async fn a_booking_invites_in_swedish_with_a_calendar_file_and_reminds_on_time() {
     let app = TestApp::spawn().await;
     let (customer, coach) = customer_and_coach(&app).await;
-    let sink =
-        SmtpSink::start("127.0.0.1:0", &std::env::temp_dir().join(format!("polku-smtp-{}", Uuid::new_v4())))
-            .unwrap();
+    let sink = local_smtp();
     let senders = senders(&sink);
     let token = app.token(Some("porvoo"), &[Role::Coach]);
     let now = app.at(at(NOW));
@@ -142,9 +146,7 @@ async fn a_booking_invites_in_swedish_with_a_calendar_file_and_reminds_on_time()
 async fn a_sender_that_stopped_between_sending_and_recording_sends_once_more_and_says_so() {
     let app = TestApp::spawn().await;
     let (customer, coach) = customer_and_coach(&app).await;
-    let sink =
-        SmtpSink::start("127.0.0.1:0", &std::env::temp_dir().join(format!("polku-smtp-{}", Uuid::new_v4())))
-            .unwrap();
+    let sink = local_smtp();
     let senders = senders(&sink);
     let token = app.token(Some("porvoo"), &[Role::Coach]);
     let r = app
@@ -203,9 +205,7 @@ async fn a_mail_server_that_is_away_is_tried_again_later_and_nothing_is_lost() {
     let round = deliver_due(&app.store, &away, at(NOW)).await.unwrap();
     assert_eq!((round.sent, round.failed), (0, 1));
     // Back after the wait: the same message goes, once.
-    let sink =
-        SmtpSink::start("127.0.0.1:0", &std::env::temp_dir().join(format!("polku-smtp-{}", Uuid::new_v4())))
-            .unwrap();
+    let sink = local_smtp();
     let back = senders(&sink);
     assert_eq!(deliver_due(&app.store, &back, at(NOW) + Duration::seconds(30)).await.unwrap().sent, 0);
     assert_eq!(deliver_due(&app.store, &back, at(NOW) + Duration::minutes(2)).await.unwrap().sent, 1);

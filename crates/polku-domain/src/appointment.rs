@@ -174,6 +174,18 @@ impl Venue {
 pub const MIN_MINUTES: u32 = 10;
 pub const MAX_MINUTES: u32 = 240;
 
+/// An appointment's length in minutes, within the bounds above; `field`
+/// names it in the refusal.
+pub fn check_minutes(minutes: u32, field: &str) -> Result<u32, DomainError> {
+    if (MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(DomainError::field(ErrorCode::OutOfRange, field)
+            .with_arg("min", MIN_MINUTES)
+            .with_arg("max", MAX_MINUTES))
+    }
+}
+
 /// A period of a coach's working week, in the area's local time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WorkingPeriod {
@@ -257,11 +269,7 @@ pub fn check_time(
     field: &str,
     minutes_field: &str,
 ) -> Result<(), DomainError> {
-    if !(MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
-        return Err(DomainError::field(ErrorCode::OutOfRange, minutes_field)
-            .with_arg("min", MIN_MINUTES)
-            .with_arg("max", MAX_MINUTES));
-    }
+    check_minutes(minutes, minutes_field)?;
     if starts_at <= now {
         return Err(DomainError::field(ErrorCode::AppointmentInPast, field));
     }

@@ -242,14 +242,7 @@ fn override_reason(ctx: &Context<'_>, v: Option<String>) -> Result<Option<String
 }
 
 fn minutes(field: &str, v: u32) -> Result<u32, ApiError> {
-    if (domain::MIN_MINUTES..=domain::MAX_MINUTES).contains(&v) {
-        Ok(v)
-    } else {
-        Err(DomainError::field(ErrorCode::OutOfRange, field)
-            .with_arg("min", domain::MIN_MINUTES)
-            .with_arg("max", domain::MAX_MINUTES)
-            .into())
-    }
+    Ok(domain::check_minutes(v, field)?)
 }
 
 #[derive(Default)]

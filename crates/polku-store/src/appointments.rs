@@ -211,7 +211,7 @@ pub async fn book(
         return Err(DomainError::field(ErrorCode::LanguageNotEnabled, "input.language").into());
     }
     lock_coach(tx, new.coach_id).await?;
-    coach_name(tx, new.coach_id).await?;
+    let coach = coach_name(tx, new.coach_id).await?;
     let customer = recipient(tx, new.customer_id).await?;
     if customer.status != "active" {
         return Err(DomainError::field(ErrorCode::CustomerNotActive, "input.customerId").into());
@@ -264,7 +264,7 @@ pub async fn book(
     .await?;
     let a = Appointment::from(row);
     event(tx, a.id, AppointmentAction::Book, Some(a.starts_at), new.override_reason.as_deref()).await?;
-    queue_for(tx, &a, &customer, MessagePurpose::Invitation, now, composer).await?;
+    queue_for(tx, &a, &coach, &customer, MessagePurpose::Invitation, now, composer).await?;
     audit::record(tx, &[a.customer_id], AuditAction::Create, "appointment").await?;
     Ok(a)
 }
@@ -350,13 +350,13 @@ async fn event(
 async fn queue_for(
     tx: &mut Tx,
     a: &Appointment,
+    coach: &str,
     customer: &Recipient,
     purpose: MessagePurpose,
     now: DateTime<Utc>,
     composer: &dyn Compose,
 ) -> Result<(), StoreError> {
     let tenant = tx.require_tenant()?.clone();
-    let coach = coach_name(tx, a.coach_id).await?;
     let area =
         tenant.names.get(a.language, tenant.default_language).unwrap_or(tenant.slug.as_str()).to_string();
     let to = address(customer, a.send_by)?;
@@ -369,7 +369,7 @@ async fn queue_for(
         minutes: a.minutes,
         time_zone: &tenant.time_zone,
         venue: &a.venue,
-        coach_name: &coach,
+        coach_name: coach,
         area_name: &area,
         customer_first_names: &customer.first_names,
         appointment_id: a.id,
@@ -509,7 +509,8 @@ pub async fn reschedule(
     let unheard = crate::outbox::withdraw_for(tx, id).await?;
     let purpose = if unheard { MessagePurpose::Invitation } else { MessagePurpose::Rescheduled };
     let customer = recipient(tx, a.customer_id).await?;
-    queue_for(tx, &a, &customer, purpose, now, composer).await?;
+    let coach = coach_name(tx, a.coach_id).await?;
+    queue_for(tx, &a, &coach, &customer, purpose, now, composer).await?;
     audit::record(tx, &[a.customer_id], AuditAction::Change, "appointment").await?;
     Ok(a)
 }
@@ -536,7 +537,8 @@ pub async fn cancel(
     let unheard = crate::outbox::withdraw_for(tx, id).await?;
     if a.starts_at > now && !unheard {
         let customer = recipient(tx, a.customer_id).await?;
-        queue_for(tx, &a, &customer, MessagePurpose::Cancelled, now, composer).await?;
+        let coach = coach_name(tx, a.coach_id).await?;
+        queue_for(tx, &a, &coach, &customer, MessagePurpose::Cancelled, now, composer).await?;
     }
     audit::record(tx, &[a.customer_id], AuditAction::Change, "appointment").await?;
     Ok(a)
@@ -635,25 +637,6 @@ pub async fn of_customer(tx: &mut Tx, customer: Uuid) -> Result<Vec<Appointment>
     Ok(rows.into_iter().map(Appointment::from).collect())
 }
 
-/// Open appointments of the given customers that are meant to meet an
-/// obligation: the worklist shows those obligations as planned.
-pub async fn planned_for(
-    tx: &mut Tx,
-    customers: &[Uuid],
-) -> Result<Vec<(Uuid, MeetsObligation, NaiveDate)>, StoreError> {
-    let rows: Vec<(Uuid, String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT customer_id, meets, starts_at FROM appointments \
-         WHERE customer_id = ANY($1) AND meets IS NOT NULL AND state IN ('booked', 'confirmed')",
-    )
-    .bind(customers)
-    .fetch_all(tx.conn())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(c, meets, at)| Some((c, MeetsObligation::from_code(&meets)?, at.date_naive())))
-        .collect())
-}
-
 /// The coach's free slots of `minutes` between two days (the area's time).
 pub async fn free_slots(
     tx: &mut Tx,
@@ -666,12 +649,7 @@ pub async fn free_slots(
     if to < from || (to - from).num_days() > 92 {
         return Err(DomainError::field(ErrorCode::InvalidDateRange, "to").into());
     }
-    if !(appointment::MIN_MINUTES..=appointment::MAX_MINUTES).contains(&minutes) {
-        return Err(DomainError::field(ErrorCode::OutOfRange, "durationMinutes")
-            .with_arg("min", appointment::MIN_MINUTES)
-            .with_arg("max", appointment::MAX_MINUTES)
-            .into());
-    }
+    appointment::check_minutes(minutes, "durationMinutes")?;
     known_coach(tx, coach).await?;
     let tz = tx.require_tenant()?.time_zone.clone();
     let week = working_week(tx, coach).await?;
