@@ -9,7 +9,7 @@ message-body-invitation = sinulle on varattu tapaaminen: { $area }, työllisyysp
 message-body-reminder = muistutamme tapaamisestasi: { $area }, työllisyyspalvelut.
 message-body-rescheduled = tapaamisesi ({ $area }, työllisyyspalvelut) on siirretty uuteen aikaan.
 message-body-cancelled = tapaamisesi { $when } ({ $area }, työllisyyspalvelut) on peruttu.
-message-body-summons = sinut kutsutaan tapaamiseen ({ $area }, työllisyyspalvelut), koska et saapunut edelliseen tapaamiseen.
+message-body-summons = sinut kutsutaan tapaamiseen ({ $area }, työllisyyspalvelut).
 message-when = Aika: { $when } ({ $minutes } min)
 message-where-in-person = Paikka: { $place }
 message-where-phone = Tapa: omavalmentajasi soittaa sinulle.
@@ -27,3 +27,35 @@ message-kind-job_search_discussion = työnhakukeskustelu
 message-kind-supplementary_discussion = täydentävä työnhakukeskustelu
 message-kind-tripartite_discussion = kolmikantakeskustelu
 message-kind-coaching_session = valmennustapaaminen
+
+# Poisjäämisen seuraus kutsussa (päivän säännöt).
+message-consequence-intro = Jos et tule etkä ilmoita pätevää syytä, työllisyyspalvelujen on ilmoitettava siitä Kelalle tai työttömyyskassallesi, ja se voi vaikuttaa työttömyysetuuteesi.
+message-consequence-reminder = Tapaamispäivänä voimassa olevien sääntöjen mukaan tarkastelujakson { $ordinal }. laiminlyönti johtaisi kirjalliseen muistutukseen.
+message-consequence-waiting = Tapaamispäivänä voimassa olevien sääntöjen mukaan tarkastelujakson { $ordinal }. laiminlyönti johtaisi { $days } päivän korvauksettomaan määräaikaan.
+message-consequence-work = Tapaamispäivänä voimassa olevien sääntöjen mukaan tarkastelujakson { $ordinal }. laiminlyönti johtaisi työssäolovelvoitteeseen: etuutta ei makseta ennen kuin olet ollut työssä tai työllistymistä edistävässä palvelussa { $weeks } viikkoa.
+message-consequence-statute = Työttömyysturvalaki (1290/2002), 2 a luku; sääntö { $rule }.
+
+# Kutsu tulostettavana kirjeenä.
+letter-summons-title = Kutsu tapaamiseen
+letter-summons-intro = Sinut kutsutaan tapaamiseen: { $kind }. Järjestäjä: { $area }, työllisyyspalvelut. Osallistuminen kuuluu velvollisuuksiisi työnhakijana.
+
+# Henkilöstön päivittäinen koonti ilmoituksista (työsähköposti).
+digest-subject = Polku: { $count } uutta ilmoitusta, { $date }
+digest-greeting = Hei { $name },
+digest-intro = tässä sinulle uutta ({ $area }):
+digest-footer = Näet tiedot Polussa. Tämä viesti tulee vain päivinä, joina on jotain uutta.
+digest-someone = asiakas
+digest-kind-customer_assigned = { $customer } on osoitettu sinulle.
+digest-kind-referral_accepted = { $customer }: kumppani hyväksyi ohjauksesi.
+digest-kind-referral_declined = { $customer }: kumppani hylkäsi ohjauksesi.
+digest-kind-referral_interrupted = { $customer }: ohjaus keskeytyi.
+digest-kind-appointment_confirmed = { $customer } vahvisti tapaamisen.
+digest-kind-appointment_missed = { $customer } ei tullut tapaamiseen.
+digest-kind-obligation_due = { $customer }: { $obligation } erääntyy { $due }.
+digest-obligation-initial_interview = alkuhaastattelu
+digest-obligation-job_search_discussion = työnhakukeskustelu
+digest-obligation-supplementary_discussion = täydentävä työnhakukeskustelu
+digest-obligation-intensive_discussion = tehostettu työnhakukeskustelu
+digest-obligation-plan_review = suunnitelman tarkistus
+digest-obligation-activation_plan_review = aktivointisuunnitelman tarkistus
+digest-obligation-vacancy_application = työpaikkaan hakeminen

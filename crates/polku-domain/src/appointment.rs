@@ -357,6 +357,9 @@ code_enum! {
         Cancelled => "cancelled",
         /// A formal summons (kutsu / kallelse) after a missed appointment.
         Summons => "summons",
+        /// A staff member's daily digest of notifications (not about an
+        /// appointment; see [`crate::notification`]).
+        Digest => "digest",
     }
 }
 
@@ -392,8 +395,28 @@ pub struct MessageFacts<'a> {
     /// When the message was written (the calendar file's DTSTAMP).
     pub written_at: DateTime<Utc>,
     /// For a summons: what not coming may lead to, as the rules of the day
-    /// give it (already in the customer's language).
-    pub consequence: Option<&'a str>,
+    /// give it.
+    pub consequence: Option<&'a SummonsConsequence>,
+}
+
+/// What not coming to a summoned appointment may lead to: the step of the
+/// neglect ladder the next neglect would take, under the rule in force on
+/// the appointment's day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummonsConsequence {
+    pub consequence: crate::neglect::Consequence,
+    /// Which neglect of the review period it would be (1 for the first).
+    pub ordinal: u32,
+    /// The rule version and the statute it rests on.
+    pub rule: String,
+    pub source: String,
+}
+
+/// Where a printed letter goes: the name and address lines for the window
+/// of the envelope. Deliberately not `Debug`: it is personal data.
+pub struct LetterAddress<'a> {
+    pub name: &'a str,
+    pub lines: Vec<&'a str>,
 }
 
 /// A message in words: the subject, the body as plain text and, for an
@@ -409,6 +432,12 @@ pub struct Composed {
 /// composer only how it reads.
 pub trait Compose: Send + Sync {
     fn compose(&self, facts: &MessageFacts<'_>) -> Composed;
+
+    /// The summons as a printable A4 letter (self-contained HTML).
+    fn summons_letter(&self, facts: &MessageFacts<'_>, to: &LetterAddress<'_>) -> String;
+
+    /// A staff member's daily digest, for their work mail.
+    fn digest(&self, digest: &crate::notification::Digest<'_>) -> Composed;
 }
 
 #[cfg(test)]

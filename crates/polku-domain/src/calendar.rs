@@ -199,6 +199,12 @@ pub fn local_date(at: chrono::DateTime<chrono::Utc>, time_zone: &str) -> NaiveDa
     at.with_timezone(&zone).date_naive()
 }
 
+/// The wall-clock time in an area's time zone at instant `at`.
+pub fn local_time(at: chrono::DateTime<chrono::Utc>, time_zone: &str) -> chrono::NaiveDateTime {
+    let zone = time_zone.parse::<chrono_tz::Tz>().unwrap_or(DEFAULT_TIME_ZONE);
+    at.with_timezone(&zone).naive_local()
+}
+
 /// The date in Finland at `at`: "today" for work not done for one area
 /// (the figures refresher, seeding, the command line), which every area
 /// shares since all are in mainland Finland.

@@ -44,6 +44,7 @@ pub mod lang;
 pub mod money;
 pub mod municipality;
 pub mod neglect;
+pub mod notification;
 pub mod path;
 pub mod referral;
 pub mod retention;

@@ -6,11 +6,12 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use polku_domain::appointment::{self as domain, Venue, WorkingPeriod};
 use polku_domain::{DomainError, ErrorCode, Role};
-use polku_store::{appointments, outbox};
+use polku_store::{appointments, letters, outbox};
 
 use crate::context::{now, request, require, CASE_STAFF};
 use crate::error::ApiResult;
 use crate::input::{opt_text, parse_id, text};
+use crate::letters::Letter;
 use crate::meetings::{rating, Meeting, MeetingChannel, MeetingType};
 use crate::reference::Language;
 use crate::shared::remote_enum;
@@ -90,6 +91,12 @@ impl Appointment {
     /// The recorded meeting, once held.
     async fn meeting_id(&self) -> Option<ID> {
         self.0.meeting_id.map(|id| ID(id.to_string()))
+    }
+    /// Summons letters printed for it, oldest first.
+    async fn letters(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Letter>> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(letters::for_appointment(&mut tx, self.0.id).await.api()?.into_iter().map(Letter).collect())
     }
     /// The messages to the customer about it: what and when, not their text.
     async fn messages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MessageStatus>> {
@@ -205,6 +212,11 @@ pub struct BookAppointmentInput {
     meets: Option<MeetsObligation>,
     /// Managers only: book outside working hours or over another appointment.
     override_reason: Option<String>,
+    /// Summon rather than invite (after a missed appointment): a printable
+    /// letter stating what not coming may lead to, and a summons message in
+    /// place of the invitation.
+    #[graphql(default)]
+    summons: bool,
 }
 
 #[derive(InputObject)]
@@ -348,12 +360,28 @@ impl AppointmentMutation {
                 send_by: input.send_by.map(Into::into),
                 meets: input.meets.map(Into::into),
                 override_reason: override_reason(ctx, input.override_reason)?,
+                summons: input.summons,
             })
         })()
         .api()?;
         let composer = request(ctx).localizer.clone();
+        let rules = crate::duties::neglect_rules(ctx);
         let mut tx = s.tx().await.api()?;
-        Ok(Appointment(appointments::book(&mut tx, new, now(ctx), composer.as_ref()).await.api()?))
+        Ok(Appointment(appointments::book(&mut tx, new, now(ctx), composer.as_ref(), rules).await.api()?))
+    }
+
+    /// Summons the customer to an appointment already booked: a printable
+    /// letter (A4) stating what not coming may lead to under the rules of
+    /// the appointment's day, and the summons on the appointment's channel.
+    async fn summon_customer(&self, ctx: &Context<'_>, appointment_id: ID) -> async_graphql::Result<Letter> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&appointment_id).api()?;
+        let composer = request(ctx).localizer.clone();
+        let rules = crate::duties::neglect_rules(ctx);
+        let mut tx = s.tx().await.api()?;
+        let letter = appointments::summon(&mut tx, id, now(ctx), composer.as_ref(), rules).await.api()?;
+        let letters = letters::for_appointment(&mut tx, id).await.api()?;
+        letters.into_iter().find(|l| l.id == letter).map(Letter).ok_or(polku_store::StoreError::NotFound).api()
     }
 
     /// The customer said they will come.

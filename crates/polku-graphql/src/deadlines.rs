@@ -138,6 +138,8 @@ fn work_items(
                 status: e.status.into(),
                 rule_version: e.rule_version,
                 task: e.task,
+                planned_appointment_id: e.planned.map(|p| ID(p.appointment_id.to_string())),
+                planned_for: e.planned.map(|p| p.starts_at),
             })
         })
         .collect();
@@ -157,6 +159,10 @@ pub struct WorkItem {
     rule_version: Option<String>,
     /// What was agreed, for a plan task.
     task: Option<String>,
+    /// The appointment booked to meet the obligation by its due day, and
+    /// when it is: the obligation is planned, though not yet met.
+    planned_appointment_id: Option<ID>,
+    planned_for: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(SimpleObject, Default, Clone, Copy)]

@@ -44,6 +44,9 @@ pub struct ReferralChanged {
 pub struct EventBus {
     local: broadcast::Sender<ReferralChanged>,
     relay: Option<mpsc::UnboundedSender<ReferralChanged>>,
+    /// New notifications, as the database announced them to this gateway
+    /// (each replica listens itself, so these are not relayed).
+    notifications: broadcast::Sender<polku_store::notifications::Announced>,
 }
 
 impl std::fmt::Debug for EventBus {
@@ -61,13 +64,13 @@ impl Default for EventBus {
 impl EventBus {
     /// Delivery within this process only.
     pub fn in_process() -> EventBus {
-        EventBus { local: broadcast::channel(1024).0, relay: None }
+        EventBus { local: broadcast::channel(1024).0, relay: None, notifications: broadcast::channel(1024).0 }
     }
 
     /// Publishing goes to `relay` (which must come back through
     /// [`EventBus::deliver`] on every replica, this one included).
     pub fn relayed(&self, relay: mpsc::UnboundedSender<ReferralChanged>) -> EventBus {
-        EventBus { local: self.local.clone(), relay: Some(relay) }
+        EventBus { local: self.local.clone(), relay: Some(relay), notifications: self.notifications.clone() }
     }
 
     pub fn publish(&self, event: ReferralChanged) {
@@ -85,6 +88,11 @@ impl EventBus {
     pub fn deliver(&self, event: ReferralChanged) {
         // No subscribers is not an error.
         let _ = self.local.send(event);
+    }
+
+    /// Hands a new notification to this gateway's subscribers.
+    pub fn deliver_notification(&self, n: polku_store::notifications::Announced) {
+        let _ = self.notifications.send(n);
     }
 
     pub fn subscribers(&self) -> usize {
@@ -119,6 +127,13 @@ impl Subscriber {
             && e.sent;
         (staff && self.subject == e.referred_by) || partner
     }
+}
+
+/// A new notification for the caller: fetch it with `notification(id)`.
+#[derive(SimpleObject, Clone)]
+pub struct NotificationEventMessage {
+    notification_id: ID,
+    kind: crate::notifications::NotificationKind,
 }
 
 #[derive(SimpleObject, Clone)]
@@ -159,6 +174,34 @@ impl Subscription {
                     service_id: ID(e.service_id.to_string()),
                     state: polku_domain::referral::ReferralState::from_code(&e.state)?.into(),
                     at: e.at,
+                })
+            }
+        }))
+    }
+
+    /// New notifications for the caller (a staff member's own only), as
+    /// they commit.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = NotificationEventMessage>> {
+        let subscriber = ctx.data_opt::<Subscriber>().cloned().ok_or_else(|| {
+            crate::ApiError::from(polku_domain::DomainError::new(polku_domain::ErrorCode::Unauthenticated))
+                .into_graphql()
+        })?;
+        let bus = ctx.data::<EventBus>()?.clone();
+        let subscriber = Arc::new(subscriber);
+        Ok(BroadcastStream::new(bus.notifications.subscribe()).filter_map(move |n| {
+            let subscriber = subscriber.clone();
+            async move {
+                let n = n.ok()?;
+                let staff = subscriber.roles.iter().any(|r| r.is_case_staff());
+                if !staff || subscriber.tenant.as_deref() != Some(n.tenant.as_str()) || subscriber.subject != n.recipient {
+                    return None;
+                }
+                Some(NotificationEventMessage {
+                    notification_id: ID(n.id.to_string()),
+                    kind: polku_domain::notification::NotificationKind::from_code(&n.kind)?.into(),
                 })
             }
         }))

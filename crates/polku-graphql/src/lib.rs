@@ -23,6 +23,7 @@ mod input;
 mod letters;
 mod loaders;
 mod meetings;
+mod notifications;
 mod pagination;
 mod path;
 mod plans;
@@ -55,6 +56,7 @@ pub struct Query(
     figures::FigureQuery,
     duties::DutiesQuery,
     appointments::AppointmentQuery,
+    notifications::NotificationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -68,6 +70,7 @@ pub struct Mutation(
     grants::GrantMutation,
     duties::DutiesMutation,
     appointments::AppointmentMutation,
+    notifications::NotificationMutation,
 );
 
 // The case work's objects, one per aggregate, merge into the roots as one

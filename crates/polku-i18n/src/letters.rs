@@ -46,7 +46,7 @@ const NEXT_STEPS: &[&str] = &[
 /// (sheet folded once) and an E65 one (folded in three). The page margin gives the 15 mm and
 /// 20 mm; the letterhead's fixed height gives the rest, so a long area name cannot push the
 /// address out of the window. System fonts only: the letter must print offline.
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 @page { size: A4; margin: 15mm 20mm 20mm 20mm; }
 * { box-sizing: border-box; }
 html { background: #fff; color: #000; }

@@ -41,6 +41,13 @@ const SOURCES: &[(Lang, &str, &str)] = &[
 /// layer can never smuggle in anything else.
 pub const ARG_NAMES: &[&str] = &[
     "value",
+    "ordinal",
+    "days",
+    "weeks",
+    "rule",
+    "customer",
+    "obligation",
+    "due",
     "hours",
     "max",
     "min",

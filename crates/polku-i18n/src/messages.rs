@@ -4,9 +4,14 @@
 //! in `i18n/<locale>/messages.ftl`.
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
-use polku_domain::appointment::{Compose, Composed, MessageFacts, MessagePurpose, SendBy, Venue};
+use polku_domain::appointment::{
+    Compose, Composed, LetterAddress, MessageFacts, MessagePurpose, SendBy, SummonsConsequence, Venue,
+};
+use polku_domain::neglect::Consequence;
+use polku_domain::notification::Digest;
 use polku_domain::Lang;
 
+use crate::letters::{escape_html, STYLE};
 use crate::Localizer;
 
 /// Every message id this module asks for; the tests check each exists in
@@ -40,18 +45,38 @@ pub const IDS: &[&str] = &[
     "message-kind-supplementary_discussion",
     "message-kind-tripartite_discussion",
     "message-kind-coaching_session",
+    "message-consequence-intro",
+    "message-consequence-reminder",
+    "message-consequence-waiting",
+    "message-consequence-work",
+    "message-consequence-statute",
+    "letter-summons-title",
+    "letter-summons-intro",
+    "digest-subject",
+    "digest-greeting",
+    "digest-intro",
+    "digest-footer",
+    "digest-someone",
+    "digest-kind-customer_assigned",
+    "digest-kind-referral_accepted",
+    "digest-kind-referral_declined",
+    "digest-kind-referral_interrupted",
+    "digest-kind-appointment_confirmed",
+    "digest-kind-appointment_missed",
+    "digest-kind-obligation_due",
+    "digest-obligation-initial_interview",
+    "digest-obligation-job_search_discussion",
+    "digest-obligation-supplementary_discussion",
+    "digest-obligation-intensive_discussion",
+    "digest-obligation-plan_review",
+    "digest-obligation-activation_plan_review",
+    "digest-obligation-vacancy_application",
 ];
 
 impl Compose for Localizer {
     fn compose(&self, f: &MessageFacts<'_>) -> Composed {
         let lang = f.language;
-        let zone: chrono_tz::Tz = f.time_zone.parse().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE);
-        let local = f.starts_at.with_timezone(&zone);
-        let when = format!(
-            "{} {}",
-            date_text(lang, local.date_naive()),
-            time_text(lang, local.hour(), local.minute())
-        );
+        let when = Localizer::when(f);
         let kind = self.message(lang, &format!("message-kind-{}", f.kind.code()), &[]);
         let purpose = f.purpose.code();
         let args = |extra: &[(&'static str, String)]| {
@@ -90,8 +115,9 @@ impl Compose for Localizer {
             where_.clone(),
             self.message(lang, "message-coach", &args(&[])),
         ];
-        if let Some(consequence) = f.consequence {
-            body.extend([String::new(), consequence.to_string()]);
+        if let Some(c) = f.consequence {
+            body.push(String::new());
+            body.extend(self.consequence(lang, c));
         }
         if f.purpose != MessagePurpose::Cancelled {
             body.extend([String::new(), self.message(lang, "message-change", &args(&[]))]);
@@ -108,6 +134,144 @@ impl Compose for Localizer {
         });
         Composed { subject, body, calendar }
     }
+
+    fn summons_letter(&self, facts: &MessageFacts<'_>, to: &LetterAddress<'_>) -> String {
+        summons_html(self, facts, to)
+    }
+
+    fn digest(&self, digest: &Digest<'_>) -> Composed {
+        digest_text(self, digest)
+    }
+}
+
+impl Localizer {
+    /// What not coming may lead to: the general rule, the step the rules of
+    /// the appointment's day give, and the statute.
+    fn consequence(&self, lang: Lang, c: &SummonsConsequence) -> [String; 3] {
+        let ordinal = ("ordinal", c.ordinal.to_string());
+        let step = match c.consequence {
+            Consequence::Reminder => self.message(lang, "message-consequence-reminder", &[ordinal]),
+            Consequence::WaitingPeriod { days } => {
+                self.message(lang, "message-consequence-waiting", &[ordinal, ("days", days.to_string())])
+            }
+            Consequence::WorkRequirement { weeks } => {
+                self.message(lang, "message-consequence-work", &[ordinal, ("weeks", weeks.to_string())])
+            }
+        };
+        [
+            self.message(lang, "message-consequence-intro", &[]),
+            step,
+            self.message(lang, "message-consequence-statute", &[("rule", c.rule.clone())]),
+        ]
+    }
+
+    /// The time of an appointment in the area's zone, as the customer reads it.
+    fn when(f: &MessageFacts<'_>) -> String {
+        let zone: chrono_tz::Tz = f.time_zone.parse().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE);
+        let local = f.starts_at.with_timezone(&zone);
+        format!("{} {}", date_text(f.language, local.date_naive()), time_text(f.language, local.hour(), local.minute()))
+    }
+}
+
+/// The summons letter: the transfer letter's A4 layout (address in the
+/// envelope window), every interpolated value escaped.
+fn summons_html(l: &Localizer, f: &MessageFacts<'_>, to: &LetterAddress<'_>) -> String {
+    let lang = f.language;
+    let when = Localizer::when(f);
+    let kind = l.message(lang, &format!("message-kind-{}", f.kind.code()), &[]);
+    let args = |extra: &[(&'static str, String)]| {
+        let mut a: Vec<(&str, String)> = vec![
+            ("when", when.clone()),
+            ("kind", kind.clone()),
+            ("area", f.area_name.to_string()),
+            ("coach", f.coach_name.to_string()),
+            ("name", f.customer_first_names.to_string()),
+            ("minutes", f.minutes.to_string()),
+        ];
+        a.extend(extra.iter().cloned());
+        a
+    };
+    let t = |id: &str, extra: &[(&'static str, String)]| escape_html(&l.message(lang, id, &args(extra)));
+    let title = t("letter-summons-title", &[]);
+    let written = f.written_at.with_timezone(
+        &f.time_zone.parse::<chrono_tz::Tz>().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE),
+    );
+    let mut html = String::with_capacity(8 * 1024);
+    html.push_str("<!DOCTYPE html>\n");
+    html.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", lang.code()));
+    html.push_str(&format!("<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main class=\"letter\">\n"));
+    html.push_str("<header class=\"letterhead\">\n");
+    html.push_str(&format!("<p class=\"sender\">{}</p>\n", escape_html(f.area_name)));
+    html.push_str(&format!("<p class=\"date\">{}</p>\n", escape_html(&date_text(lang, written.date_naive()))));
+    html.push_str("</header>\n<div class=\"recipient\">\n");
+    html.push_str(&format!("<p>{}</p>\n", escape_html(to.name)));
+    for line in &to.lines {
+        html.push_str(&format!("<p>{}</p>\n", escape_html(line)));
+    }
+    html.push_str("</div>\n");
+    html.push_str(&format!("<h1>{title}</h1>\n"));
+    html.push_str(&format!("<p>{}</p>\n", t("message-greeting", &[])));
+    html.push_str(&format!("<p>{}</p>\n", t("letter-summons-intro", &[])));
+    let where_ = match f.venue {
+        Venue::InPerson { place } => t("message-where-in-person", &[("place", place.clone())]),
+        Venue::Phone => t("message-where-phone", &[]),
+        Venue::Video { link } => t("message-where-video", &[("link", link.clone())]),
+    };
+    html.push_str(&format!(
+        "<p class=\"appointment\"><strong>{}</strong><br>{where_}<br>{}</p>\n",
+        t("message-when", &[]),
+        t("message-coach", &[])
+    ));
+    if let Some(c) = f.consequence {
+        html.push_str("<section class=\"consequence\">\n");
+        for line in l.consequence(lang, c) {
+            html.push_str(&format!("<p>{}</p>\n", escape_html(&line)));
+        }
+        html.push_str("</section>\n");
+    }
+    html.push_str(&format!("<p>{}</p>\n", t("message-change", &[])));
+    html.push_str(&format!("<p class=\"signature\">{}</p>\n", t("message-signoff", &[])));
+    html.push_str("</main>\n</body>\n</html>\n");
+    html
+}
+
+/// The daily digest as plain text for the staff member's work mail.
+fn digest_text(l: &Localizer, d: &Digest<'_>) -> Composed {
+    let lang = d.language;
+    let date = date_text(lang, d.date);
+    let subject = l.message(
+        lang,
+        "digest-subject",
+        &[("count", d.items.len().to_string()), ("date", date.clone())],
+    );
+    let mut body = vec![
+        l.message(lang, "digest-greeting", &[("name", d.staff_name.to_string())]),
+        String::new(),
+        l.message(lang, "digest-intro", &[("area", d.area_name.to_string())]),
+        String::new(),
+    ];
+    for item in d.items {
+        let customer = item
+            .customer_name
+            .clone()
+            .unwrap_or_else(|| l.message(lang, "digest-someone", &[]));
+        let obligation = item
+            .obligation
+            .as_ref()
+            .map(|o| l.message(lang, &format!("digest-obligation-{o}"), &[]))
+            .unwrap_or_default();
+        let due = item.due_on.map(|d| date_text(lang, d)).unwrap_or_default();
+        body.push(format!(
+            "- {}",
+            l.message(
+                lang,
+                &format!("digest-kind-{}", item.kind.code()),
+                &[("customer", customer), ("obligation", obligation), ("due", due)],
+            )
+        ));
+    }
+    body.extend([String::new(), l.message(lang, "digest-footer", &[])]);
+    Composed { subject, body: body.join("\n"), calendar: None }
 }
 
 fn date_text(lang: Lang, d: chrono::NaiveDate) -> String {

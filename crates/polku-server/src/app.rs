@@ -88,6 +88,7 @@ pub struct Application {
     figures_every: Option<Duration>,
     retention_every: Option<Duration>,
     outbox: Option<(crate::outbox::Senders, Duration)>,
+    digest_every: Option<Duration>,
     grace: Duration,
 }
 
@@ -160,6 +161,7 @@ impl Application {
                 .then(|| Duration::from_secs(config.retention_seconds)),
             outbox: (config.outbox_seconds > 0)
                 .then(|| (senders, Duration::from_secs(config.outbox_seconds))),
+            digest_every: (config.digest_seconds > 0).then(|| Duration::from_secs(config.digest_seconds)),
             grace: Duration::from_secs(config.shutdown_grace_seconds),
         })
     }
@@ -184,7 +186,8 @@ impl Application {
     /// most the grace period. `false`: requests were still open when the
     /// grace period ended.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<bool> {
-        let Application { state, listener, metrics, figures_every, retention_every, outbox, grace } = self;
+        let Application { state, listener, metrics, figures_every, retention_every, outbox, digest_every, grace } =
+            self;
         if let Some(metrics) = metrics {
             if let Ok(addr) = metrics.local_addr() {
                 tracing::info!(server.address = %addr, "polku metrics listening");
@@ -204,6 +207,11 @@ impl Application {
         if let Some((senders, every)) = outbox {
             tokio::spawn(crate::outbox::deliver_every(state.store.clone(), senders, every, state.draining()));
         }
+        if let Some(every) = digest_every {
+            let composer = state.localizer.clone();
+            tokio::spawn(crate::notify::digest_every(state.store.clone(), composer, every, state.draining()));
+        }
+        tokio::spawn(crate::notify::feed(state.store.clone(), state.events.clone(), state.draining()));
         Ok(crate::serve_until(listener, state, shutdown, grace).await?)
     }
 }

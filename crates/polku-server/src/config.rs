@@ -88,6 +88,12 @@ pub struct ServeConfig {
     #[arg(long, env = "POLKU_OUTBOX_SECONDS", default_value_t = 15)]
     pub outbox_seconds: u64,
 
+    /// Seconds between notification rounds (obligations about to fall due,
+    /// and each staff member's daily digest from the area's digest hour);
+    /// 0 turns them off.
+    #[arg(long, env = "POLKU_DIGEST_SECONDS", default_value_t = 300)]
+    pub digest_seconds: u64,
+
     /// Redis, shared by the replicas: API-key rate limits and live updates.
     /// Without it each instance limits and delivers on its own.
     #[arg(long, env = "REDIS_URL")]

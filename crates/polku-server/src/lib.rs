@@ -14,6 +14,7 @@ pub mod figures;
 pub mod http;
 pub mod jobs;
 pub mod metrics;
+pub mod notify;
 pub mod outbox;
 pub mod ratelimit;
 pub mod relay;

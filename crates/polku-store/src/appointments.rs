@@ -6,10 +6,11 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use polku_domain::appointment::{
-    self, AppointmentAction, AppointmentState, Compose, MeetsObligation, MessageFacts, MessagePurpose,
-    SendBy, Slot, Venue, WorkingPeriod,
+    self, AppointmentAction, AppointmentState, Compose, LetterAddress, MeetsObligation, MessageFacts,
+    MessagePurpose, SendBy, Slot, SummonsConsequence, Venue, WorkingPeriod,
 };
 use polku_domain::customer::{MeetingChannel, MeetingType};
+use polku_domain::neglect::{self, NeglectRules};
 use polku_domain::{DomainError, ErrorCode, Lang};
 use uuid::Uuid;
 
@@ -33,6 +34,9 @@ pub struct NewAppointment {
     /// A manager's reason to book outside working hours or over another
     /// appointment; `None` keeps both checks.
     pub override_reason: Option<String>,
+    /// Summon rather than invite: a formal letter stating what not coming
+    /// may lead to, and a summons message in place of the invitation.
+    pub summons: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -205,6 +209,7 @@ pub async fn book(
     new: NewAppointment,
     now: DateTime<Utc>,
     composer: &dyn Compose,
+    rules: &NeglectRules,
 ) -> Result<Appointment, StoreError> {
     let tenant = tx.require_tenant()?.clone();
     if !tenant.enabled_languages.contains(&new.language) {
@@ -264,9 +269,121 @@ pub async fn book(
     .await?;
     let a = Appointment::from(row);
     event(tx, a.id, AppointmentAction::Book, Some(a.starts_at), new.override_reason.as_deref()).await?;
-    queue_for(tx, &a, &coach, &customer, MessagePurpose::Invitation, now, composer).await?;
+    if new.summons {
+        summon_to(tx, &a, &coach, &customer, now, composer, rules).await?;
+    } else {
+        queue_for(tx, &a, &coach, &customer, MessagePurpose::Invitation, None, now, composer).await?;
+    }
     audit::record(tx, &[a.customer_id], AuditAction::Create, "appointment").await?;
     Ok(a)
+}
+
+/// Summons the customer to an appointment already booked (after a missed
+/// one, or when the coach asks): the printable letter, and the summons on
+/// the appointment's own channel. Returns the letter's id.
+pub async fn summon(
+    tx: &mut Tx,
+    id: Uuid,
+    now: DateTime<Utc>,
+    composer: &dyn Compose,
+    rules: &NeglectRules,
+) -> Result<Uuid, StoreError> {
+    let a = for_change(tx, id).await?;
+    if !matches!(a.state, AppointmentState::Booked | AppointmentState::Confirmed) || a.starts_at <= now {
+        return Err(DomainError::field(ErrorCode::AppointmentTransition, "id")
+            .with_arg("action", "summon")
+            .with_arg("value", a.state.code())
+            .into());
+    }
+    let customer = recipient(tx, a.customer_id).await?;
+    let coach = coach_name(tx, a.coach_id).await?;
+    let letter = summon_to(tx, &a, &coach, &customer, now, composer, rules).await?;
+    audit::record(tx, &[a.customer_id], AuditAction::Change, "appointment").await?;
+    Ok(letter)
+}
+
+/// What not coming to `a` would lead to: the next step of the neglect
+/// ladder in force on the appointment's day, counting the customer's
+/// recorded neglects. `None` before the first rule.
+async fn consequence_of(
+    tx: &mut Tx,
+    a: &Appointment,
+    rules: &NeglectRules,
+) -> Result<Option<SummonsConsequence>, StoreError> {
+    let earlier: Vec<NaiveDate> = sqlx::query_scalar("SELECT occurred_on FROM neglects WHERE customer_id = $1")
+        .bind(a.customer_id)
+        .fetch_all(tx.conn())
+        .await?;
+    let on = polku_domain::calendar::local_date(a.starts_at, &tx.require_tenant()?.time_zone);
+    let Ok(step) = neglect::assess(rules, &earlier, on, on) else { return Ok(None) };
+    let source = rules
+        .versions()
+        .iter()
+        .find(|v| v.id == step.rule)
+        .map(|v| v.source.clone())
+        .unwrap_or_default();
+    Ok(Some(SummonsConsequence { consequence: step.consequence, ordinal: step.ordinal, rule: step.rule, source }))
+}
+
+/// The summons letter (kept as printed) and message for `a`.
+async fn summon_to(
+    tx: &mut Tx,
+    a: &Appointment,
+    coach: &str,
+    customer: &Recipient,
+    now: DateTime<Utc>,
+    composer: &dyn Compose,
+    rules: &NeglectRules,
+) -> Result<Uuid, StoreError> {
+    let consequence = consequence_of(tx, a, rules).await?;
+    let postal: (String, Option<String>, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT last_name, street_address, postal_code, post_office FROM customers WHERE customer_id = $1",
+    )
+    .bind(a.customer_id)
+    .fetch_one(tx.conn())
+    .await?;
+    let name = format!("{} {}", customer.first_names, postal.0);
+    let town = [postal.2.as_deref(), postal.3.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let lines: Vec<&str> =
+        [postal.1.as_deref(), Some(town.as_str())].into_iter().flatten().filter(|l| !l.trim().is_empty()).collect();
+    let tenant = tx.require_tenant()?.clone();
+    let area =
+        tenant.names.get(a.language, tenant.default_language).unwrap_or(tenant.slug.as_str()).to_string();
+    let mut facts = facts_of(a, coach, &area, customer, &tenant.time_zone, MessagePurpose::Summons, now);
+    facts.consequence = consequence.as_ref();
+    let html = composer.summons_letter(&facts, &LetterAddress { name: &name, lines });
+    let letter = crate::letters::insert_summons(tx, a.customer_id, a.id, a.language, &html).await?;
+    queue_for(tx, a, coach, customer, MessagePurpose::Summons, consequence.as_ref(), now, composer).await?;
+    Ok(letter)
+}
+
+/// What a message about `a` says, before the composer words it.
+fn facts_of<'a>(
+    a: &'a Appointment,
+    coach: &'a str,
+    area: &'a str,
+    customer: &'a Recipient,
+    time_zone: &'a str,
+    purpose: MessagePurpose,
+    now: DateTime<Utc>,
+) -> MessageFacts<'a> {
+    MessageFacts {
+        purpose,
+        send_by: a.send_by,
+        language: a.language,
+        kind: a.kind,
+        starts_at: a.starts_at,
+        minutes: a.minutes,
+        time_zone,
+        venue: &a.venue,
+        coach_name: coach,
+        area_name: area,
+        customer_first_names: &customer.first_names,
+        appointment_id: a.id,
+        sequence: a.sequence,
+        written_at: now,
+        consequence: None,
+    }
 }
 
 /// Refuses a time over another open appointment of the coach's.
@@ -347,12 +464,14 @@ async fn event(
 
 /// Queues the message of `purpose` and, for an appointment still to come,
 /// its reminders (unless the customer asked for none).
+#[expect(clippy::too_many_arguments, reason = "one call per purpose; a struct would only rename them")]
 async fn queue_for(
     tx: &mut Tx,
     a: &Appointment,
     coach: &str,
     customer: &Recipient,
     purpose: MessagePurpose,
+    consequence: Option<&SummonsConsequence>,
     now: DateTime<Utc>,
     composer: &dyn Compose,
 ) -> Result<(), StoreError> {
@@ -360,22 +479,11 @@ async fn queue_for(
     let area =
         tenant.names.get(a.language, tenant.default_language).unwrap_or(tenant.slug.as_str()).to_string();
     let to = address(customer, a.send_by)?;
-    let facts = |purpose| MessageFacts {
-        purpose,
-        send_by: a.send_by,
-        language: a.language,
-        kind: a.kind,
-        starts_at: a.starts_at,
-        minutes: a.minutes,
-        time_zone: &tenant.time_zone,
-        venue: &a.venue,
-        coach_name: coach,
-        area_name: &area,
-        customer_first_names: &customer.first_names,
-        appointment_id: a.id,
-        sequence: a.sequence,
-        written_at: now,
-        consequence: None,
+    let facts = |purpose| {
+        let mut f = facts_of(a, coach, &area, customer, &tenant.time_zone, purpose, now);
+        // The consequence belongs to the summons, not to its reminders.
+        f.consequence = consequence.filter(|_| purpose == MessagePurpose::Summons);
+        f
     };
     let mut queued = vec![(purpose, now, format!("{}:{}:{}", a.id, purpose.code(), a.sequence))];
     let remind =
@@ -510,7 +618,7 @@ pub async fn reschedule(
     let purpose = if unheard { MessagePurpose::Invitation } else { MessagePurpose::Rescheduled };
     let customer = recipient(tx, a.customer_id).await?;
     let coach = coach_name(tx, a.coach_id).await?;
-    queue_for(tx, &a, &coach, &customer, purpose, now, composer).await?;
+    queue_for(tx, &a, &coach, &customer, purpose, None, now, composer).await?;
     audit::record(tx, &[a.customer_id], AuditAction::Change, "appointment").await?;
     Ok(a)
 }
@@ -538,7 +646,7 @@ pub async fn cancel(
     if a.starts_at > now && !unheard {
         let customer = recipient(tx, a.customer_id).await?;
         let coach = coach_name(tx, a.coach_id).await?;
-        queue_for(tx, &a, &coach, &customer, MessagePurpose::Cancelled, now, composer).await?;
+        queue_for(tx, &a, &coach, &customer, MessagePurpose::Cancelled, None, now, composer).await?;
     }
     audit::record(tx, &[a.customer_id], AuditAction::Change, "appointment").await?;
     Ok(a)

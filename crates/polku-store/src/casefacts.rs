@@ -89,6 +89,18 @@ pub struct CaseData<M = Uuid> {
     search_ends: HashMap<Uuid, Vec<NaiveDate>>,
     /// Per customer: the vacancies assigned to be applied for.
     vacancies: HashMap<Uuid, Vec<VacancyFacts>>,
+    /// Per customer: open appointments booked to meet an obligation.
+    booked: HashMap<Uuid, Vec<Booked>>,
+}
+
+/// An appointment booked (or confirmed) to meet an obligation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Booked {
+    pub appointment_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    /// Its day in the area's time, compared with the obligation's due day.
+    day: NaiveDate,
+    meets: ObligationKind,
 }
 
 /// What a deadline needs of an assigned vacancy.
@@ -127,6 +139,9 @@ pub struct WorkEntry {
     pub rule_version: Option<String>,
     /// What was agreed, for a plan task.
     pub task: Option<String>,
+    /// The appointment booked to meet the obligation by its due day: the
+    /// obligation is planned, though not yet met.
+    pub planned: Option<Booked>,
 }
 
 impl CaseData<Uuid> {
@@ -156,6 +171,7 @@ impl CaseData<Uuid> {
             );
         }
         data.add_episodes(tx, ids).await?;
+        data.add_booked(tx, Scope::Listed, ids).await?;
         Ok(data)
     }
 }
@@ -254,6 +270,7 @@ impl CaseData<()> {
             data.plans.entry(customer).or_default().add(plan_type, created_at, &tasks.0);
         }
         data.add_episodes(tx, ids).await?;
+        data.add_booked(tx, scope, ids).await?;
         Ok(data)
     }
 }
@@ -303,7 +320,46 @@ impl<M: Copy> CaseData<M> {
             promises: promises::list(tx).await?.iter().map(promises::Promise::rule).collect(),
             search_ends: HashMap::new(),
             vacancies: HashMap::new(),
+            booked: HashMap::new(),
         })
+    }
+
+    /// Open appointments booked to meet an obligation: few per customer
+    /// (none for most), read in one statement.
+    async fn add_booked(&mut self, tx: &mut Tx, scope: Scope, ids: &[Uuid]) -> Result<(), StoreError> {
+        let zone = tx.require_tenant()?.time_zone.clone();
+        let list = (scope == Scope::Listed).then_some(ids);
+        let rows: Vec<(Uuid, Uuid, DateTime<Utc>, String)> = bind(
+            sqlx::query_as(&format!(
+                "SELECT customer_id, appointment_id, starts_at, meets FROM appointments \
+                 WHERE {} AND state IN ('booked', 'confirmed') AND meets IS NOT NULL",
+                scope.filter()
+            )),
+            list,
+        )
+        .fetch_all(tx.conn())
+        .await?;
+        for (customer, appointment_id, starts_at, meets) in rows {
+            let Some(meets) = polku_domain::appointment::MeetsObligation::from_code(&meets) else { continue };
+            self.booked.entry(customer).or_default().push(Booked {
+                appointment_id,
+                starts_at,
+                day: polku_domain::calendar::local_date(starts_at, &zone),
+                meets: meets.kind(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The first appointment still to come that is booked to meet an
+    /// obligation of `kind` by `due`.
+    fn planned(&self, customer: Uuid, kind: ObligationKind, due: NaiveDate, today: NaiveDate) -> Option<Booked> {
+        self.booked
+            .get(&customer)?
+            .iter()
+            .filter(|b| b.meets == kind && b.day >= today && b.day <= due)
+            .min_by_key(|b| b.starts_at)
+            .copied()
     }
 
     /// Service-path periods are few (one customer in five has any), so the
@@ -380,6 +436,7 @@ impl<M: Copy> CaseData<M> {
                         obligation: Some(o.kind),
                         due: Some(o.due),
                         status: o.status,
+                        planned: self.planned(c.id, o.kind, o.due, today),
                         rule_version: Some(o.rule),
                         task: None,
                     });
@@ -393,6 +450,7 @@ impl<M: Copy> CaseData<M> {
                     status: task_status(t.due, today),
                     rule_version: None,
                     task: Some(t.what.clone()),
+                    planned: None,
                 });
             }
         }

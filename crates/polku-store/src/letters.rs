@@ -41,6 +41,44 @@ pub async fn insert_transfer_letters(
     Ok(())
 }
 
+/// Stores a summons letter for an appointment; returns its id.
+pub async fn insert_summons(
+    tx: &mut Tx,
+    customer: Uuid,
+    appointment: Uuid,
+    language: Lang,
+    html: &str,
+) -> Result<Uuid, StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO letters (tenant_id, letter_id, customer_id, kind, language, html, appointment_id) \
+         VALUES ($1, $2, $3, 'summons', $4, $5, $6)",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(customer)
+    .bind(language.code())
+    .bind(html)
+    .bind(appointment)
+    .execute(tx.conn())
+    .await?;
+    audit::record(tx, &[customer], AuditAction::Create, "letter").await?;
+    Ok(id)
+}
+
+/// The letters printed for an appointment (its summonses), oldest first.
+pub async fn for_appointment(tx: &mut Tx, appointment: Uuid) -> Result<Vec<Letter>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT letter_id, customer_id, kind, language, created_at FROM letters WHERE appointment_id = $1 \
+         ORDER BY created_at, letter_id",
+    )
+    .bind(appointment)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows.into_iter().map(Letter::from).collect())
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     letter_id: Uuid,

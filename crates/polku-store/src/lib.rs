@@ -21,6 +21,7 @@ pub mod grants;
 pub mod imports;
 pub mod letters;
 pub mod meetings;
+pub mod notifications;
 pub mod outbox;
 pub mod page;
 pub mod partners;

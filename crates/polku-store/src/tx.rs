@@ -53,6 +53,9 @@ pub enum SystemTask {
     Maintenance,
     /// The outbox sender: claims and records messages, area by area.
     Outbox,
+    /// The daily round of notifications: obligations about to fall due,
+    /// and each staff member's digest.
+    Digest,
 }
 
 impl SystemTask {
@@ -63,7 +66,7 @@ impl SystemTask {
             SystemTask::KeyCheck => Some("api_key_check"),
             SystemTask::FiguresRefresh => Some("figures_refresh"),
             SystemTask::Retention => Some("retention"),
-            SystemTask::Maintenance | SystemTask::Outbox => None,
+            SystemTask::Maintenance | SystemTask::Outbox | SystemTask::Digest => None,
         }
     }
 }
