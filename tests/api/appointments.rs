@@ -29,7 +29,7 @@ const WEDNESDAY_TEN: &str = "2026-12-02T08:00:00Z";
 
 /// A Swedish-speaking active customer of Porvoo with an e-mail address, and
 /// a coach of the area.
-async fn customer_and_coach(app: &TestApp) -> (Uuid, Uuid) {
+pub(crate) async fn customer_and_coach(app: &TestApp) -> (Uuid, Uuid) {
     let mut c = PgConnection::connect(&app.superuser_url).await.unwrap();
     let (tenant,): (Uuid,) = sqlx::query_as("SELECT tenant_id FROM tenants WHERE slug = 'porvoo'")
         .fetch_one(&mut c)

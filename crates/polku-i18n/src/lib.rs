@@ -14,7 +14,8 @@ use polku_domain::{DomainError, Lang};
 use unic_langid::LanguageIdentifier;
 
 /// The Fluent sources, one file per domain area, per locale. Adding a file
-/// here for one locale and not the others fails `every_locale_has_every_key`.
+/// here for one locale and not the others fails `every_locale_has_every_key`;
+/// a file in `i18n/` that is not listed here fails `every_file_is_compiled_in`.
 const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::Fi, "polku.ftl", include_str!("../../../i18n/fi/polku.ftl")),
     (Lang::Sv, "polku.ftl", include_str!("../../../i18n/sv/polku.ftl")),
@@ -34,6 +35,9 @@ const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::Fi, "messages.ftl", include_str!("../../../i18n/fi/messages.ftl")),
     (Lang::Sv, "messages.ftl", include_str!("../../../i18n/sv/messages.ftl")),
     (Lang::En, "messages.ftl", include_str!("../../../i18n/en/messages.ftl")),
+    (Lang::Fi, "week.ftl", include_str!("../../../i18n/fi/week.ftl")),
+    (Lang::Sv, "week.ftl", include_str!("../../../i18n/sv/week.ftl")),
+    (Lang::En, "week.ftl", include_str!("../../../i18n/en/week.ftl")),
 ];
 
 /// The names messages may take as arguments besides `field` and `trace`: a
@@ -262,6 +266,23 @@ mod tests {
             missing.extend(all.difference(&have).map(|id| format!("{lang}: {id}")));
         }
         assert!(missing.is_empty(), "messages missing: {missing:#?}");
+    }
+
+    /// A file left out of `SOURCES` would be missing from every locale at
+    /// once, which `every_locale_has_every_key` cannot see.
+    #[test]
+    fn every_file_is_compiled_in() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../i18n");
+        for lang in Lang::ALL {
+            let dir = root.join(lang.code());
+            for entry in std::fs::read_dir(&dir).expect("the locale's folder") {
+                let name = entry.expect("a folder entry").file_name().to_string_lossy().into_owned();
+                if name.ends_with(".ftl") {
+                    let listed = SOURCES.iter().any(|(l, n, _)| *l == lang && *n == name);
+                    assert!(listed, "i18n/{lang}/{name} is not in SOURCES");
+                }
+            }
+        }
     }
 
     #[test]

@@ -236,7 +236,8 @@ pub fn routes(with_metrics: bool) -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/letters/{id}", get(letter))
-        .route("/dashboard", get(dashboard));
+        .route("/dashboard", get(dashboard))
+        .route("/week", get(week));
     if with_metrics {
         routes.route("/metrics", get(metrics))
     } else {
@@ -440,6 +441,7 @@ fn refusal(
 }
 
 const DASHBOARD: &str = include_str!("../assets/dashboard.html");
+const WEEK: &str = include_str!("../assets/week.html");
 
 /// The key-figure dashboard: a static page in the chosen language (`?lang=`,
 /// else the browser's) that signs in with a token and reads the same
@@ -450,12 +452,39 @@ async fn dashboard(
     headers: HeaderMap,
     Query(params): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
+    static_page(&state, &headers, &params, DASHBOARD, "dashboard-")
+}
+
+/// A coach's week (`?coach=<staff id>&week=2026-W49`): a static page like the
+/// dashboard, reading `coachAppointments`, `workingHours` and the customers'
+/// names through `/graphql` with the caller's own token. The server does not
+/// read the coach or the week: the page does, so the API's checks (roles, the
+/// area's rows) are the only ones.
+async fn week(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    static_page(&state, &headers, &params, WEEK, "week-")
+}
+
+/// One of the gateway's own pages in the chosen language (`?lang=`, else the
+/// browser's): `{{LANG}}` and `{{LABELS_JSON}}` (every message starting with
+/// `prefix`) filled in. The page may run only its own inline script and
+/// reach only this origin.
+fn static_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: &std::collections::HashMap<String, String>,
+    template: &str,
+    prefix: &str,
+) -> Response {
     let chosen = params.get("lang").and_then(|l| Lang::parse(l).ok());
-    let lang = negotiate(chosen, header(&headers, "accept-language"), &Lang::ALL, Lang::Fi);
-    let labels = state.localizer.messages_with_prefix(lang, "dashboard-");
+    let lang = negotiate(chosen, header(headers, "accept-language"), &Lang::ALL, Lang::Fi);
+    let labels = state.localizer.messages_with_prefix(lang, prefix);
     // JSON inside a <script>: `<` escaped so no label can close the element.
     let json = serde_json::to_string(&labels).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
-    let page = DASHBOARD.replace("{{LANG}}", lang.code()).replace("{{LABELS_JSON}}", &json);
+    let page = template.replace("{{LANG}}", lang.code()).replace("{{LABELS_JSON}}", &json);
     (
         [
             (axum::http::header::CACHE_CONTROL, "no-store"),
