@@ -52,10 +52,12 @@ ALTER TABLE notifications FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON notifications USING (tenant_id = (SELECT app_tenant()))
     WITH CHECK (tenant_id = (SELECT app_tenant()));
 -- Read and marked read by the one it is for; the digest job (the system
--- role) reads every staff member's. Anyone acting in the area may cause one
--- (a partner accepting a referral does), so inserts need only the area.
+-- role) reads every staff member's, and managers read a customer's for the
+-- access report. Anyone acting in the area may cause one (a partner
+-- accepting a referral does), so inserts need only the area.
 CREATE POLICY own_only_read ON notifications AS RESTRICTIVE FOR SELECT
-    USING (recipient = (SELECT app_user()) OR current_user = 'polku_system');
+    USING (recipient = (SELECT app_user()) OR current_user = 'polku_system'
+           OR (SELECT app_has_role('manager') OR app_has_role('tenant_admin')));
 CREATE POLICY own_only_update ON notifications AS RESTRICTIVE FOR UPDATE
     USING (recipient = (SELECT app_user()) OR current_user = 'polku_system')
     WITH CHECK (recipient = (SELECT app_user()) OR current_user = 'polku_system');
@@ -80,8 +82,11 @@ $$;
 CREATE TRIGGER notification_announce AFTER INSERT ON notifications
     FOR EACH ROW EXECUTE FUNCTION notification_announce();
 
--- A customer assigned to a coach, by someone else (a coach taking a
--- customer on needs no telling). One statement for a whole import.
+-- A customer assigned to a coach by someone else (a coach taking a
+-- customer on needs no telling), by a person's decision: the platform's own
+-- seeding and command-line imports (subject 'system') assign whole
+-- caseloads, which a list of hundreds would not help with. One statement
+-- for a whole import.
 CREATE FUNCTION notify_assignments() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, public
@@ -90,7 +95,7 @@ BEGIN
     INSERT INTO notifications (tenant_id, recipient, kind, customer_id)
     SELECT n.tenant_id, s.subject, 'customer_assigned', n.customer_id
     FROM new_rows n JOIN staff s ON s.tenant_id = n.tenant_id AND s.staff_id = n.coach_id
-    WHERE n.coach_id IS NOT NULL AND s.subject <> n.assigned_by;
+    WHERE n.coach_id IS NOT NULL AND s.subject <> n.assigned_by AND n.assigned_by <> 'system';
     RETURN NULL;
 END
 $$;
@@ -114,7 +119,8 @@ $$;
 CREATE TRIGGER notify_referral AFTER UPDATE OF state ON referrals
     FOR EACH ROW EXECUTE FUNCTION notify_referral();
 
--- An appointment confirmed or missed, to its coach.
+-- An appointment confirmed or missed, to its coach (unless the coach
+-- recorded it).
 CREATE FUNCTION notify_appointment() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, public
@@ -125,7 +131,8 @@ BEGIN
         SELECT NEW.tenant_id, s.subject,
                CASE NEW.state WHEN 'confirmed' THEN 'appointment_confirmed' ELSE 'appointment_missed' END,
                NEW.customer_id, NEW.appointment_id
-        FROM staff s WHERE s.tenant_id = NEW.tenant_id AND s.staff_id = NEW.coach_id;
+        FROM staff s WHERE s.tenant_id = NEW.tenant_id AND s.staff_id = NEW.coach_id
+            AND s.subject IS DISTINCT FROM app_user();
     END IF;
     RETURN NULL;
 END

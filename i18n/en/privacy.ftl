@@ -19,6 +19,7 @@ access-section-vacancies = Vacancies offered
 access-section-appointments = Appointments
 access-section-appointment-events = Changes to appointments
 access-section-messages = Messages sent to you
+access-section-notifications = Notifications to staff about you
 access-section-neglects = Neglects recorded
 access-section-corrections = Corrections of your details
 access-section-legal-holds = Legal holds

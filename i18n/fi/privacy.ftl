@@ -19,6 +19,7 @@ access-section-vacancies = Tarjotut työpaikat
 access-section-appointments = Tapaamiset
 access-section-appointment-events = Tapaamisten muutokset
 access-section-messages = Sinulle lähetetyt viestit
+access-section-notifications = Henkilöstölle sinusta tehdyt ilmoitukset
 access-section-neglects = Kirjatut laiminlyönnit
 access-section-corrections = Tietojesi korjaukset
 access-section-legal-holds = Säilytysvelvoitteet

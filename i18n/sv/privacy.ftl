@@ -19,6 +19,7 @@ access-section-vacancies = Erbjudna lediga jobb
 access-section-appointments = Bokade tider
 access-section-appointment-events = Ändringar av bokade tider
 access-section-messages = Meddelanden som skickats till dig
+access-section-notifications = Aviseringar till personalen om dig
 access-section-neglects = Registrerade försummelser
 access-section-corrections = Rättelser av dina uppgifter
 access-section-legal-holds = Bevarandeskyldigheter

@@ -140,6 +140,89 @@ async fn a_booking_invites_in_swedish_with_a_calendar_file_and_reminds_on_time()
     assert_eq!(error_code(&early), Some("APPOINTMENT_NOT_DUE"), "{early}");
     let later = app.at(at("2026-12-02T09:00:00Z")).gql(Some(&token), NO_SHOW, json!({ "id": id })).await;
     assert_eq!(data(&later)["recordNoShow"]["state"], "NO_SHOW", "{later}");
+
+    // The no-show is followed by a summons: a new appointment, a printable
+    // letter in Swedish stating what not coming would lead to under the rule
+    // of its day (the first neglect since March 2026: 7 days), and the
+    // summons by e-mail in place of the invitation.
+    let after = at("2026-12-02T10:00:00Z");
+    let mut summons = booking(customer, coach, "2026-12-09T08:00:00Z");
+    summons["summons"] = json!(true);
+    let r = app
+        .at(after)
+        .gql(
+            Some(&token),
+            "mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id \
+             messages { purpose } letters { id kind language url } } }",
+            json!({ "input": summons }),
+        )
+        .await;
+    let booked = &data(&r)["bookAppointment"];
+    assert_eq!(booked["messages"][0]["purpose"], "summons", "{r}");
+    let letter = &booked["letters"][0];
+    assert_eq!((letter["kind"].as_str(), letter["language"].as_str()), (Some("summons"), Some("SV")), "{r}");
+    let (status, html) = app.get_with(letter["url"].as_str().unwrap(), &token).await;
+    assert_eq!(status, 200);
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"sv\">"), "{html}");
+    assert!(html.contains("Kallelse till möte") && html.contains("9.12.2026 kl. 10.00"), "{html}");
+    assert!(html.contains("7 dagar utan arbetslöshetsförmån"), "{html}");
+    assert!(html.contains("1290/2002") && html.contains("neglect-2026"), "{html}");
+    assert!(html.contains("@page { size: A4;"), "printable on A4");
+    assert_eq!(deliver_due(&app.store, &senders, after).await.unwrap().sent, 1);
+    let mail = sink.messages();
+    let last = &mail.last().unwrap().data;
+    assert!(last.contains("Subject: Kallelse") || last.contains("Subject: =?utf-8?"), "{last}");
+    assert!(decoded_text(last).contains("7 dagar utan arbetslöshetsförmån"), "{last}");
+
+    // On request too, for an appointment already booked; not for one past.
+    let r = app
+        .at(after)
+        .gql(
+            Some(&token),
+            "mutation($id: ID!) { summonCustomer(appointmentId: $id) { kind } }",
+            json!({ "id": booked["id"] }),
+        )
+        .await;
+    assert_eq!(data(&r)["summonCustomer"]["kind"], "summons", "{r}");
+    let r = app
+        .at(after)
+        .gql(
+            Some(&token),
+            "mutation($id: ID!) { summonCustomer(appointmentId: $id) { kind } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("APPOINTMENT_TRANSITION"), Some("id")), "{r}");
+}
+
+/// The text part of a received message, its transfer encoding undone.
+pub(crate) fn decoded_text(raw: &str) -> String {
+    let part = raw.split("Content-Type: text/plain").nth(1).unwrap_or(raw);
+    let (headers, rest) = part.split_once("\r\n\r\n").unwrap_or(("", part));
+    let body: String = rest.lines().take_while(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+    if headers.to_ascii_lowercase().contains("base64") {
+        let compact: String = body.split_whitespace().collect();
+        String::from_utf8(base64::engine::general_purpose::STANDARD.decode(compact).unwrap()).unwrap()
+    } else if headers.to_ascii_lowercase().contains("quoted-printable") {
+        let joined = body.replace("=\n", "");
+        let bytes = joined.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'=' && i + 2 < bytes.len() {
+                if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    } else {
+        body
+    }
 }
 
 #[tokio::test]

@@ -24,6 +24,7 @@ mod figures;
 mod harness;
 mod helm;
 mod life_cycle;
+mod notifications;
 mod operations;
 mod path;
 mod pay_subsidy;

@@ -370,6 +370,11 @@ pub(crate) struct Listener {
 
 impl Listener {
     pub(crate) async fn connect(addr: std::net::SocketAddr, token: &str) -> Listener {
+        Listener::subscribe(addr, token, "subscription { referralEvents { referralId state } }").await
+    }
+
+    /// A client subscribed with `query`.
+    pub(crate) async fn subscribe(addr: std::net::SocketAddr, token: &str, query: &str) -> Listener {
         use futures::SinkExt;
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         use tokio_tungstenite::tungstenite::Message;
@@ -381,13 +386,12 @@ impl Listener {
         socket.send(Message::text(init.to_string())).await.unwrap();
         let mut listener = Listener { socket };
         assert_eq!(listener.next().await["type"], "connection_ack");
-        let subscribe = json!({ "id": "1", "type": "subscribe",
-            "payload": { "query": "subscription { referralEvents { referralId state } }" } });
+        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
         listener.socket.send(Message::text(subscribe.to_string())).await.unwrap();
         listener
     }
 
-    async fn next(&mut self) -> Value {
+    pub(crate) async fn next(&mut self) -> Value {
         use futures::StreamExt;
         loop {
             let message = self.socket.next().await.expect("socket open").unwrap();

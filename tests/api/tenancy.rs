@@ -124,6 +124,7 @@ enum Kind {
     ApiKey,
     Coach,
     Appointment,
+    Notification,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
@@ -152,6 +153,12 @@ const BY_ID: &[(&str, Kind, &str)] = &[
         "mutation($id: ID!) { cancelAppointment(id: $id, reason: \"x\") { id } }",
     ),
     ("recordNoShow", Kind::Appointment, "mutation($id: ID!) { recordNoShow(id: $id) { id } }"),
+    (
+        "summonCustomer",
+        Kind::Appointment,
+        "mutation($id: ID!) { summonCustomer(appointmentId: $id) { id } }",
+    ),
+    ("notification", Kind::Notification, "query($id: ID!) { notification(id: $id) { id } }"),
     ("service", Kind::Service, "query($id: ID!) { service(id: $id) { id name } }"),
     ("partner", Kind::Partner, "query($id: ID!) { partner(id: $id) { id name } }"),
     (
@@ -366,6 +373,21 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         )
         .await;
     let appointment_id = data(&appointment)["bookAppointment"]["id"].as_str().unwrap().to_string();
+    // Confirming it notifies the coach: a notification of Porvoo's.
+    app.gql(
+        Some(&porvoo_admin),
+        "mutation($id: ID!) { confirmAppointment(id: $id) { id } }",
+        json!({ "id": appointment_id }),
+    )
+    .await;
+    let mut su = sqlx::PgConnection::connect(&app.superuser_url).await.unwrap();
+    let notification_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT notification_id FROM notifications WHERE about_id = $1::uuid")
+            .bind(&appointment_id)
+            .fetch_one(&mut su)
+            .await
+            .unwrap();
+    let notification_id = notification_id.to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
@@ -379,6 +401,7 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
             Kind::ApiKey => &key_id,
             Kind::Coach => &coach_id,
             Kind::Appointment => &appointment_id,
+            Kind::Notification => &notification_id,
         };
         let response = app.gql(Some(&lahti_admin), query, json!({ "id": id })).await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{name}: {response:#}");

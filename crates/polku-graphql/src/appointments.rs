@@ -381,7 +381,12 @@ impl AppointmentMutation {
         let mut tx = s.tx().await.api()?;
         let letter = appointments::summon(&mut tx, id, now(ctx), composer.as_ref(), rules).await.api()?;
         let letters = letters::for_appointment(&mut tx, id).await.api()?;
-        letters.into_iter().find(|l| l.id == letter).map(Letter).ok_or(polku_store::StoreError::NotFound).api()
+        letters
+            .into_iter()
+            .find(|l| l.id == letter)
+            .map(Letter)
+            .ok_or(polku_store::StoreError::NotFound)
+            .api()
     }
 
     /// The customer said they will come.

@@ -196,7 +196,10 @@ impl Subscription {
             async move {
                 let n = n.ok()?;
                 let staff = subscriber.roles.iter().any(|r| r.is_case_staff());
-                if !staff || subscriber.tenant.as_deref() != Some(n.tenant.as_str()) || subscriber.subject != n.recipient {
+                if !staff
+                    || subscriber.tenant.as_deref() != Some(n.tenant.as_str())
+                    || subscriber.subject != n.recipient
+                {
                     return None;
                 }
                 Some(NotificationEventMessage {

@@ -77,7 +77,9 @@ impl NotificationQuery {
         let s = require(ctx, CASE_STAFF).api()?;
         if !(1..=MAX_FIRST).contains(&first) {
             return Err(ApiError::from(
-                DomainError::field(ErrorCode::OutOfRange, "first").with_arg("min", 1).with_arg("max", MAX_FIRST),
+                DomainError::field(ErrorCode::OutOfRange, "first")
+                    .with_arg("min", 1)
+                    .with_arg("max", MAX_FIRST),
             )
             .into_graphql());
         }

@@ -22,6 +22,7 @@ pub const SECTIONS: &[&str] = &[
     "appointments",
     "appointmentEvents",
     "messages",
+    "notifications",
     "referrals",
     "referralEvents",
     "pathEpisodes",

@@ -169,7 +169,11 @@ impl Localizer {
     fn when(f: &MessageFacts<'_>) -> String {
         let zone: chrono_tz::Tz = f.time_zone.parse().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE);
         let local = f.starts_at.with_timezone(&zone);
-        format!("{} {}", date_text(f.language, local.date_naive()), time_text(f.language, local.hour(), local.minute()))
+        format!(
+            "{} {}",
+            date_text(f.language, local.date_naive()),
+            time_text(f.language, local.hour(), local.minute())
+        )
     }
 }
 
@@ -199,10 +203,15 @@ fn summons_html(l: &Localizer, f: &MessageFacts<'_>, to: &LetterAddress<'_>) -> 
     let mut html = String::with_capacity(8 * 1024);
     html.push_str("<!DOCTYPE html>\n");
     html.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", lang.code()));
-    html.push_str(&format!("<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main class=\"letter\">\n"));
+    html.push_str(&format!(
+        "<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main class=\"letter\">\n"
+    ));
     html.push_str("<header class=\"letterhead\">\n");
     html.push_str(&format!("<p class=\"sender\">{}</p>\n", escape_html(f.area_name)));
-    html.push_str(&format!("<p class=\"date\">{}</p>\n", escape_html(&date_text(lang, written.date_naive()))));
+    html.push_str(&format!(
+        "<p class=\"date\">{}</p>\n",
+        escape_html(&date_text(lang, written.date_naive()))
+    ));
     html.push_str("</header>\n<div class=\"recipient\">\n");
     html.push_str(&format!("<p>{}</p>\n", escape_html(to.name)));
     for line in &to.lines {
@@ -239,11 +248,8 @@ fn summons_html(l: &Localizer, f: &MessageFacts<'_>, to: &LetterAddress<'_>) -> 
 fn digest_text(l: &Localizer, d: &Digest<'_>) -> Composed {
     let lang = d.language;
     let date = date_text(lang, d.date);
-    let subject = l.message(
-        lang,
-        "digest-subject",
-        &[("count", d.items.len().to_string()), ("date", date.clone())],
-    );
+    let subject =
+        l.message(lang, "digest-subject", &[("count", d.items.len().to_string()), ("date", date.clone())]);
     let mut body = vec![
         l.message(lang, "digest-greeting", &[("name", d.staff_name.to_string())]),
         String::new(),
@@ -251,10 +257,7 @@ fn digest_text(l: &Localizer, d: &Digest<'_>) -> Composed {
         String::new(),
     ];
     for item in d.items {
-        let customer = item
-            .customer_name
-            .clone()
-            .unwrap_or_else(|| l.message(lang, "digest-someone", &[]));
+        let customer = item.customer_name.clone().unwrap_or_else(|| l.message(lang, "digest-someone", &[]));
         let obligation = item
             .obligation
             .as_ref()

@@ -186,8 +186,16 @@ impl Application {
     /// most the grace period. `false`: requests were still open when the
     /// grace period ended.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<bool> {
-        let Application { state, listener, metrics, figures_every, retention_every, outbox, digest_every, grace } =
-            self;
+        let Application {
+            state,
+            listener,
+            metrics,
+            figures_every,
+            retention_every,
+            outbox,
+            digest_every,
+            grace,
+        } = self;
         if let Some(metrics) = metrics {
             if let Ok(addr) = metrics.local_addr() {
                 tracing::info!(server.address = %addr, "polku metrics listening");

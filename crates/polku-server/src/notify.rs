@@ -17,7 +17,11 @@ use polku_store::{Actor, Store, StoreError};
 
 /// One daily round over every area at `now` (each area acts from its own
 /// digest hour on, once a day). Tests call this with the clock they set.
-pub async fn digest_due(store: &Store, composer: &dyn Compose, now: DateTime<Utc>) -> Result<DigestRound, StoreError> {
+pub async fn digest_due(
+    store: &Store,
+    composer: &dyn Compose,
+    now: DateTime<Utc>,
+) -> Result<DigestRound, StoreError> {
     let mut tx = store.begin(&Actor::system(None, vec![Role::PlatformAdmin])).await?;
     let slugs = polku_store::tenants::all_slugs(&mut tx).await?;
     tx.commit().await?;
@@ -41,7 +45,11 @@ pub async fn digest_every(
     crate::jobs::every("notification digest", every, stop, || async {
         let round = digest_due(&store, composer.as_ref(), Utc::now()).await?;
         if round.due_notified + u64::try_from(round.digests).unwrap_or(0) > 0 {
-            tracing::info!(digest.due = round.due_notified, digest.queued = round.digests, "notification round");
+            tracing::info!(
+                digest.due = round.due_notified,
+                digest.queued = round.digests,
+                "notification round"
+            );
         }
         Ok(round)
     })

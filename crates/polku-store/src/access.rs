@@ -30,6 +30,7 @@ const PARTS: &[(&str, &str)] = &[
          WHERE a.customer_id = $1 ORDER BY at",
     ),
     ("messages", "SELECT * FROM outbox t WHERE t.customer_id = $1 ORDER BY created_at"),
+    ("notifications", "SELECT * FROM notifications t WHERE t.customer_id = $1 ORDER BY created_at"),
     ("referrals", "SELECT * FROM referrals t WHERE t.customer_id = $1"),
     (
         "referralEvents",

@@ -310,19 +310,21 @@ async fn consequence_of(
     a: &Appointment,
     rules: &NeglectRules,
 ) -> Result<Option<SummonsConsequence>, StoreError> {
-    let earlier: Vec<NaiveDate> = sqlx::query_scalar("SELECT occurred_on FROM neglects WHERE customer_id = $1")
-        .bind(a.customer_id)
-        .fetch_all(tx.conn())
-        .await?;
+    let earlier: Vec<NaiveDate> =
+        sqlx::query_scalar("SELECT occurred_on FROM neglects WHERE customer_id = $1")
+            .bind(a.customer_id)
+            .fetch_all(tx.conn())
+            .await?;
     let on = polku_domain::calendar::local_date(a.starts_at, &tx.require_tenant()?.time_zone);
     let Ok(step) = neglect::assess(rules, &earlier, on, on) else { return Ok(None) };
-    let source = rules
-        .versions()
-        .iter()
-        .find(|v| v.id == step.rule)
-        .map(|v| v.source.clone())
-        .unwrap_or_default();
-    Ok(Some(SummonsConsequence { consequence: step.consequence, ordinal: step.ordinal, rule: step.rule, source }))
+    let source =
+        rules.versions().iter().find(|v| v.id == step.rule).map(|v| v.source.clone()).unwrap_or_default();
+    Ok(Some(SummonsConsequence {
+        consequence: step.consequence,
+        ordinal: step.ordinal,
+        rule: step.rule,
+        source,
+    }))
 }
 
 /// The summons letter (kept as printed) and message for `a`.
@@ -344,8 +346,11 @@ async fn summon_to(
     .await?;
     let name = format!("{} {}", customer.first_names, postal.0);
     let town = [postal.2.as_deref(), postal.3.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let lines: Vec<&str> =
-        [postal.1.as_deref(), Some(town.as_str())].into_iter().flatten().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&str> = [postal.1.as_deref(), Some(town.as_str())]
+        .into_iter()
+        .flatten()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     let tenant = tx.require_tenant()?.clone();
     let area =
         tenant.names.get(a.language, tenant.default_language).unwrap_or(tenant.slug.as_str()).to_string();

@@ -353,7 +353,13 @@ impl<M: Copy> CaseData<M> {
 
     /// The first appointment still to come that is booked to meet an
     /// obligation of `kind` by `due`.
-    fn planned(&self, customer: Uuid, kind: ObligationKind, due: NaiveDate, today: NaiveDate) -> Option<Booked> {
+    fn planned(
+        &self,
+        customer: Uuid,
+        kind: ObligationKind,
+        due: NaiveDate,
+        today: NaiveDate,
+    ) -> Option<Booked> {
         self.booked
             .get(&customer)?
             .iter()

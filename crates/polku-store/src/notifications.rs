@@ -170,7 +170,10 @@ pub async fn digest_area(
         return Ok(DigestRound::default());
     }
     let today = local.date();
-    let mut round = DigestRound { due_notified: notify_due(&mut tx, rules, path_rules, today, due_days).await?, digests: 0 };
+    let mut round = DigestRound {
+        due_notified: notify_due(&mut tx, rules, path_rules, today, due_days).await?,
+        digests: 0,
+    };
 
     let recipients: Vec<(String, String, Option<String>, Vec<String>)> = sqlx::query_as(
         "SELECT s.subject, s.name, s.email, s.languages FROM staff s WHERE s.active AND EXISTS ( \
@@ -203,8 +206,10 @@ pub async fn digest_area(
             .collect();
         let queued = match (&email, unread.is_empty()) {
             (Some(email), false) => {
-                let language = languages.first().and_then(|l| Lang::parse(l).ok()).unwrap_or(tenant.default_language);
-                let area = tenant.names.get(language, tenant.default_language).unwrap_or(tenant.slug.as_str());
+                let language =
+                    languages.first().and_then(|l| Lang::parse(l).ok()).unwrap_or(tenant.default_language);
+                let area =
+                    tenant.names.get(language, tenant.default_language).unwrap_or(tenant.slug.as_str());
                 let text = composer.digest(&Digest {
                     language,
                     staff_name: &name,
@@ -282,7 +287,10 @@ async fn notify_due(
     let (mut who, mut what, mut due) = (Vec::new(), Vec::new(), Vec::new());
     for e in data.work(rules, path_rules, assigned, today) {
         let (Some(kind), Some(on)) = (e.obligation, e.due) else { continue };
-        if on >= today && e.planned.is_none() && polku_domain::calendar::working_days_between(today, on) <= days {
+        if on >= today
+            && e.planned.is_none()
+            && polku_domain::calendar::working_days_between(today, on) <= days
+        {
             who.push(e.customer_id);
             what.push(obligation_code(kind));
             due.push(on);
