@@ -33,3 +33,4 @@ mod schema;
 mod tenancy;
 mod tls;
 mod transfer_rules;
+mod viestit;

@@ -423,6 +423,7 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         sms_url: None,
         sms_key: None,
         outbox_seconds: 5,
+        suomifi: Default::default(),
         redis_url: None,
         redis_ca_file: None,
         api_key_rate: Rate::default().per_second,
