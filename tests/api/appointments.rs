@@ -70,7 +70,7 @@ fn local_smtp() -> SmtpSink {
 
 fn senders(sink: &SmtpSink) -> Senders {
     let mail = Mailer::new(&format!("smtp://{}", sink.addr()), "Polku <polku@porvoo.example>").unwrap();
-    Senders { mail: Some(mail), sms: None, policy: SendPolicy::default() }
+    Senders { mail: Some(mail), sms: None, viestit: None, policy: SendPolicy::default() }
 }
 
 /// The decoded text/calendar part of a received message.
@@ -283,6 +283,7 @@ async fn a_mail_server_that_is_away_is_tried_again_later_and_nothing_is_lost() {
     let away = Senders {
         mail: Some(Mailer::new(&format!("smtp://{closed}"), "polku@porvoo.example").unwrap()),
         sms: None,
+        viestit: None,
         policy: SendPolicy::default(),
     };
     let round = deliver_due(&app.store, &away, at(NOW)).await.unwrap();

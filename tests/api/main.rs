@@ -34,4 +34,5 @@ mod schema;
 mod tenancy;
 mod tls;
 mod transfer_rules;
+mod viestit;
 mod week;

@@ -86,11 +86,16 @@ async fn main() -> anyhow::Result<()> {
         rounds += 1;
         sent += round.sent;
         failed += round.failed;
-        anyhow::ensure!(round.sent + round.failed > 0, "a round sent nothing with {} left", queued as usize - sent);
+        anyhow::ensure!(
+            round.sent + round.failed > 0,
+            "a round sent nothing with {} left",
+            queued as usize - sent
+        );
     }
     let elapsed = started.elapsed().as_secs_f64();
     let received = sink.messages().len();
-    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox_attempts").fetch_one(&mut conn).await?;
+    let attempts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox_attempts").fetch_one(&mut conn).await?;
     println!(
         "outbox → local SMTP: {sent} e-mails in {elapsed:.1} s = {:.0} messages/s \
          ({rounds} rounds, {failed} failed, {attempts} attempts, {received} received)",

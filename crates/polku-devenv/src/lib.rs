@@ -1,4 +1,5 @@
-//! Private PostgreSQL, Redis and SMTP servers for development and tests.
+//! Private PostgreSQL, Redis and SMTP servers for development and tests,
+//! and a local stand-in for Suomi.fi-viestit.
 //!
 //! A fresh Debian machine with only the Rust toolchain should be able to run
 //! and test Polku, so this crate installs the Debian packages it needs when
@@ -8,7 +9,9 @@
 //! as the `postgres` system user that the Debian package creates.
 
 pub mod smtp;
+pub mod viestit;
 pub use smtp::SmtpSink;
+pub use viestit::ViestitFake;
 
 use std::fs;
 use std::io::Write;

@@ -150,7 +150,11 @@ impl Application {
             }
             _ => None,
         };
-        let senders = crate::outbox::Senders { mail, sms, policy: Default::default() };
+        let viestit = config
+            .suomifi
+            .viestit(config.hetu.vault()?)
+            .context("POLKU_SUOMIFI_URL, _USERNAME, _PASSWORD or _SERVICE_ID")?;
+        let senders = crate::outbox::Senders { mail, sms, viestit, policy: Default::default() };
         Ok(Application {
             state,
             listener,

@@ -93,6 +93,8 @@ pub struct ServeConfig {
     /// 0 turns them off.
     #[arg(long, env = "POLKU_DIGEST_SECONDS", default_value_t = 300)]
     pub digest_seconds: u64,
+    #[command(flatten)]
+    pub suomifi: SuomifiConfig,
 
     /// Redis, shared by the replicas: API-key rate limits and live updates.
     /// Without it each instance limits and delivers on its own.
@@ -291,6 +293,50 @@ impl AuthConfig {
         };
         verifier.spawn_refresh(std::time::Duration::from_secs(self.jwks_refresh_seconds));
         Ok(verifier)
+    }
+}
+
+/// Suomi.fi-viestit, the sender of letters (docs/suomifi-viestit.md). Off
+/// unless the URL is set; then the credentials and the service id are
+/// required too. Off, letters wait for staff to print them.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SuomifiConfig {
+    /// The REST interface's address: `https://api.messages.suomi.fi`, or
+    /// `https://api.messages-qa.suomi.fi` for DVV's test environment.
+    #[arg(
+        long = "suomifi-url",
+        env = "POLKU_SUOMIFI_URL",
+        requires_all = ["suomifi_username", "suomifi_password", "suomifi_service_id"]
+    )]
+    pub suomifi_url: Option<String>,
+
+    /// The system's username, given by DVV at deployment (`/v1/token`).
+    #[arg(long = "suomifi-username", env = "POLKU_SUOMIFI_USERNAME")]
+    pub suomifi_username: Option<String>,
+
+    /// The system's password (`/v1/token`).
+    #[arg(long = "suomifi-password", env = "POLKU_SUOMIFI_PASSWORD")]
+    pub suomifi_password: Option<SecretString>,
+
+    /// The id of the area's sending service in Suomi.fi-viestit
+    /// (`sender.serviceId`).
+    #[arg(long = "suomifi-service-id", env = "POLKU_SUOMIFI_SERVICE_ID")]
+    pub suomifi_service_id: Option<String>,
+}
+
+impl SuomifiConfig {
+    /// The sender, or `None` when it is not configured.
+    pub fn viestit(
+        &self,
+        vault: polku_store::pii::HetuVault,
+    ) -> anyhow::Result<Option<crate::viestit::Viestit>> {
+        let Some(url) = &self.suomifi_url else { return Ok(None) };
+        let (Some(user), Some(password), Some(service)) =
+            (&self.suomifi_username, &self.suomifi_password, &self.suomifi_service_id)
+        else {
+            anyhow::bail!("POLKU_SUOMIFI_URL needs POLKU_SUOMIFI_USERNAME, _PASSWORD and _SERVICE_ID");
+        };
+        Ok(Some(crate::viestit::Viestit::new(url, user, password.clone(), service, vault)?))
     }
 }
 

@@ -21,6 +21,7 @@ pub mod relay;
 pub mod retention;
 pub mod seed;
 pub mod telemetry;
+pub mod viestit;
 pub mod ws;
 
 pub use http::{router, serve_until, AppState};

@@ -424,6 +424,7 @@ async fn run_dev(args: DevArgs) -> Result<()> {
         sms_key: None,
         outbox_seconds: 5,
         digest_seconds: 60,
+        suomifi: Default::default(),
         redis_url: None,
         redis_ca_file: None,
         api_key_rate: Rate::default().per_second,

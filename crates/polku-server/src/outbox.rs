@@ -1,5 +1,6 @@
 //! Delivers the outbox (`polku_store::outbox`): e-mail over SMTP with
-//! lettre, SMS through an HTTP gateway. Each round claims what is due area by
+//! lettre, SMS through an HTTP gateway, letters through Suomi.fi-viestit
+//! (`crate::viestit`) when it is configured. Each round claims what is due area by
 //! area, sends, and records the outcome of each attempt; a failure waits
 //! longer each time, and a permanent refusal is not tried again. Nothing of
 //! a message (address, text) is logged: only counts.
@@ -7,6 +8,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -17,6 +19,8 @@ use polku_store::{Actor, Store, StoreError};
 
 /// Messages claimed per round and area.
 const BATCH: i64 = 50;
+/// Messages on their way at once.
+const SENDING: usize = 8;
 
 /// E-mail through an SMTP server.
 #[derive(Clone)]
@@ -118,6 +122,8 @@ impl SmsGateway {
 pub struct Senders {
     pub mail: Option<Mailer>,
     pub sms: Option<SmsGateway>,
+    /// Letters: without it they wait for staff to print them.
+    pub viestit: Option<crate::viestit::Viestit>,
     pub policy: SendPolicy,
 }
 
@@ -126,6 +132,8 @@ pub struct Senders {
 pub struct Round {
     pub sent: usize,
     pub failed: usize,
+    /// Letters left for the area's own print (no Suomi.fi mailbox).
+    pub to_print: usize,
 }
 
 /// One round over every area: everything due at `now` is sent or recorded
@@ -141,6 +149,9 @@ pub async fn deliver_due(store: &Store, senders: &Senders, now: DateTime<Utc>) -
     if senders.sms.is_some() {
         channels.push(SendBy::Sms);
     }
+    if senders.viestit.is_some() {
+        channels.push(SendBy::Letter);
+    }
     let mut round = Round::default();
     if channels.is_empty() {
         return Ok(round);
@@ -151,17 +162,21 @@ pub async fn deliver_due(store: &Store, senders: &Senders, now: DateTime<Utc>) -
             if claimed.is_empty() {
                 break;
             }
-            for m in &claimed {
-                let outcome = match (m.channel.as_str(), &senders.mail, &senders.sms) {
-                    ("email", Some(mail), _) => mail.send(m).await,
-                    ("sms", _, Some(sms)) => sms.send(m).await,
-                    _ => Outcome::Failed("no sender is configured for this channel".into()),
-                };
-                match outcome {
+            // Up to SENDING messages on their way at once: an SMTP server or a
+            // gateway answers one message in milliseconds but over a network
+            // round trip, which one at a time would wait out in turn.
+            // Boxed with their lifetime spelled out: a spawned job must be Send,
+            // which the compiler cannot prove through a lazy iterator's closure.
+            let sends: Vec<futures::future::BoxFuture<'_, Result<Outcome, StoreError>>> =
+                claimed.iter().map(|m| Box::pin(deliver_one(store, slug, senders, m, now)) as _).collect();
+            let outcomes: Vec<Result<Outcome, StoreError>> =
+                futures::stream::iter(sends).buffer_unordered(SENDING).collect().await;
+            for outcome in outcomes {
+                match outcome? {
                     Outcome::Sent => round.sent += 1,
+                    Outcome::ToPrint(_) => round.to_print += 1,
                     _ => round.failed += 1,
                 }
-                outbox::record(store, slug, m, &outcome, now, senders.policy).await?;
             }
             if claimed.len() < usize::try_from(BATCH).unwrap_or(usize::MAX) {
                 break;
@@ -169,6 +184,33 @@ pub async fn deliver_due(store: &Store, senders: &Senders, now: DateTime<Utc>) -
         }
     }
     Ok(round)
+}
+
+/// Sends one claimed message and records how it went (with the
+/// disclosure, for a letter through Suomi.fi-viestit, in one transaction).
+async fn deliver_one(
+    store: &Store,
+    slug: &polku_domain::Slug,
+    senders: &Senders,
+    m: &Claimed,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let (outcome, disclosed) = match (m.channel.as_str(), &senders.mail, &senders.sms, &senders.viestit) {
+        ("email", Some(mail), _, _) => (mail.send(m).await, None),
+        ("sms", _, Some(sms), _) => (sms.send(m).await, None),
+        ("letter", _, _, Some(viestit)) => {
+            let d = viestit.send(store, slug, m).await?;
+            (d.outcome, d.disclosed)
+        }
+        _ => (Outcome::Failed("no sender is configured for this channel".into()), None),
+    };
+    match disclosed {
+        Some(what) => {
+            polku_store::viestit::record(store, slug, m, &outcome, Some(what), now, senders.policy).await?
+        }
+        None => outbox::record(store, slug, m, &outcome, now, senders.policy).await?,
+    }
+    Ok(outcome)
 }
 
 /// Runs until `stop` resolves (see `jobs::every`).
@@ -180,8 +222,13 @@ pub async fn deliver_every(
 ) {
     crate::jobs::every("outbox", every, stop, || async {
         let round = deliver_due(&store, &senders, Utc::now()).await?;
-        if round.sent + round.failed > 0 {
-            tracing::info!(outbox.sent = round.sent, outbox.failed = round.failed, "outbox round");
+        if round.sent + round.failed + round.to_print > 0 {
+            tracing::info!(
+                outbox.sent = round.sent,
+                outbox.failed = round.failed,
+                outbox.to_print = round.to_print,
+                "outbox round"
+            );
         }
         Ok(round)
     })

@@ -397,7 +397,7 @@ pub async fn reveal_hetu(
 
 /// A stored identity code in plain text; a ciphertext that does not open is
 /// a database defect (wrong key or a tampered row), not bad input.
-fn decrypt(vault: &HetuVault, tenant: Uuid, sealed: &[u8]) -> Result<Hetu, StoreError> {
+pub(crate) fn decrypt(vault: &HetuVault, tenant: Uuid, sealed: &[u8]) -> Result<Hetu, StoreError> {
     vault.decrypt(tenant, sealed).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 

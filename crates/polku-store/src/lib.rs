@@ -36,6 +36,7 @@ pub mod services;
 pub mod staff;
 pub mod tenants;
 pub mod tx;
+pub mod viestit;
 
 pub use error::StoreError;
 pub use page::{Page, PageRequest};

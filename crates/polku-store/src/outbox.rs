@@ -31,7 +31,8 @@ pub struct NewMessage {
 /// Queues a message in the caller's transaction.
 pub async fn queue(tx: &mut Tx, m: NewMessage) -> Result<(), StoreError> {
     let tenant = tx.require_tenant()?.id;
-    // A letter is not sent by the sender: it waits for staff to print it.
+    // A letter waits for staff to print it, unless Suomi.fi-viestit is
+    // configured (`polku_server::viestit`).
     sqlx::query(
         "INSERT INTO outbox (tenant_id, message_id, customer_id, appointment_id, purpose, channel, recipient, \
          language, subject, body, calendar, due_at, next_attempt_at, dedupe_key) \
@@ -97,6 +98,9 @@ pub async fn for_appointment(tx: &mut Tx, appointment: Uuid) -> Result<Vec<Messa
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Claimed {
     pub message_id: Uuid,
+    /// Whom it is for: a letter's sender finds the identity code by it.
+    /// `None` for a staff member's digest.
+    pub customer_id: Option<Uuid>,
     pub channel: String,
     pub recipient: String,
     pub language: String,
@@ -121,7 +125,8 @@ impl Default for SendPolicy {
     }
 }
 
-fn actor(slug: &Slug) -> Actor {
+/// The sender's actor in an area.
+pub(crate) fn actor(slug: &Slug) -> Actor {
     Actor::task(crate::SystemTask::Outbox, Some(slug.clone()), vec![Role::Coach])
 }
 
@@ -152,7 +157,7 @@ pub async fn claim(
              FROM due WHERE a.message_id = due.message_id AND a.outcome IS NULL) \
          UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1, lease_until = $1 + $3 \
          FROM due WHERE o.message_id = due.message_id \
-         RETURNING o.message_id, o.channel, o.recipient, o.language, o.subject, o.body, o.calendar, o.attempts",
+         RETURNING o.message_id, o.customer_id, o.channel, o.recipient, o.language, o.subject, o.body, o.calendar, o.attempts",
     )
     .bind(now)
     .bind(limit)
@@ -183,6 +188,10 @@ pub enum Outcome {
     Failed(String),
     /// Refused for good (the address does not exist): not tried again.
     Bounced(String),
+    /// A letter the sender did not deliver, for a reason that is no fault
+    /// (the customer has no Suomi.fi mailbox): it waits for the area's own
+    /// print (state `to_print`) and is not claimed again.
+    ToPrint(String),
 }
 
 /// Records the outcome of a claimed message's attempt.
@@ -195,10 +204,25 @@ pub async fn record(
     policy: SendPolicy,
 ) -> Result<(), StoreError> {
     let mut tx = store.begin(&actor(slug)).await?;
+    record_in(&mut tx, message, outcome, now, policy).await?;
+    tx.commit().await
+}
+
+/// `record` in the caller's transaction (the sender's, opened as `actor`),
+/// so what else the attempt left behind (a disclosure) is kept with it or
+/// not at all.
+pub(crate) async fn record_in(
+    tx: &mut Tx,
+    message: &Claimed,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+    policy: SendPolicy,
+) -> Result<(), StoreError> {
     let (code, reason) = match outcome {
         Outcome::Sent => ("sent", None),
         Outcome::Failed(r) => ("failed", Some(r.as_str())),
         Outcome::Bounced(r) => ("bounced", Some(r.as_str())),
+        Outcome::ToPrint(r) => ("to_print", Some(r.as_str())),
     };
     sqlx::query(
         "UPDATE outbox_attempts SET outcome = $3, reason = left($4, 1000), finished_at = $5 \
@@ -243,8 +267,18 @@ pub async fn record(
             .execute(tx.conn())
             .await?;
         }
+        Outcome::ToPrint(r) => {
+            sqlx::query(
+                "UPDATE outbox SET state = 'to_print', lease_until = NULL, last_error = left($2, 1000) \
+                 WHERE message_id = $1",
+            )
+            .bind(message.message_id)
+            .bind(r)
+            .execute(tx.conn())
+            .await?;
+        }
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// A message's attempts, oldest first: (attempt, outcome, reason).
