@@ -421,3 +421,114 @@ async fn a_moved_appointment_withdraws_its_reminder_and_tells_the_customer() {
         .await;
     assert_eq!(error_code(&r), Some("APPOINTMENT_TRANSITION"), "{r}");
 }
+
+/// A local SMS gateway of the test's own: records each request (its bearer
+/// key and JSON body) and answers with the statuses it is given, in turn,
+/// then 202.
+async fn local_sms_gateway(
+    answers: Vec<u16>,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>) {
+    use axum::http::{HeaderMap, StatusCode};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let answers = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::from(answers)));
+    let (record, next) = (seen.clone(), answers.clone());
+    let app = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(move |headers: HeaderMap, body: axum::Json<Value>| {
+            let (record, next) = (record.clone(), next.clone());
+            async move {
+                let auth =
+                    headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                record.lock().unwrap().push((auth, body.0));
+                let status = next.lock().unwrap().pop_front().unwrap_or(202);
+                StatusCode::from_u16(status).unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/sms"), seen)
+}
+
+#[tokio::test]
+async fn an_sms_goes_to_the_configured_gateway_as_documented_and_a_refusal_is_final() {
+    let app = TestApp::spawn().await;
+    let (customer, coach) = customer_and_coach(&app).await;
+    let mut c = PgConnection::connect(&app.superuser_url).await.unwrap();
+    sqlx::query("UPDATE customers SET phone = '+358401234567' WHERE customer_id = $1")
+        .bind(customer)
+        .execute(&mut c)
+        .await
+        .unwrap();
+    // The gateway is away once, then takes the invitation; it refuses the
+    // reminder for good.
+    let (url, seen) = local_sms_gateway(vec![503, 202, 400]).await;
+    let senders = Senders {
+        sms: Some(polku_server::outbox::SmsGateway::new(&url, "sms-key").unwrap()),
+        ..Senders::default()
+    };
+    let token = app.token(Some("porvoo"), &[Role::Coach]);
+    let mut input = booking(customer, coach, WEDNESDAY_TEN);
+    input["sendBy"] = json!("SMS");
+    let r = app.at(at(NOW)).gql(Some(&token), BOOK, json!({ "input": input })).await;
+    let id = data(&r)["bookAppointment"]["id"].as_str().unwrap().to_string();
+
+    let first = deliver_due(&app.store, &senders, at(NOW)).await.unwrap();
+    assert_eq!((first.sent, first.failed), (0, 1));
+    let retried = deliver_due(&app.store, &senders, at(NOW) + Duration::minutes(1)).await.unwrap();
+    assert_eq!((retried.sent, retried.failed), (1, 0));
+    let reminder = deliver_due(&app.store, &senders, at("2026-12-01T08:00:00Z")).await.unwrap();
+    assert_eq!((reminder.sent, reminder.failed), (0, 1));
+    assert_eq!(deliver_due(&app.store, &senders, at("2026-12-01T09:00:00Z")).await.unwrap().failed, 0);
+
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for (auth, body) in &seen {
+        assert_eq!(auth, "Bearer sms-key");
+        assert_eq!(body["to"], "+358401234567");
+        assert!(body["reference"].as_str().is_some_and(|r| Uuid::parse_str(r).is_ok()), "{body}");
+    }
+    // The same message (one reference) twice, and in Swedish, in one SMS.
+    assert_eq!(seen[0].1["reference"], seen[1].1["reference"]);
+    let text = seen[1].1["text"].as_str().unwrap();
+    assert!(text.contains("bokad tid") && text.contains("2.12.2026 kl. 10.00"), "{text}");
+    assert!(text.chars().count() <= 320, "{text}");
+
+    let r = app
+        .gql(
+            Some(&token),
+            "query($c: ID!) { customerAppointments(customerId: $c) { id messages { purpose state } } }",
+            json!({ "c": customer }),
+        )
+        .await;
+    let a = data(&r)["customerAppointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        a["messages"],
+        json!([{ "purpose": "invitation", "state": "sent" }, { "purpose": "reminder", "state": "failed" }]),
+        "{r}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_week_is_booked_through_the_one_way_in_once() {
+    let app = TestApp::spawn().await;
+    let localizer = std::sync::Arc::new(polku_i18n::Localizer::new());
+    let booked = polku_server::seed::seed_demo_appointments(&app.store, &localizer, at(NOW)).await.unwrap();
+    assert!(booked >= 6, "{booked} demo appointments");
+    // Each with its invitation queued, as any booking.
+    let mut c = PgConnection::connect(&app.superuser_url).await.unwrap();
+    let invited: i64 =
+        sqlx::query_scalar("SELECT count(DISTINCT appointment_id) FROM outbox WHERE purpose = 'invitation'")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+    assert_eq!(invited, i64::try_from(booked).unwrap());
+    assert_eq!(polku_server::seed::seed_demo_appointments(&app.store, &localizer, at(NOW)).await.unwrap(), 0);
+}

@@ -205,6 +205,14 @@ pub fn local_time(at: chrono::DateTime<chrono::Utc>, time_zone: &str) -> chrono:
     at.with_timezone(&zone).naive_local()
 }
 
+/// The instant of a wall-clock time in an area's time zone; `None` for a
+/// time the clock skips (the hour lost in spring).
+pub fn from_local(local: chrono::NaiveDateTime, time_zone: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let zone = time_zone.parse::<chrono_tz::Tz>().unwrap_or(DEFAULT_TIME_ZONE);
+    zone.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&chrono::Utc))
+}
+
 /// The date in Finland at `at`: "today" for work not done for one area
 /// (the figures refresher, seeding, the command line), which every area
 /// shares since all are in mainland Finland.

@@ -114,11 +114,13 @@ impl Appointment {
 #[derive(SimpleObject)]
 pub struct MessageStatus {
     id: ID,
-    /// invitation, reminder, rescheduled, cancelled or summons.
+    /// invitation, reminder, rescheduled, cancelled or summons (a digest
+    /// goes to staff, never about an appointment).
     purpose: String,
     /// email, sms or letter.
     channel: String,
-    /// pending, sending, sent, failed, cancelled or printed.
+    /// pending, sending, sent, failed, cancelled, printed, or to_print (a
+    /// letter the customer has no Suomi.fi mailbox for: the area prints it).
     state: String,
     due_at: DateTime<Utc>,
     attempts: i32,

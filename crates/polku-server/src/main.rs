@@ -374,9 +374,13 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     let store = Store::connect_lazy(&db.app_url, &pool)?;
     let hetu_key = dev::hetu_key(&args.state_dir)?;
     let vault = polku_store::pii::HetuVault::from_base64(&hetu_key, 1)?;
-    let partners = seed::seed_demo(&store, &vault, &Arc::new(polku_i18n::Localizer::new()))
+    let localizer = Arc::new(polku_i18n::Localizer::new());
+    let partners = seed::seed_demo(&store, &vault, &localizer).await.context("loading demo data")?;
+    // A week of appointments for Porvoo's coaches, for the week page; their
+    // invitations go to the local mail folder.
+    seed::seed_demo_appointments(&store, &localizer, chrono::Utc::now())
         .await
-        .context("loading demo data")?;
+        .context("booking the demo appointments")?;
     // Two years of synthetic history in 45 areas, so the oversight dashboard
     // has areas to compare and trends to show; only on the first run.
     let scale = polku_store::generate::Scale {
@@ -463,6 +467,8 @@ async fn run_dev(args: DevArgs) -> Result<()> {
     }
     let country = mint("ministry", None, &[Role::Oversight], None, Some("all"))?;
     println!("Key-figure dashboard (whole country): http://127.0.0.1:{port}/dashboard#token={country}\n");
+    let manager = mint("admin-porvoo", Some("porvoo"), &[Role::TenantAdmin, Role::Manager], None, None)?;
+    println!("A coach's week (Porvoo, in Swedish): http://127.0.0.1:{port}/week?lang=sv#token={manager}\n");
     println!("More: cargo run -- token --tenant jakobstad --role coach --lang sv\nStop with Ctrl-C.");
     app.run_until(shutdown_signal()).await?;
     if let Some(cluster) = &db.cluster {

@@ -359,3 +359,77 @@ pub async fn seed_demo(
     }
     Ok(out)
 }
+
+/// A demo week for Porvoo's coaches: a few appointments over the next
+/// working days, booked through the one way in (so their invitations and
+/// reminders go to the local SMTP server), unless the area has some
+/// already. Times outside a coach's hours or on a holiday are skipped.
+pub async fn seed_demo_appointments(
+    store: &Store,
+    localizer: &Arc<Localizer>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, StoreError> {
+    use polku_domain::appointment::{MeetsObligation, Venue};
+    use polku_domain::customer::MeetingType;
+    use polku_store::appointments::{self, NewAppointment};
+
+    let slug = Slug::parse("porvoo")?;
+    let actor = Actor::system(Some(slug), vec![Role::Manager, Role::Coach]);
+    let mut tx = store.begin(&actor).await?;
+    if !polku_store::appointments::none_yet(&mut tx).await? {
+        return Ok(0);
+    }
+    let customers = polku_store::caseload::of_area(&mut tx).await?;
+    let zone = tx.require_tenant()?.time_zone.clone();
+    let languages = tx.require_tenant()?.enabled_languages.clone();
+    tx.commit().await?;
+    let rules = polku_domain::neglect::NeglectRules::embedded();
+    let mut booked = 0;
+    let today = polku_domain::calendar::local_date(now, &zone);
+    let kinds = [
+        (MeetingType::JobSearchDiscussion, Some(MeetsObligation::JobSearchDiscussion)),
+        (MeetingType::CoachingSession, None),
+        (MeetingType::InitialInterview, Some(MeetsObligation::InitialInterview)),
+    ];
+    for ((i, c), offset) in
+        customers.iter().filter(|c| c.coach_id.is_some()).take(12).enumerate().zip((0..5).cycle())
+    {
+        let Some(coach) = c.coach_id else { continue };
+        let day = today + chrono::Duration::days(1 + offset);
+        let (hour, minute) = [(9, 0), (10, 30), (13, 0)][i % 3];
+        let Some(local) = day.and_hms_opt(hour, minute, 0) else { continue };
+        let Some(starts_at) = polku_domain::calendar::from_local(local, &zone) else { continue };
+        let (kind, meets) = kinds[i % kinds.len()];
+        let language =
+            if languages.contains(&c.service_language) { c.service_language } else { languages[0] };
+        let new = NewAppointment {
+            customer_id: c.id,
+            coach_id: coach,
+            kind,
+            starts_at,
+            minutes: 45,
+            venue: if i % 4 == 3 {
+                Venue::Phone
+            } else {
+                Venue::InPerson { place: "Rihkamakatu 4, Porvoo / Rihkamagatan 4, Borgå".into() }
+            },
+            language,
+            send_by: None,
+            meets,
+            override_reason: None,
+            summons: false,
+        };
+        let mut tx = store.begin(&actor).await?;
+        match appointments::book(&mut tx, new, now, localizer.as_ref(), &rules).await {
+            Ok(_) => {
+                tx.commit().await?;
+                booked += 1;
+            }
+            // A holiday, an hour outside the coach's week, a clash: the demo
+            // skips it (the transaction is dropped, so rolled back).
+            Err(StoreError::Domain(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(booked)
+}

@@ -750,6 +750,14 @@ pub async fn of_customer(tx: &mut Tx, customer: Uuid) -> Result<Vec<Appointment>
     Ok(rows.into_iter().map(Appointment::from).collect())
 }
 
+/// Whether the area has no appointments at all (the demo books a week only
+/// into an empty calendar).
+pub async fn none_yet(tx: &mut Tx) -> Result<bool, StoreError> {
+    Ok(!sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM appointments)")
+        .fetch_one(tx.conn())
+        .await?)
+}
+
 /// The coach's free slots of `minutes` between two days (the area's time).
 pub async fn free_slots(
     tx: &mut Tx,
