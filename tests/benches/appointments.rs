@@ -63,9 +63,9 @@ async fn main() -> anyhow::Result<()> {
                 repeat('Hej Anna, du har en bokad tid hos sysselsättningstjänsterna i Borgå. ', 8), $2, \
                 '2026-11-30T08:00:00Z', '2026-11-30T08:00:00Z', 'bench:' || g \
          FROM generate_series(1, $1) g \
-         JOIN LATERAL (SELECT tenant_id, customer_id FROM customers \
-                       WHERE tenant_id = (SELECT tenant_id FROM tenants WHERE slug = 'porvoo') \
-                       OFFSET (g % 100) LIMIT 1) c ON true",
+         JOIN (SELECT tenant_id, customer_id, row_number() OVER (ORDER BY customer_id) - 1 AS n, \
+                      count(*) OVER () AS of FROM customers \
+               WHERE tenant_id = (SELECT tenant_id FROM tenants WHERE slug = 'porvoo')) c ON c.n = g % c.of",
     )
     .bind(messages)
     .bind(&ics)
