@@ -42,6 +42,7 @@ pub mod hetu;
 pub mod job_search;
 pub mod lang;
 pub mod money;
+pub mod municipal_share;
 pub mod municipality;
 pub mod neglect;
 pub mod notification;
