@@ -21,6 +21,7 @@ mod duties;
 mod edge_auth;
 mod edge_http;
 mod figures;
+mod funding;
 mod harness;
 mod helm;
 mod life_cycle;

@@ -130,6 +130,15 @@ error_codes! {
     InvalidUrl => "INVALID_URL",
     CustomerNotActive => "CUSTOMER_NOT_ACTIVE",
     NoContactForChannel => "NO_CONTACT_FOR_CHANNEL",
+    InvoiceHeader => "INVOICE_HEADER",
+    InvoiceColumns => "INVOICE_COLUMNS",
+    InvalidBenefit => "INVALID_BENEFIT",
+    InvoiceMonthImported => "INVOICE_MONTH_IMPORTED",
+    InvoiceMixedMonths => "INVOICE_MIXED_MONTHS",
+    MunicipalityOutsideArea => "MUNICIPALITY_OUTSIDE_AREA",
+    InvoiceDuplicateLine => "INVOICE_DUPLICATE_LINE",
+    InvoiceDays => "INVOICE_DAYS",
+    InvoiceShareOverPaid => "INVOICE_SHARE_OVER_PAID",
 }
 
 impl fmt::Display for ErrorCode {

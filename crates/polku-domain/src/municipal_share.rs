@@ -322,3 +322,195 @@ mod tests {
         }
     }
 }
+
+/// Kela's municipal invoice specification as Polku accepts it (see
+/// `docs/money.md`): UTF-8, `;`-separated, one header line, then one line
+/// per person, benefit and municipality for one month.
+pub mod invoice {
+    use super::{percent_of, Benefit, ShareRules};
+    use crate::figures::Month;
+    use crate::money::Euros;
+    use crate::{DomainError, ErrorCode, Hetu, MunicipalityCode};
+
+    pub const HEADER: &str =
+        "kuukausi;kunta;henkilotunnus;etuus;paivat;kertyneet_paivat;maksettu;kunnan_osuus";
+    pub const COLUMNS: [&str; 8] = [
+        "kuukausi",
+        "kunta",
+        "henkilotunnus",
+        "etuus",
+        "paivat",
+        "kertyneet_paivat",
+        "maksettu",
+        "kunnan_osuus",
+    ];
+
+    /// One line, parsed. Deliberately not `Debug`: it holds an identity code.
+    pub struct Line {
+        pub month: Month,
+        pub municipality: MunicipalityCode,
+        pub hetu: Hetu,
+        pub benefit: Benefit,
+        /// Benefit days paid for this month.
+        pub days: u32,
+        /// Counted benefit days at the month's end, this month's included.
+        pub cumulative_days: u32,
+        pub paid: Euros,
+        /// The municipality's share Kela billed.
+        pub share: Euros,
+    }
+
+    /// The benefit's code in the file.
+    pub fn benefit_code(b: Benefit) -> &'static str {
+        match b {
+            Benefit::LabourMarketSubsidy => "TMT",
+            Benefit::BasicAllowance => "PPR",
+            Benefit::EarningsRelatedAllowance => "APR",
+        }
+    }
+
+    /// Checks the header line.
+    pub fn header(line: &str) -> Result<(), DomainError> {
+        if line.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(HEADER) {
+            Ok(())
+        } else {
+            Err(DomainError::field(ErrorCode::InvoiceHeader, "line 1"))
+        }
+    }
+
+    /// Parses one line; an error names its column.
+    pub fn parse(line: &str) -> Result<Line, DomainError> {
+        let cells: Vec<&str> = line.trim_end_matches(['\r', '\n']).split(';').map(str::trim).collect();
+        if cells.len() != COLUMNS.len() {
+            return Err(DomainError::field(ErrorCode::InvoiceColumns, "line").with_arg("value", cells.len()));
+        }
+        let at = |i: usize| move |e: DomainError| e.at(COLUMNS[i]);
+        let month = Month::parse(cells[0]).map_err(at(0))?;
+        let municipality = MunicipalityCode::parse(cells[1]).map_err(|_| {
+            DomainError::field(ErrorCode::InvalidMunicipalityCode, COLUMNS[1]).with_arg("value", cells[1])
+        })?;
+        let hetu =
+            Hetu::parse(cells[2]).map_err(|_| DomainError::field(ErrorCode::InvalidHetu, COLUMNS[2]))?;
+        let benefit = match cells[3].to_ascii_uppercase().as_str() {
+            "TMT" => Benefit::LabourMarketSubsidy,
+            "PPR" => Benefit::BasicAllowance,
+            "APR" => Benefit::EarningsRelatedAllowance,
+            _ => {
+                return Err(
+                    DomainError::field(ErrorCode::InvalidBenefit, COLUMNS[3]).with_arg("value", cells[3])
+                )
+            }
+        };
+        let days_error = |i: usize| DomainError::field(ErrorCode::InvoiceDays, COLUMNS[i]);
+        let days: u32 = cells[4].parse().map_err(|_| days_error(4))?;
+        let cumulative_days: u32 = cells[5].parse().map_err(|_| days_error(5))?;
+        if !(1..=23).contains(&days) {
+            return Err(days_error(4));
+        }
+        if cumulative_days < days || cumulative_days > 20_000 {
+            return Err(days_error(5));
+        }
+        let money = |i: usize| {
+            Euros::parse(cells[i]).ok().filter(|e| *e >= Euros::ZERO).ok_or_else(|| {
+                DomainError::field(ErrorCode::InvalidAmount, COLUMNS[i]).with_arg("value", cells[i])
+            })
+        };
+        let (paid, share) = (money(6)?, money(7)?);
+        if share > paid {
+            return Err(DomainError::field(ErrorCode::InvoiceShareOverPaid, COLUMNS[7]));
+        }
+        Ok(Line { month, municipality, hetu, benefit, days, cumulative_days, paid, share })
+    }
+
+    /// What the municipality's share of a line should be under the rules of
+    /// its month: each of the month's benefit days at the step its counted
+    /// day falls in, the benefit spread evenly over the days (of an
+    /// earnings-related allowance, only its basic part).
+    pub fn expected_share(
+        rules: &ShareRules,
+        month: Month,
+        benefit: Benefit,
+        days: u32,
+        cumulative_days: u32,
+        paid: Euros,
+        today: chrono::NaiveDate,
+    ) -> Result<Euros, DomainError> {
+        let rule = rules.in_force(month.first_day(), today)?;
+        if !rule.counted_benefits.contains(&benefit) || days == 0 {
+            return Ok(Euros::ZERO);
+        }
+        let base = match (benefit, rule.basic_allowance_daily) {
+            (Benefit::EarningsRelatedAllowance, Some(basic)) => {
+                paid.min(Euros::from_cents(basic.cents() * i64::from(days)))
+            }
+            _ => paid,
+        };
+        let first = cumulative_days + 1 - days;
+        let percents: u32 = (first..=cumulative_days).map(|d| rule.step_of(d).map_or(0, |s| s.percent)).sum();
+        // base × Σ percent / days, rounded once: exact to the cent however
+        // the steps split the month.
+        let whole = percent_of(base, percents);
+        let cents = whole.cents();
+        let d = i64::from(days);
+        Ok(Euros::from_cents((cents + if cents >= 0 { d / 2 } else { -d / 2 }) / d))
+    }
+}
+
+#[cfg(test)]
+mod invoice_tests {
+    use super::invoice::{expected_share, parse};
+    use super::*;
+    use crate::figures::Month;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_line_parses_and_a_bad_one_names_its_column() {
+        let l = parse("2026-10;638;131052-308T;TMT;22;120;818,62;38,99").unwrap();
+        assert_eq!((l.days, l.cumulative_days, l.paid), (22, 120, Euros::from_cents(81862)));
+        for (line, column) in [
+            ("2026-13;638;131052-308T;TMT;22;120;818,62;38,99", "kuukausi"),
+            ("2026-10;63;131052-308T;TMT;22;120;818,62;38,99", "kunta"),
+            ("2026-10;638;131052-308X;TMT;22;120;818,62;38,99", "henkilotunnus"),
+            ("2026-10;638;131052-308T;XYZ;22;120;818,62;38,99", "etuus"),
+            ("2026-10;638;131052-308T;TMT;-1;120;818,62;38,99", "paivat"),
+            ("2026-10;638;131052-308T;TMT;22;20;818,62;38,99", "kertyneet_paivat"),
+            ("2026-10;638;131052-308T;TMT;22;120;-5;38,99", "maksettu"),
+            ("2026-10;638;131052-308T;TMT;22;120;10;38,99", "kunnan_osuus"),
+            ("2026-10;638;131052-308T;TMT;22;120", "line"),
+        ] {
+            assert_eq!(parse(line).err().and_then(|e| e.field).as_deref(), Some(column), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_expected_share_follows_the_steps_inside_a_month() {
+        let rules = ShareRules::embedded();
+        let today = d(2026, 11, 30);
+        let oct = Month::of(d(2026, 10, 1));
+        let paid = Euros::from_cents(22 * 3721);
+        // All 22 days before day 101: nothing.
+        let none = expected_share(&rules, oct, Benefit::LabourMarketSubsidy, 22, 100, paid, today).unwrap();
+        assert_eq!(none, Euros::ZERO);
+        // Days 99..=120: 2 at 0 %, 20 at 10 % → 20 × 3.721 = 74.42.
+        let split = expected_share(&rules, oct, Benefit::LabourMarketSubsidy, 22, 120, paid, today).unwrap();
+        assert_eq!(split, Euros::from_cents(7442));
+        // Days 190..=211: 11 at 10 %, 11 at 20 % → 11 × 3.721 + 11 × 7.442 = 122.79.
+        let two = expected_share(&rules, oct, Benefit::LabourMarketSubsidy, 22, 211, paid, today).unwrap();
+        assert_eq!(two, Euros::from_cents(12279));
+        // An earnings-related allowance of 90 €/day is shared of its 37.21 basic part.
+        let era = expected_share(
+            &rules,
+            oct,
+            Benefit::EarningsRelatedAllowance,
+            22,
+            150,
+            Euros::from_cents(22 * 9000),
+            today,
+        )
+        .unwrap();
+        assert_eq!(era, Euros::from_cents(8186));
+    }
+}

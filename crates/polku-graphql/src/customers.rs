@@ -142,6 +142,15 @@ impl Customer {
     async fn vacancies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::duties::Vacancy>> {
         crate::duties::vacancies_of(ctx, self.0.id).await
     }
+    /// Where the municipality's share of the customer's unemployment
+    /// benefit stands: days so far, the step, when the next starts, and
+    /// the month's share. Null when no invoice or recorded period tells.
+    async fn funding_clock(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::funding::FundingClock>> {
+        crate::funding::clock_of(ctx, self.0.id).await
+    }
     /// Recorded neglects, each with the consequence its day's rule states.
     async fn neglects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::duties::Neglect>> {
         crate::duties::neglects_of(ctx, self.0.id).await

@@ -17,6 +17,7 @@ mod error;
 mod events;
 mod field_cap;
 mod figures;
+mod funding;
 mod grants;
 mod imports;
 mod input;
@@ -57,6 +58,7 @@ pub struct Query(
     duties::DutiesQuery,
     appointments::AppointmentQuery,
     notifications::NotificationQuery,
+    funding::FundingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -71,6 +73,7 @@ pub struct Mutation(
     duties::DutiesMutation,
     appointments::AppointmentMutation,
     notifications::NotificationMutation,
+    funding::FundingMutation,
 );
 
 // The case work's objects, one per aggregate, merge into the roots as one
@@ -108,6 +111,7 @@ pub fn build_schema(limits: Limits, vault: polku_store::pii::HetuVault, events: 
         .data(polku_domain::rules::Rules::embedded())
         .data(polku_domain::path::PathRules::embedded())
         .data(polku_domain::neglect::NeglectRules::embedded())
+        .data(polku_domain::municipal_share::ShareRules::embedded())
         .data(polku_domain::job_search::ObligationRules::embedded())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

@@ -23,6 +23,8 @@ pub const SECTIONS: &[&str] = &[
     "appointmentEvents",
     "messages",
     "notifications",
+    "benefitPeriods",
+    "kelaInvoiceLines",
     "referrals",
     "referralEvents",
     "pathEpisodes",

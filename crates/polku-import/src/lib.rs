@@ -9,6 +9,8 @@
 //! A dry run does all of that inside a savepoint and then takes it back, so
 //! what it reports is exactly what a real run would do.
 
+pub mod kela;
+
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::Arc;

@@ -31,6 +31,13 @@ const PARTS: &[(&str, &str)] = &[
     ),
     ("messages", "SELECT * FROM outbox t WHERE t.customer_id = $1 ORDER BY created_at"),
     ("notifications", "SELECT * FROM notifications t WHERE t.customer_id = $1 ORDER BY created_at"),
+    ("benefitPeriods", "SELECT * FROM benefit_periods t WHERE t.customer_id = $1 ORDER BY starts_on"),
+    (
+        "kelaInvoiceLines",
+        "SELECT i.month, t.municipality_code, t.benefit, t.days, t.cumulative_days, t.paid_cents, t.share_cents \
+         FROM kela_invoice_lines t JOIN kela_invoices i USING (tenant_id, invoice_id) WHERE t.customer_id = $1 \
+         ORDER BY i.month",
+    ),
     ("referrals", "SELECT * FROM referrals t WHERE t.customer_id = $1"),
     (
         "referralEvents",

@@ -16,6 +16,7 @@ pub mod duties;
 pub mod employment_areas;
 pub mod error;
 pub mod figures;
+pub mod funding;
 pub mod generate;
 pub mod grants;
 pub mod imports;

@@ -1,0 +1,318 @@
+//! The municipality's share of unemployment benefits on the API: a
+//! customer's funding-liability clock, the benefit periods staff record,
+//! Kela's invoice specification imported, and the month's reconciliation
+//! (what Kela billed against what Polku expected, by municipality).
+
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
+use chrono::NaiveDate;
+use polku_domain::figures::Month;
+use polku_domain::municipal_share::{self, invoice, Benefit, ShareRules};
+use polku_domain::{DomainError, ErrorCode, Euros, Role};
+use polku_store::funding;
+use uuid::Uuid;
+
+use crate::context::{request, require, today, CASE_STAFF};
+use crate::error::ApiResult;
+use crate::input::parse_id;
+use crate::shared::{remote_enum, vault};
+use crate::ApiError;
+
+remote_enum!(
+    BenefitKind,
+    "polku_domain::municipal_share::Benefit",
+    [LabourMarketSubsidy, BasicAllowance, EarningsRelatedAllowance]
+);
+
+const MANAGERS: &[Role] = &[Role::Manager, Role::TenantAdmin];
+
+pub(crate) fn share_rules<'a>(ctx: &Context<'a>) -> &'a ShareRules {
+    ctx.data_unchecked::<ShareRules>()
+}
+
+/// Where a customer's funding liability stands.
+#[derive(SimpleObject)]
+pub struct FundingClock {
+    /// The rule version (see `rules/municipal-share.toml`).
+    rule: String,
+    /// Counted benefit days so far.
+    days: u32,
+    /// The municipality's percentage now; 0 before the first step.
+    percent: u32,
+    /// False where the percentage is not confirmed from the statute.
+    verified: bool,
+    next_step_from_day: Option<u32>,
+    next_step_percent: Option<u32>,
+    /// The day the next step starts if the benefit goes on (five benefit days a week).
+    next_step_starts_on: Option<NaiveDate>,
+    /// What the municipality pays for this month at today's step.
+    /// Euros, exact to the cent.
+    monthly_share: String,
+    /// What the days rest on: INVOICE (Kela's latest specification, counted
+    /// on from its month's end as if the benefit went on) or BENEFIT_PERIOD.
+    based_on: String,
+    /// The month of the invoice it rests on.
+    invoice_month: Option<String>,
+}
+
+/// A customer's clock, or none when neither an invoice nor a recorded
+/// period tells of their benefit.
+pub(crate) async fn clock_of(
+    ctx: &Context<'_>,
+    customer: Uuid,
+) -> async_graphql::Result<Option<FundingClock>> {
+    let s = require(ctx, CASE_STAFF).api()?;
+    let today = today(ctx);
+    let mut tx = s.tx().await.api()?;
+    let facts = funding::clock_facts(&mut tx, customer).await.api()?;
+    let (days, benefit, based_on, month) = match (&facts.latest_line, &facts.latest_period) {
+        (Some((month, benefit, days, cumulative, paid)), _) => {
+            let after = month.last_day();
+            let since = if today > after {
+                municipal_share::benefit_days_between(after + chrono::Days::new(1), today)
+            } else {
+                0
+            };
+            let daily = Euros::from_cents(paid.cents() / i64::from((*days).max(1)));
+            (cumulative + since, Some((*benefit, daily)), "INVOICE", Some(month.to_string()))
+        }
+        (None, Some(p)) => {
+            let end = p.ends_on.map_or(today, |e| e.min(today));
+            let since =
+                if end >= p.starts_on { municipal_share::benefit_days_between(p.starts_on, end) } else { 0 };
+            let going = p.ends_on.is_none_or(|e| e >= today);
+            (p.days_before + since, going.then_some((p.benefit, p.daily)), "BENEFIT_PERIOD", None)
+        }
+        (None, None) => return Ok(None),
+    };
+    let c = municipal_share::clock(share_rules(ctx), days, benefit, today).api()?;
+    Ok(Some(FundingClock {
+        rule: c.rule,
+        days: c.days,
+        percent: c.percent,
+        verified: c.verified,
+        next_step_from_day: c.next.as_ref().map(|n| n.from_day),
+        next_step_percent: c.next.as_ref().map(|n| n.percent),
+        next_step_starts_on: c.next.as_ref().map(|n| n.starts_on),
+        monthly_share: c.monthly.to_string(),
+        based_on: based_on.into(),
+        invoice_month: month,
+    }))
+}
+
+#[derive(InputObject)]
+pub struct BenefitPeriodInput {
+    customer_id: ID,
+    benefit: BenefitKind,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    /// The daily amount, e.g. "37.21".
+    daily_amount: String,
+    /// Counted days before this period, as the decision says.
+    #[graphql(default)]
+    days_before: u32,
+}
+
+#[derive(SimpleObject)]
+pub struct BenefitPeriod {
+    id: ID,
+    benefit: BenefitKind,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    /// Euros, exact to the cent.
+    daily_amount: String,
+    days_before: u32,
+}
+
+/// One refused line of an invoice file, in the caller's language.
+#[derive(SimpleObject)]
+pub struct InvoiceRejection {
+    line: u32,
+    code: String,
+    field: Option<String>,
+    message: String,
+}
+
+#[derive(SimpleObject)]
+pub struct InvoiceReport {
+    month: Option<String>,
+    lines: u32,
+    /// Lines of the area's own customers.
+    matched: u32,
+    /// Whether the invoice was written: only when no line was refused.
+    imported: bool,
+    rejected: Vec<InvoiceRejection>,
+}
+
+/// One municipality's part of the month's reconciliation.
+#[derive(SimpleObject)]
+pub struct MunicipalityReconciliation {
+    municipality: String,
+    lines: u32,
+    /// What Kela billed, in euros exact to the cent.
+    billed: String,
+    /// What the rules of the month give for the same lines.
+    expected: String,
+    /// billed − expected.
+    difference: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Reconciliation {
+    month: String,
+    imported: bool,
+    billed: String,
+    expected: String,
+    municipalities: Vec<MunicipalityReconciliation>,
+}
+
+#[derive(Default)]
+pub struct FundingQuery;
+
+#[Object]
+impl FundingQuery {
+    /// What Kela billed the area's municipalities for `month` against what
+    /// the rules of that month give for the same lines (managers).
+    async fn funding_reconciliation(
+        &self,
+        ctx: &Context<'_>,
+        month: String,
+    ) -> async_graphql::Result<Reconciliation> {
+        let s = require(ctx, MANAGERS).api()?;
+        let month = Month::parse(&month).map_err(|e| e.at("month")).map_err(ApiError::from).api()?;
+        let (rules, today) = (share_rules(ctx), today(ctx));
+        let mut tx = s.tx().await.api()?;
+        let Some((_, lines)) = funding::month_lines(&mut tx, month).await.api()? else {
+            return Ok(Reconciliation {
+                month: month.to_string(),
+                imported: false,
+                billed: Euros::ZERO.to_string(),
+                expected: Euros::ZERO.to_string(),
+                municipalities: Vec::new(),
+            });
+        };
+        let mut by: BTreeMap<String, (u32, i64, i64)> = BTreeMap::new();
+        for l in &lines {
+            let benefit = Benefit::from_code(&l.benefit).unwrap_or(Benefit::LabourMarketSubsidy);
+            let expected = invoice::expected_share(
+                rules,
+                month,
+                benefit,
+                u32::try_from(l.days).unwrap_or(0),
+                u32::try_from(l.cumulative_days).unwrap_or(0),
+                Euros::from_cents(l.paid_cents),
+                today,
+            )
+            .api()?;
+            let e = by.entry(l.municipality_code.clone()).or_default();
+            e.0 += 1;
+            e.1 += l.share_cents;
+            e.2 += expected.cents();
+        }
+        let (billed, expected): (i64, i64) = by.values().fold((0, 0), |(b, e), m| (b + m.1, e + m.2));
+        let municipalities: Vec<MunicipalityReconciliation> = by
+            .into_iter()
+            .map(|(code, (n, billed, expected))| MunicipalityReconciliation {
+                municipality: code,
+                lines: n,
+                billed: Euros::from_cents(billed).to_string(),
+                expected: Euros::from_cents(expected).to_string(),
+                difference: Euros::from_cents(billed - expected).to_string(),
+            })
+            .collect();
+        Ok(Reconciliation {
+            month: month.to_string(),
+            imported: true,
+            billed: Euros::from_cents(billed).to_string(),
+            expected: Euros::from_cents(expected).to_string(),
+            municipalities,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct FundingMutation;
+
+#[Object]
+impl FundingMutation {
+    /// Imports Kela's invoice specification for one month (the format in
+    /// `docs/money.md`). Every line is accounted for; a file with any
+    /// refused line, or for a month already imported, writes nothing.
+    async fn import_kela_invoice(
+        &self,
+        ctx: &Context<'_>,
+        file: Upload,
+    ) -> async_graphql::Result<InvoiceReport> {
+        let s = require(ctx, MANAGERS).api()?;
+        let vault = vault(ctx).api()?;
+        let upload = file.value(ctx)?;
+        let name = upload.filename.clone();
+        let reader = std::io::BufReader::new(upload.into_read());
+        let mut tx = s.tx().await.api()?;
+        let report = polku_import::kela::import_invoice(&mut tx, vault, reader, Some(&name)).await.api()?;
+        let (localizer, lang) = (&request(ctx).localizer, request(ctx).lang);
+        Ok(InvoiceReport {
+            month: report.month.map(|m| m.to_string()),
+            lines: u32::try_from(report.lines).unwrap_or(u32::MAX),
+            matched: u32::try_from(report.matched).unwrap_or(u32::MAX),
+            imported: report.invoice_id.is_some(),
+            rejected: report
+                .rejected
+                .iter()
+                .map(|(line, e)| InvoiceRejection {
+                    line: u32::try_from(*line).unwrap_or(u32::MAX),
+                    code: e.code.as_str().to_string(),
+                    field: e.field.clone(),
+                    message: localizer.error(lang, e),
+                })
+                .collect(),
+        })
+    }
+
+    /// Records a customer's benefit as their decision states it.
+    async fn record_benefit_period(
+        &self,
+        ctx: &Context<'_>,
+        input: BenefitPeriodInput,
+    ) -> async_graphql::Result<BenefitPeriod> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let new = (|| -> Result<funding::NewBenefitPeriod, ApiError> {
+            let daily = Euros::parse(&input.daily_amount)
+                .ok()
+                .filter(|d| *d > Euros::ZERO && d.cents() < 100_000)
+                .ok_or_else(|| {
+                    DomainError::field(ErrorCode::InvalidAmount, "input.dailyAmount")
+                        .with_arg("value", &input.daily_amount)
+                })?;
+            if input.ends_on.is_some_and(|e| e < input.starts_on) {
+                return Err(DomainError::field(ErrorCode::InvalidDateRange, "input.endsOn").into());
+            }
+            if input.days_before > 5000 {
+                return Err(DomainError::field(ErrorCode::OutOfRange, "input.daysBefore")
+                    .with_arg("min", 0)
+                    .with_arg("max", 5000)
+                    .into());
+            }
+            Ok(funding::NewBenefitPeriod {
+                customer_id: parse_id(&input.customer_id)?,
+                benefit: input.benefit.into(),
+                starts_on: input.starts_on,
+                ends_on: input.ends_on,
+                daily,
+                days_before: input.days_before,
+            })
+        })()
+        .api()?;
+        let mut tx = s.tx().await.api()?;
+        let p = funding::record_period(&mut tx, new).await.api()?;
+        Ok(BenefitPeriod {
+            id: ID(p.id.to_string()),
+            benefit: p.benefit.into(),
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+            daily_amount: p.daily.to_string(),
+            days_before: p.days_before,
+        })
+    }
+}

@@ -1,0 +1,252 @@
+//! The municipality's share of unemployment benefits: Kela's monthly
+//! invoice specifications as imported (`polku_import::kela` parses and
+//! checks them; this writes them in one transaction or not at all), the
+//! benefit periods staff record, and what a customer's funding-liability
+//! clock and an area's reconciliation are computed from.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::figures::Month;
+use polku_domain::municipal_share::Benefit;
+use polku_domain::{DomainError, ErrorCode, Euros};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::{StoreError, Tx};
+
+/// A line ready to be written: the identity code already reduced to its
+/// keyed hash, and the customer found by it where the area has one.
+#[derive(Clone, Debug)]
+pub struct PreparedLine {
+    pub line_no: i32,
+    pub customer_id: Option<Uuid>,
+    pub hetu_hash: Vec<u8>,
+    pub municipality: String,
+    pub benefit: Benefit,
+    pub days: i32,
+    pub cumulative_days: i32,
+    pub paid: Euros,
+    pub share: Euros,
+}
+
+/// The codes of the area's municipalities.
+pub async fn area_municipalities(tx: &mut Tx) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT code::text FROM tenant_municipalities ORDER BY code")
+        .fetch_all(tx.conn())
+        .await?)
+}
+
+/// Whether the month's invoice has been imported already.
+pub async fn month_imported(tx: &mut Tx, month: Month) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM kela_invoices WHERE month = $1)")
+        .bind(month.first_day())
+        .fetch_one(tx.conn())
+        .await?)
+}
+
+/// The area's customers among these identity-code hashes.
+pub async fn customers_by_hash(
+    tx: &mut Tx,
+    hashes: &[Vec<u8>],
+) -> Result<HashMap<Vec<u8>, Uuid>, StoreError> {
+    let rows: Vec<(Vec<u8>, Uuid)> =
+        sqlx::query_as("SELECT hetu_hash, customer_id FROM customers WHERE hetu_hash = ANY($1)")
+            .bind(hashes)
+            .fetch_all(tx.conn())
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Writes one month's invoice and its lines (a few statements whatever the
+/// number of lines); a month already imported is refused on `file`.
+pub async fn insert_invoice(
+    tx: &mut Tx,
+    month: Month,
+    file_name: Option<&str>,
+    lines: &[PreparedLine],
+) -> Result<Uuid, StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    let id = Uuid::now_v7();
+    let billed: i64 = lines.iter().map(|l| l.share.cents()).sum();
+    let inserted = sqlx::query(
+        "INSERT INTO kela_invoices (tenant_id, invoice_id, month, file_name, lines, billed_cents, imported_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, coalesce(app_user(), 'system')) ON CONFLICT (tenant_id, month) DO NOTHING",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(month.first_day())
+    .bind(file_name)
+    .bind(i32::try_from(lines.len()).unwrap_or(i32::MAX))
+    .bind(billed)
+    .execute(tx.conn())
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(DomainError::field(ErrorCode::InvoiceMonthImported, "file")
+            .with_arg("value", month)
+            .into());
+    }
+    for chunk in lines.chunks(5000) {
+        sqlx::query(
+            "INSERT INTO kela_invoice_lines (tenant_id, invoice_id, line_no, customer_id, hetu_hash, \
+                 municipality_code, benefit, days, cumulative_days, paid_cents, share_cents) \
+             SELECT $1, $2, * FROM unnest($3::int[], $4::uuid[], $5::bytea[], $6::text[], $7::text[], $8::int[], \
+                 $9::int[], $10::bigint[], $11::bigint[])",
+        )
+        .bind(tenant)
+        .bind(id)
+        .bind(chunk.iter().map(|l| l.line_no).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.customer_id).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.hetu_hash.clone()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.municipality.clone()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.benefit.code()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.days).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.cumulative_days).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.paid.cents()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|l| l.share.cents()).collect::<Vec<_>>())
+        .execute(tx.conn())
+        .await?;
+    }
+    let customers: Vec<Uuid> = lines.iter().filter_map(|l| l.customer_id).collect();
+    audit::record(tx, &customers, AuditAction::Create, "kela invoice line").await?;
+    Ok(id)
+}
+
+/// A line as the reconciliation reads it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InvoiceLine {
+    pub municipality_code: String,
+    pub benefit: String,
+    pub days: i32,
+    pub cumulative_days: i32,
+    pub paid_cents: i64,
+    pub share_cents: i64,
+}
+
+/// The month's imported invoice: when, and its lines (no person in them).
+pub async fn month_lines(
+    tx: &mut Tx,
+    month: Month,
+) -> Result<Option<(DateTime<Utc>, Vec<InvoiceLine>)>, StoreError> {
+    let Some((id, at)): Option<(Uuid, DateTime<Utc>)> =
+        sqlx::query_as("SELECT invoice_id, imported_at FROM kela_invoices WHERE month = $1")
+            .bind(month.first_day())
+            .fetch_optional(tx.conn())
+            .await?
+    else {
+        return Ok(None);
+    };
+    let lines = sqlx::query_as(
+        "SELECT municipality_code::text AS municipality_code, benefit, days, cumulative_days, paid_cents, share_cents \
+         FROM kela_invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
+    )
+    .bind(id)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(Some((at, lines)))
+}
+
+/// A benefit period staff recorded.
+#[derive(Clone, Debug)]
+pub struct BenefitPeriod {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub benefit: Benefit,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub daily: Euros,
+    pub days_before: u32,
+}
+
+/// A benefit period asked for, parsed.
+#[derive(Clone, Debug)]
+pub struct NewBenefitPeriod {
+    pub customer_id: Uuid,
+    pub benefit: Benefit,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub daily: Euros,
+    pub days_before: u32,
+}
+
+type PeriodRow = (Uuid, Uuid, String, NaiveDate, Option<NaiveDate>, i64, i32);
+
+fn period(r: PeriodRow) -> BenefitPeriod {
+    BenefitPeriod {
+        id: r.0,
+        customer_id: r.1,
+        benefit: Benefit::from_code(&r.2).unwrap_or(Benefit::LabourMarketSubsidy),
+        starts_on: r.3,
+        ends_on: r.4,
+        daily: Euros::from_cents(r.5),
+        days_before: u32::try_from(r.6).unwrap_or(0),
+    }
+}
+
+/// Records a benefit period of a customer of the area.
+pub async fn record_period(tx: &mut Tx, p: NewBenefitPeriod) -> Result<BenefitPeriod, StoreError> {
+    let tenant = tx.require_tenant()?.id;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customers WHERE customer_id = $1)")
+        .bind(p.customer_id)
+        .fetch_one(tx.conn())
+        .await?;
+    if !exists {
+        return Err(StoreError::NotFound);
+    }
+    let row: PeriodRow = sqlx::query_as(
+        "INSERT INTO benefit_periods (tenant_id, period_id, customer_id, benefit, starts_on, ends_on, daily_cents, \
+             days_before, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce(app_user(), 'system')) \
+         RETURNING period_id, customer_id, benefit, starts_on, ends_on, daily_cents, days_before",
+    )
+    .bind(tenant)
+    .bind(Uuid::now_v7())
+    .bind(p.customer_id)
+    .bind(p.benefit.code())
+    .bind(p.starts_on)
+    .bind(p.ends_on)
+    .bind(p.daily.cents())
+    .bind(i32::try_from(p.days_before).unwrap_or(i32::MAX))
+    .fetch_one(tx.conn())
+    .await?;
+    audit::record(tx, &[p.customer_id], AuditAction::Create, "benefit period").await?;
+    Ok(period(row))
+}
+
+/// What a customer's clock rests on: their latest invoice line (month,
+/// benefit, days, accumulated days, paid) and their latest benefit period.
+pub struct ClockFacts {
+    pub latest_line: Option<(Month, Benefit, u32, u32, Euros)>,
+    pub latest_period: Option<BenefitPeriod>,
+}
+
+/// A customer's clock facts; audited as a read.
+pub async fn clock_facts(tx: &mut Tx, customer: Uuid) -> Result<ClockFacts, StoreError> {
+    let line: Option<(NaiveDate, String, i32, i32, i64)> = sqlx::query_as(
+        "SELECT i.month, l.benefit, l.days, l.cumulative_days, l.paid_cents FROM kela_invoice_lines l \
+         JOIN kela_invoices i USING (tenant_id, invoice_id) WHERE l.customer_id = $1 \
+         ORDER BY i.month DESC, l.cumulative_days DESC LIMIT 1",
+    )
+    .bind(customer)
+    .fetch_optional(tx.conn())
+    .await?;
+    let latest_period: Option<PeriodRow> = sqlx::query_as(
+        "SELECT period_id, customer_id, benefit, starts_on, ends_on, daily_cents, days_before FROM benefit_periods \
+         WHERE customer_id = $1 ORDER BY starts_on DESC, recorded_at DESC LIMIT 1",
+    )
+    .bind(customer)
+    .fetch_optional(tx.conn())
+    .await?;
+    audit::record(tx, &[customer], AuditAction::Read, "funding clock").await?;
+    Ok(ClockFacts {
+        latest_line: line.map(|(month, benefit, days, cumulative, paid)| {
+            (
+                Month::of(month),
+                Benefit::from_code(&benefit).unwrap_or(Benefit::LabourMarketSubsidy),
+                u32::try_from(days).unwrap_or(0),
+                u32::try_from(cumulative).unwrap_or(0),
+                Euros::from_cents(paid),
+            )
+        }),
+        latest_period: latest_period.map(period),
+    })
+}
