@@ -184,3 +184,6 @@ error-municipality-outside-area = { $field }: municipality { $value } is not one
 error-invoice-duplicate-line = { $field }: the same person, benefit and municipality are already on line { $value }.
 error-invoice-days = { $field }: days must be 1–23 in a month, and the accumulated days at least this month's.
 error-invoice-share-over-paid = { $field }: the municipality's share cannot be more than the benefit paid.
+error-budget-exceeded = { $field }: { $value } € would go past the appropriation; { $max } € is free. A manager may override with a reason.
+error-budget-year-closed = { $field }: the budget year { $value } is closed; no commitments can be made in it.
+error-appropriation-below-committed = { $field }: the appropriation cannot be less than the { $min } € already committed.

@@ -20,6 +20,7 @@ access-section-appointments = Appointments
 access-section-appointment-events = Changes to appointments
 access-section-messages = Messages sent to you
 access-section-notifications = Notifications to staff about you
+access-section-commitments = Budget commitments made for you (e.g. employment grants)
 access-section-benefitPeriods = Your unemployment benefit periods as recorded
 access-section-kelaInvoiceLines = Kela's invoices to your municipality for your benefit
 access-section-neglects = Neglects recorded

@@ -183,3 +183,6 @@ error-municipality-outside-area = { $field }: kunta { $value } ei kuulu tähän 
 error-invoice-duplicate-line = { $field }: sama henkilö, etuus ja kunta ovat jo rivillä { $value }.
 error-invoice-days = { $field }: päiviä on kuukaudessa 1–23, ja kertyneitä päiviä vähintään kuukauden päivien verran.
 error-invoice-share-over-paid = { $field }: kunnan osuus ei voi olla suurempi kuin maksettu etuus.
+error-budget-exceeded = { $field }: { $value } € ylittäisi määrärahan; vapaana on { $max } €. Esihenkilö voi ohittaa perustellen.
+error-budget-year-closed = { $field }: talousarviovuosi { $value } on suljettu; siihen ei voi tehdä sitoumuksia.
+error-appropriation-below-committed = { $field }: määräraha ei voi olla pienempi kuin jo sidotut { $min } €.

@@ -20,6 +20,7 @@ access-section-appointments = Tapaamiset
 access-section-appointment-events = Tapaamisten muutokset
 access-section-messages = Sinulle lähetetyt viestit
 access-section-notifications = Henkilöstölle sinusta tehdyt ilmoitukset
+access-section-commitments = Sinua varten tehdyt määrärahasitoumukset (esim. työllisyysavustukset)
 access-section-benefitPeriods = Kirjatut työttömyysetuusjaksosi
 access-section-kelaInvoiceLines = Kelan laskut kotikunnallesi etuudestasi
 access-section-neglects = Kirjatut laiminlyönnit

@@ -183,3 +183,6 @@ error-municipality-outside-area = { $field }: kommunen { $value } hör inte till
 error-invoice-duplicate-line = { $field }: samma person, förmån och kommun finns redan på rad { $value }.
 error-invoice-days = { $field }: dagarna är 1–23 i en månad, och de ackumulerade dagarna minst månadens.
 error-invoice-share-over-paid = { $field }: kommunens andel kan inte vara större än den utbetalda förmånen.
+error-budget-exceeded = { $field }: { $value } € skulle överskrida anslaget; { $max } € är ledigt. En chef kan åsidosätta med motivering.
+error-budget-year-closed = { $field }: budgetåret { $value } är stängt; inga åtaganden kan göras för det.
+error-appropriation-below-committed = { $field }: anslaget kan inte vara mindre än de redan bundna { $min } €.

@@ -20,6 +20,7 @@ access-section-appointments = Bokade tider
 access-section-appointment-events = Ändringar av bokade tider
 access-section-messages = Meddelanden som skickats till dig
 access-section-notifications = Aviseringar till personalen om dig
+access-section-commitments = Budgetåtaganden som gjorts för dig (t.ex. sysselsättningsunderstöd)
 access-section-benefitPeriods = Dina registrerade perioder med arbetslöshetsförmån
 access-section-kelaInvoiceLines = FPA:s fakturor till din kommun för din förmån
 access-section-neglects = Registrerade försummelser

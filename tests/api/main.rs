@@ -14,6 +14,7 @@
 
 mod appointments;
 mod architecture;
+mod budget;
 mod casework;
 mod catalogue;
 mod deadlines;

@@ -139,6 +139,9 @@ error_codes! {
     InvoiceDuplicateLine => "INVOICE_DUPLICATE_LINE",
     InvoiceDays => "INVOICE_DAYS",
     InvoiceShareOverPaid => "INVOICE_SHARE_OVER_PAID",
+    BudgetExceeded => "BUDGET_EXCEEDED",
+    BudgetYearClosed => "BUDGET_YEAR_CLOSED",
+    AppropriationBelowCommitted => "APPROPRIATION_BELOW_COMMITTED",
 }
 
 impl fmt::Display for ErrorCode {

@@ -29,6 +29,7 @@ macro_rules! code_enum {
 }
 
 pub mod appointment;
+pub mod budget;
 pub mod business_id;
 pub mod calendar;
 pub mod catalogue;

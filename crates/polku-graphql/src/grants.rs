@@ -25,7 +25,21 @@ pub struct GrantPayment {
     amount: String,
 }
 
-pub struct EmploymentGrant(grants::Grant);
+pub struct EmploymentGrant(grants::Grant, Vec<(i32, u32)>);
+
+/// A budget threshold a commitment crossed: the year and the percentage of
+/// its appropriation now committed past.
+#[derive(SimpleObject)]
+pub struct BudgetWarning {
+    year: i32,
+    percent: u32,
+}
+
+impl BudgetWarning {
+    pub(crate) fn new(year: i32, percent: u32) -> BudgetWarning {
+        BudgetWarning { year, percent }
+    }
+}
 
 #[Object]
 impl EmploymentGrant {
@@ -70,6 +84,11 @@ impl EmploymentGrant {
                 amount: p.amount.to_string(),
             })
             .collect()
+    }
+    /// When just made: the warning thresholds of the employment-grant
+    /// appropriation its commitment crossed.
+    async fn budget_warnings(&self) -> Vec<BudgetWarning> {
+        self.1.iter().map(|(year, percent)| BudgetWarning { year: *year, percent: *percent }).collect()
     }
     async fn total(&self) -> String {
         Euros::from_cents(self.0.schedule().iter().map(|p| p.amount.cents()).sum()).to_string()
@@ -120,6 +139,8 @@ pub struct EmploymentGrantInput {
     subsidy_percent: i32,
     /// What the employer promises: induction, a mentor, training.
     employer_support: String,
+    /// Managers only: commit past the year's employment-grant appropriation.
+    budget_override_reason: Option<String>,
 }
 
 fn percent(field: &str, v: i32) -> Result<u8, ApiError> {
@@ -141,7 +162,12 @@ impl GrantQuery {
         let s = require(ctx, CASE_STAFF).api()?;
         let customer = parse_id(&customer_id).api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(grants::for_customer(&mut tx, customer).await.api()?.into_iter().map(EmploymentGrant).collect())
+        Ok(grants::for_customer(&mut tx, customer)
+            .await
+            .api()?
+            .into_iter()
+            .map(|g| EmploymentGrant(g, Vec::new()))
+            .collect())
     }
 
     /// The area's monthly grant amount for grants made now.
@@ -177,6 +203,11 @@ impl GrantMutation {
                 working_time_percent: percent("workingTimePercent", input.working_time_percent)?,
                 subsidy_percent: percent("subsidyPercent", input.subsidy_percent)?,
                 employer_support: text("employerSupport", &input.employer_support, 4_000)?,
+                budget_override: crate::budget::override_reason(
+                    ctx,
+                    "budgetOverrideReason",
+                    input.budget_override_reason,
+                )?,
             })
         })()
         .map_err(ApiError::under_input)
@@ -187,7 +218,7 @@ impl GrantMutation {
             .await
             .map_err(|e| ApiError::from(e).under_input())
             .api()?;
-        Ok(EmploymentGrant(stored))
+        Ok(EmploymentGrant(stored.grant, stored.warnings))
     }
 
     /// Sets the area's monthly amount (tenant administrators), e.g. "400".

@@ -8,6 +8,7 @@ mod api_keys;
 mod appointments;
 mod audit;
 mod boxed;
+mod budget;
 mod catalogue;
 mod context;
 mod customers;
@@ -59,6 +60,7 @@ pub struct Query(
     appointments::AppointmentQuery,
     notifications::NotificationQuery,
     funding::FundingQuery,
+    budget::BudgetQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -74,6 +76,7 @@ pub struct Mutation(
     appointments::AppointmentMutation,
     notifications::NotificationMutation,
     funding::FundingMutation,
+    budget::BudgetMutation,
 );
 
 // The case work's objects, one per aggregate, merge into the roots as one

@@ -23,6 +23,7 @@ pub const SECTIONS: &[&str] = &[
     "appointmentEvents",
     "messages",
     "notifications",
+    "commitments",
     "benefitPeriods",
     "kelaInvoiceLines",
     "referrals",

@@ -31,6 +31,7 @@ const PARTS: &[(&str, &str)] = &[
     ),
     ("messages", "SELECT * FROM outbox t WHERE t.customer_id = $1 ORDER BY created_at"),
     ("notifications", "SELECT * FROM notifications t WHERE t.customer_id = $1 ORDER BY created_at"),
+    ("commitments", "SELECT * FROM commitments t WHERE t.customer_id = $1 ORDER BY created_at"),
     ("benefitPeriods", "SELECT * FROM benefit_periods t WHERE t.customer_id = $1 ORDER BY starts_on"),
     (
         "kelaInvoiceLines",

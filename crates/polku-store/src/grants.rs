@@ -1,6 +1,7 @@
 //! Employment grants and the area's monthly grant amount.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::budget::{BudgetPurpose, MonthAmount};
 use polku_domain::grant;
 use polku_domain::path::PathRules;
 use polku_domain::{DomainError, ErrorCode, Euros, PartnerKind};
@@ -18,6 +19,16 @@ pub struct NewGrant {
     pub working_time_percent: u8,
     pub subsidy_percent: u8,
     pub employer_support: String,
+    /// A manager's reason to commit past the year's appropriation.
+    pub budget_override: Option<String>,
+}
+
+/// A grant made: the grant, and the budget warnings its commitment crossed
+/// (year, percent of the appropriation).
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub grant: Grant,
+    pub warnings: Vec<(i32, u32)>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -47,13 +58,15 @@ const COLUMNS: &str =
 
 /// Records a grant at the area's current monthly amount, after checking
 /// its terms, the employer's kind, and that its pay-subsidy percent is one
-/// the rules in force on its start have.
+/// the rules in force on its start have; its whole payment schedule is
+/// committed against the employment-grant appropriation in the same
+/// transaction, or the grant is not made.
 pub async fn record(
     tx: &mut Tx,
     rules: &PathRules,
     g: NewGrant,
     today: NaiveDate,
-) -> Result<Grant, StoreError> {
+) -> Result<Recorded, StoreError> {
     let tenant = tx.require_tenant()?.id;
     let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM partners WHERE partner_id = $1")
         .bind(g.employer_id)
@@ -83,8 +96,26 @@ pub async fn record(
     .fetch_optional(tx.conn())
     .await?;
     let grant = row.ok_or(StoreError::NotFound)?;
+    let committed = crate::budget::commit(
+        tx,
+        crate::budget::NewCommitment {
+            purpose: BudgetPurpose::EmploymentGrants,
+            source: crate::budget::Source::Grant,
+            source_id: Some(grant.grant_id),
+            customer_id: Some(grant.customer_id),
+            description: None,
+            months: grant
+                .schedule()
+                .iter()
+                .map(|p| MonthAmount { month: p.month, amount: p.amount })
+                .collect(),
+            override_reason: g.budget_override,
+        },
+        "budgetOverrideReason",
+    )
+    .await?;
     audit::record(tx, &[grant.customer_id], AuditAction::Create, "employment grant").await?;
-    Ok(grant)
+    Ok(Recorded { grant, warnings: committed.warnings })
 }
 
 /// A customer's grants; NOT_FOUND for a customer the caller cannot see.

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api_keys;
 pub mod appointments;
 pub mod audit;
+pub mod budget;
 pub mod casefacts;
 pub mod caseload;
 pub mod customers;

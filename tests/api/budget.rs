@@ -1,0 +1,191 @@
+//! Budget control through the API and the store: a grant commits its whole
+//! schedule against the year's appropriation, warnings at the area's
+//! thresholds, refusal past it unless a manager overrides with a reason,
+//! the manager's view and CSV, a closed year, and two commitments racing
+//! for the last euros on two gateways never both succeeding.
+
+use polku_domain::budget::{BudgetPurpose, MonthAmount};
+use polku_domain::{Euros, Role, Slug};
+use polku_store::budget::{self, NewCommitment, Source};
+use polku_store::{Actor, StoreError};
+use serde_json::json;
+use sqlx::{Connection, PgConnection};
+
+use crate::harness::{data, error_code, error_field, token_for, TestApp};
+
+const GRANT: &str = "mutation($i: EmploymentGrantInput!) { recordEmploymentGrant(input: $i) { id total \
+                     budgetWarnings { year percent } } }";
+const BUDGET: &str = "query($y: Int!) { budget(year: $y) { year closed csv purposes { purpose appropriation \
+                      committed spent free forecastYearEnd usedPercent months { month committed spent } } } }";
+const SET: &str = "mutation($y: Int!, $p: BudgetPurpose!, $a: String!) { setAppropriation(year: $y, purpose: $p, amount: $a) }";
+
+#[tokio::test]
+async fn grants_commit_their_schedule_against_the_appropriation() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Some("porvoo"), &[Role::TenantAdmin]);
+    let manager = app.token(Some("porvoo"), &[Role::Manager, Role::Coach]);
+    let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach]);
+    let r = app.gql(Some(&coach), "{ caseload { customer { id } } }", json!({})).await;
+    let customers: Vec<serde_json::Value> =
+        data(&r)["caseload"].as_array().unwrap().iter().map(|c| c["customer"]["id"].clone()).collect();
+    let samaria = json!(app.partner_id(&coach, "Samaria rf").await);
+    // 2026: 1,000 € for employment grants; a grant is 400 € a month.
+    let r = app.gql(Some(&admin), SET, json!({ "y": 2026, "p": "EMPLOYMENT_GRANTS", "a": "1000" })).await;
+    assert_eq!(data(&r)["setAppropriation"], true);
+    let r = app.gql(Some(&coach), SET, json!({ "y": 2026, "p": "EMPLOYMENT_GRANTS", "a": "5000" })).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+
+    let grant = |i: usize, reason: Option<&str>| {
+        json!({ "i": { "customerId": customers[i], "employerId": samaria, "startsOn": "2026-12-01",
+            "endsOn": "2027-01-31", "workingTimePercent": 90, "subsidyPercent": 70,
+            "employerSupport": "Perehdytys ja työpaikkaohjaaja", "budgetOverrideReason": reason } })
+    };
+    let r = app.gql(Some(&coach), GRANT, grant(0, None)).await;
+    assert_eq!(data(&r)["recordEmploymentGrant"]["budgetWarnings"], json!([]), "{r:#}");
+    let r = app.gql(Some(&coach), GRANT, grant(1, None)).await;
+    assert_eq!(data(&r)["recordEmploymentGrant"]["budgetWarnings"], json!([{ "year": 2026, "percent": 75 }]));
+    // A third would take December past 1,000 €: refused, and no grant made.
+    let r = app.gql_lang(Some(&coach), Some("fi"), GRANT, grant(2, None)).await;
+    assert_eq!(
+        (error_code(&r), error_field(&r)),
+        (Some("BUDGET_EXCEEDED"), Some("input.budgetOverrideReason")),
+        "{r:#}"
+    );
+    assert!(crate::harness::error_message(&r).contains("200.00"), "{r:#}");
+    let r = app.gql(Some(&coach), GRANT, grant(2, Some("kaupunginhallitus 12/2026"))).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("FORBIDDEN"), Some("input.budgetOverrideReason")));
+    let r = app.gql(Some(&manager), GRANT, grant(2, Some("kaupunginhallitus 12/2026"))).await;
+    assert!(r.get("errors").is_none(), "{r:#}");
+    let mut su = PgConnection::connect(&app.superuser_url).await.unwrap();
+    let (grants, reasons): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM employment_grants), \
+                (SELECT count(*) FROM commitments WHERE override_reason IS NOT NULL)",
+    )
+    .fetch_one(&mut su)
+    .await
+    .unwrap();
+    assert_eq!((grants, reasons), (3, 1));
+
+    // The manager's view: three Decembers committed, 200 € over.
+    let r = app.gql(Some(&manager), BUDGET, json!({ "y": 2026 })).await;
+    let b = &data(&r)["budget"];
+    let grants =
+        b["purposes"].as_array().unwrap().iter().find(|p| p["purpose"] == "EMPLOYMENT_GRANTS").unwrap();
+    assert_eq!(
+        (&grants["appropriation"], &grants["committed"], &grants["free"], &grants["usedPercent"]),
+        (&json!("1000.00"), &json!("1200.00"), &json!("-200.00"), &json!(120.0)),
+        "{r:#}"
+    );
+    assert_eq!(grants["months"], json!([{ "month": "2026-12", "committed": "1200.00", "spent": "0.00" }]));
+    assert!(
+        b["csv"].as_str().unwrap().contains("2026;employment_grants;2026-12;1000.00;1200.00;0.00"),
+        "{r:#}"
+    );
+    // The appropriation cannot go below what is committed.
+    let r = app.gql(Some(&admin), SET, json!({ "y": 2026, "p": "EMPLOYMENT_GRANTS", "a": "900" })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("APPROPRIATION_BELOW_COMMITTED"), Some("amount")));
+
+    // Spending moves money from committed to spent; releasing frees the rest.
+    let id: uuid::Uuid =
+        sqlx::query_scalar("SELECT commitment_id FROM commitments ORDER BY created_at LIMIT 1")
+            .fetch_one(&mut su)
+            .await
+            .unwrap();
+    let spend = "mutation($c: ID!) { recordSpending(commitmentId: $c, month: \"2026-12\", amount: \"400\") }";
+    assert_eq!(data(&app.gql(Some(&manager), spend, json!({ "c": id })).await)["recordSpending"], true);
+    let second: uuid::Uuid =
+        sqlx::query_scalar("SELECT commitment_id FROM commitments ORDER BY created_at OFFSET 1 LIMIT 1")
+            .fetch_one(&mut su)
+            .await
+            .unwrap();
+    let release = "mutation($c: ID!) { releaseCommitment(id: $c) }";
+    assert_eq!(
+        data(&app.gql(Some(&manager), release, json!({ "c": second })).await)["releaseCommitment"],
+        true
+    );
+    let r = app.gql(Some(&manager), BUDGET, json!({ "y": 2026 })).await;
+    let grants = data(&r)["budget"]["purposes"][0].clone();
+    assert_eq!(
+        (&grants["committed"], &grants["spent"], &grants["free"]),
+        (&json!("400.00"), &json!("400.00"), &json!("200.00")),
+        "{r:#}"
+    );
+
+    // A closed year takes no more.
+    let close = "mutation { closeBudgetYear(year: 2026) }";
+    assert_eq!(data(&app.gql(Some(&admin), close, json!({})).await)["closeBudgetYear"], true);
+    let r = app.gql(Some(&manager), GRANT, grant(3, None)).await;
+    assert_eq!(
+        (error_code(&r), error_field(&r)),
+        (Some("BUDGET_YEAR_CLOSED"), Some("input.budgetOverrideReason"))
+    );
+}
+
+/// A manager's commitment of `euros` for `purpose` in December 2026, in a
+/// transaction of its own on `app`'s store, held open until `hold` says.
+async fn commit(app: &TestApp, purpose: BudgetPurpose, euros: i64) -> Result<(), StoreError> {
+    let actor = Actor::request(
+        "manager".into(),
+        vec![Role::Manager],
+        Some(Slug::parse("porvoo").unwrap()),
+        None,
+        None,
+    );
+    let mut tx = app.store.begin(&actor).await?;
+    budget::commit(
+        &mut tx,
+        NewCommitment {
+            purpose,
+            source: Source::Manual,
+            source_id: None,
+            customer_id: None,
+            description: Some("race".into()),
+            months: vec![MonthAmount {
+                month: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                amount: Euros::from_cents(euros * 100),
+            }],
+            override_reason: None,
+        },
+        "input.months",
+    )
+    .await?;
+    tx.commit().await
+}
+
+#[tokio::test]
+async fn two_commitments_racing_for_the_last_euros_never_both_succeed() {
+    let app = TestApp::spawn().await;
+    let other = app.replica();
+    let admin = app.token(Some("porvoo"), &[Role::TenantAdmin]);
+    let mut su = PgConnection::connect(&app.superuser_url).await.unwrap();
+    for (round, purpose) in
+        [BudgetPurpose::Other, BudgetPurpose::BoughtPlaces, BudgetPurpose::PaySubsidyTopUps]
+            .into_iter()
+            .enumerate()
+    {
+        let code = match purpose {
+            BudgetPurpose::Other => "OTHER",
+            BudgetPurpose::BoughtPlaces => "BOUGHT_PLACES",
+            _ => "PAY_SUBSIDY_TOP_UPS",
+        };
+        data(&app.gql(Some(&admin), SET, json!({ "y": 2026, "p": code, "a": "1000" })).await);
+        commit(&app, purpose, 600).await.unwrap();
+        // Two gateways ask for 300 € each of the last 400 € at once.
+        let (a, b) = tokio::join!(commit(&app, purpose, 300), commit(&other, purpose, 300));
+        let won = [a.is_ok(), b.is_ok()];
+        assert_eq!(won.iter().filter(|w| **w).count(), 1, "round {round}: {a:?} {b:?}");
+        let refused = if a.is_err() { a } else { b };
+        assert!(
+            matches!(refused, Err(StoreError::Domain(ref e)) if e.code == polku_domain::ErrorCode::BudgetExceeded)
+        );
+        let committed: i64 = sqlx::query_scalar(
+            "SELECT sum(m.reserved_cents)::bigint FROM commitment_months m JOIN commitments c USING (tenant_id, commitment_id) \
+             WHERE c.purpose = $1",
+        )
+        .bind(purpose.code())
+        .fetch_one(&mut su)
+        .await
+        .unwrap();
+        assert_eq!(committed, 90_000, "round {round}");
+    }
+}
