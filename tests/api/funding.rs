@@ -228,3 +228,52 @@ async fn a_recorded_benefit_period_runs_the_clock() {
         "{r:#}"
     );
 }
+
+#[tokio::test]
+async fn the_liability_ahead_follows_the_latest_invoice_and_the_recent_exits() {
+    let app = TestApp::spawn().await;
+    let manager = app.token(Some("porvoo"), &[Role::Manager]);
+    let (codes, _, _) = porvoo(&app).await;
+    let line = |month: &str, n: u32, cumulative: u32| {
+        format!("{month};{};{};TMT;21;{cumulative};781,41;0", codes[n as usize % codes.len()], synthetic_hetu(n))
+    };
+    // Ten people in September; one of them is gone in October.
+    let september: Vec<String> = (0..10).map(|n| line("2026-09", n, 60)).collect();
+    let october: Vec<String> = (1..10).map(|n| line("2026-10", n, 81)).collect();
+    for (name, lines) in [("sep.csv", september), ("oct.csv", october)] {
+        let file = format!("{}\n{}\n", invoice::HEADER, lines.join("\n"));
+        let r = app.upload(&manager, None, IMPORT, json!({}), name, file.as_bytes()).await;
+        assert_eq!(data(&r)["importKelaInvoice"]["imported"], true, "{r:#}");
+    }
+    let r = app
+        .at("2026-11-30T08:00:00Z".parse().unwrap())
+        .gql_lang(
+            Some(&manager),
+            Some("sv"),
+            "{ fundingLiability { basedOnMonth billed exitRatePercent assumptions \
+               months { month continuing withExits } municipalities { municipality people nextMonth next12Months } } }",
+            json!({}),
+        )
+        .await;
+    let l = &data(&r)["fundingLiability"];
+    assert_eq!((&l["basedOnMonth"], &l["exitRatePercent"]), (&json!("2026-10"), &json!(10.0)), "{r:#}");
+    assert!(l["assumptions"].as_str().unwrap().starts_with("Fortsatt:"), "{r:#}");
+    let months = l["months"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[0]["month"], "2026-11");
+    // November: 9 people, days 82..=102, 2 days each at 10 % of 37.21 (781.41 / 21).
+    let november = Euros::parse(months[0]["continuing"].as_str().unwrap()).unwrap();
+    assert_eq!(november, Euros::from_cents(9 * 744));
+    let thinned = Euros::parse(months[0]["withExits"].as_str().unwrap()).unwrap();
+    assert_eq!(thinned, Euros::from_cents(9 * 744 * 9 / 10));
+    let by_municipality: i64 = l["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| Euros::parse(m["nextMonth"].as_str().unwrap()).unwrap().cents())
+        .sum();
+    assert_eq!(by_municipality, november.cents());
+    // Later months cost more as the days climb the steps.
+    let later = Euros::parse(months[11]["continuing"].as_str().unwrap()).unwrap();
+    assert!(later > november, "{r:#}");
+}

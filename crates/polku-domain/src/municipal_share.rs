@@ -514,3 +514,93 @@ mod invoice_tests {
         assert_eq!(era, Euros::from_cents(8186));
     }
 }
+
+/// The municipality's liability ahead, from the people on the latest
+/// invoice: each goes on receiving the same benefit at the same daily
+/// amount, five days a week, their count of days rising into the steps.
+pub mod forecast {
+    use super::invoice::expected_share;
+    use super::{benefit_days_between, Benefit, ShareRules};
+    use crate::figures::Month;
+    use crate::money::Euros;
+    use crate::DomainError;
+
+    /// One person as the latest invoice left them.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Person {
+        pub benefit: Benefit,
+        /// The daily amount (paid ÷ days on the invoice).
+        pub daily: Euros,
+        /// Counted days at the end of the invoice's month.
+        pub cumulative_days: u32,
+    }
+
+    /// One month ahead.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Ahead {
+        pub month: Month,
+        /// If every benefit goes on.
+        pub continuing: Euros,
+        /// If people leave benefit at `exit_rate` a month.
+        pub with_exits: Euros,
+    }
+
+    /// The `months` after `last` (the invoice's month). `exit_rate` is the
+    /// share of people who leave benefit each month, in per mille.
+    pub fn liability(
+        rules: &ShareRules,
+        people: &[Person],
+        last: Month,
+        months: u32,
+        exit_per_mille: u32,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<Ahead>, DomainError> {
+        let mut out = Vec::new();
+        let mut cumulative: Vec<u32> = people.iter().map(|p| p.cumulative_days).collect();
+        let mut month = last;
+        let mut staying = 1000_i64;
+        for _ in 0..months {
+            month = month.next();
+            let days = benefit_days_between(month.first_day(), month.last_day());
+            let mut cents = 0_i64;
+            for (p, c) in people.iter().zip(cumulative.iter_mut()) {
+                *c += days;
+                let paid = Euros::from_cents(p.daily.cents() * i64::from(days));
+                // A month not yet in force is judged by the rule in force at its start.
+                cents +=
+                    expected_share(rules, month, p.benefit, days, *c, paid, today.max(month.first_day()))?
+                        .cents();
+            }
+            staying = staying * (1000 - i64::from(exit_per_mille.min(1000))) / 1000;
+            out.push(Ahead {
+                month,
+                continuing: Euros::from_cents(cents),
+                with_exits: Euros::from_cents(cents * staying / 1000),
+            });
+        }
+        Ok(out)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_person_climbs_the_steps_month_by_month_and_exits_thin_the_sum() {
+            let rules = ShareRules::embedded();
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+            let last = Month::of(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
+            let people = [Person {
+                benefit: Benefit::LabourMarketSubsidy,
+                daily: Euros::from_cents(3721),
+                cumulative_days: 90,
+            }];
+            let ahead = liability(&rules, &people, last, 3, 100, today).unwrap();
+            // November (21 days: 91..=111, 11 at 10 %), December (23: 112..=134, all 10 %).
+            assert_eq!(ahead[0].continuing, Euros::from_cents(4093));
+            assert_eq!(ahead[1].continuing, Euros::from_cents(8558));
+            assert!(ahead[1].with_exits < ahead[1].continuing);
+            assert_eq!(ahead[0].with_exits, Euros::from_cents(4093 * 900 / 1000));
+        }
+    }
+}

@@ -167,11 +167,118 @@ pub struct Reconciliation {
     municipalities: Vec<MunicipalityReconciliation>,
 }
 
+/// One month ahead of the area's liability.
+#[derive(SimpleObject)]
+pub struct LiabilityMonth {
+    month: String,
+    /// If every benefit on the latest invoice goes on, in euros.
+    continuing: String,
+    /// If people leave benefit at the area's recent rate.
+    with_exits: String,
+}
+
+/// One municipality's liability.
+#[derive(SimpleObject)]
+pub struct MunicipalityLiability {
+    municipality: String,
+    /// People on the latest invoice.
+    people: u32,
+    /// Billed for the latest invoice's month.
+    billed: String,
+    /// Forecast for the next month, the next 3 and the next 12 (benefits continuing).
+    next_month: String,
+    next3_months: String,
+    next12_months: String,
+}
+
+/// The area's funding liability: what the latest invoice billed, and the
+/// months ahead under the stated assumptions.
+#[derive(SimpleObject)]
+pub struct FundingLiability {
+    /// The latest imported invoice's month; null before any.
+    based_on_month: Option<String>,
+    billed: String,
+    /// The share leaving benefit each month, from the last two invoices
+    /// (people on the earlier not on the later); null with one invoice.
+    exit_rate_percent: Option<f64>,
+    /// The forecast's assumptions, in the caller's language: `continuing`,
+    /// every benefit on the latest invoice goes on at the same daily amount,
+    /// five days a week, its days counting into the steps; `withExits`, as
+    /// that, thinned each month by the exit rate.
+    assumptions: String,
+    months: Vec<LiabilityMonth>,
+    municipalities: Vec<MunicipalityLiability>,
+}
+
 #[derive(Default)]
 pub struct FundingQuery;
 
 #[Object]
 impl FundingQuery {
+    /// The area's liability: the latest invoice and the 12 months ahead, by
+    /// municipality (managers).
+    async fn funding_liability(&self, ctx: &Context<'_>) -> async_graphql::Result<FundingLiability> {
+        let s = require(ctx, MANAGERS).api()?;
+        let (rules, today) = (share_rules(ctx), today(ctx));
+        let mut tx = s.tx().await.api()?;
+        let assumptions = request(ctx).localizer.message(request(ctx).lang, "funding-assumptions", &[]);
+        let Some(month) = funding::latest_month(&mut tx).await.api()? else {
+            return Ok(FundingLiability {
+                based_on_month: None,
+                billed: Euros::ZERO.to_string(),
+                exit_rate_percent: None,
+                assumptions,
+                months: Vec::new(),
+                municipalities: Vec::new(),
+            });
+        };
+        let lines = funding::month_lines(&mut tx, month).await.api()?.map(|(_, l)| l).unwrap_or_default();
+        let exit = funding::exit_per_mille(&mut tx, month).await.api()?;
+        let person = |l: &funding::InvoiceLine| municipal_share::forecast::Person {
+            benefit: Benefit::from_code(&l.benefit).unwrap_or(Benefit::LabourMarketSubsidy),
+            daily: Euros::from_cents(l.paid_cents / i64::from(l.days.max(1))),
+            cumulative_days: u32::try_from(l.cumulative_days).unwrap_or(0),
+        };
+        let people: Vec<_> = lines.iter().map(person).collect();
+        let ahead = municipal_share::forecast::liability(rules, &people, month, 12, exit.unwrap_or(0), today)
+            .api()?;
+        let mut by: BTreeMap<&str, Vec<&funding::InvoiceLine>> = BTreeMap::new();
+        for l in &lines {
+            by.entry(l.municipality_code.as_str()).or_default().push(l);
+        }
+        let mut municipalities = Vec::new();
+        for (code, mine) in by {
+            let people: Vec<_> = mine.iter().map(|l| person(l)).collect();
+            let a = municipal_share::forecast::liability(rules, &people, month, 12, 0, today).api()?;
+            let sum = |n: usize| {
+                Euros::from_cents(a.iter().take(n).map(|m| m.continuing.cents()).sum()).to_string()
+            };
+            municipalities.push(MunicipalityLiability {
+                municipality: code.to_string(),
+                people: u32::try_from(mine.len()).unwrap_or(u32::MAX),
+                billed: Euros::from_cents(mine.iter().map(|l| l.share_cents).sum()).to_string(),
+                next_month: sum(1),
+                next3_months: sum(3),
+                next12_months: sum(12),
+            });
+        }
+        Ok(FundingLiability {
+            based_on_month: Some(month.to_string()),
+            billed: Euros::from_cents(lines.iter().map(|l| l.share_cents).sum()).to_string(),
+            exit_rate_percent: exit.map(|e| f64::from(e) / 10.0),
+            assumptions,
+            months: ahead
+                .iter()
+                .map(|m| LiabilityMonth {
+                    month: m.month.to_string(),
+                    continuing: m.continuing.to_string(),
+                    with_exits: m.with_exits.to_string(),
+                })
+                .collect(),
+            municipalities,
+        })
+    }
+
     /// What Kela billed the area's municipalities for `month` against what
     /// the rules of that month give for the same lines (managers).
     async fn funding_reconciliation(

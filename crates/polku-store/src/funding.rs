@@ -250,3 +250,29 @@ pub async fn clock_facts(tx: &mut Tx, customer: Uuid) -> Result<ClockFacts, Stor
         latest_period: latest_period.map(period),
     })
 }
+
+/// The latest imported month and its lines: whom the liability ahead is
+/// forecast from.
+pub async fn latest_month(tx: &mut Tx) -> Result<Option<Month>, StoreError> {
+    let month: Option<NaiveDate> =
+        sqlx::query_scalar("SELECT max(month) FROM kela_invoices").fetch_one(tx.conn()).await?;
+    Ok(month.map(Month::of))
+}
+
+/// The share of people on the month before `month`'s invoice who are not
+/// on `month`'s (left benefit, or moved), in per mille; `None` without both
+/// months.
+pub async fn exit_per_mille(tx: &mut Tx, month: Month) -> Result<Option<u32>, StoreError> {
+    let row: (i64, i64) = sqlx::query_as(
+        "WITH prev AS (SELECT DISTINCT l.hetu_hash FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
+                       WHERE i.month = $1), \
+              cur AS (SELECT DISTINCT l.hetu_hash FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
+                       WHERE i.month = $2) \
+         SELECT (SELECT count(*) FROM prev), (SELECT count(*) FROM prev WHERE hetu_hash NOT IN (SELECT hetu_hash FROM cur))",
+    )
+    .bind(month.minus(1).first_day())
+    .bind(month.first_day())
+    .fetch_one(tx.conn())
+    .await?;
+    Ok((row.0 > 0).then(|| u32::try_from(row.1 * 1000 / row.0).unwrap_or(0)))
+}
