@@ -235,7 +235,11 @@ async fn the_liability_ahead_follows_the_latest_invoice_and_the_recent_exits() {
     let manager = app.token(Some("porvoo"), &[Role::Manager]);
     let (codes, _, _) = porvoo(&app).await;
     let line = |month: &str, n: u32, cumulative: u32| {
-        format!("{month};{};{};TMT;21;{cumulative};781,41;0", codes[n as usize % codes.len()], synthetic_hetu(n))
+        format!(
+            "{month};{};{};TMT;21;{cumulative};781,41;0",
+            codes[n as usize % codes.len()],
+            synthetic_hetu(n)
+        )
     };
     // Ten people in September; one of them is gone in October.
     let september: Vec<String> = (0..10).map(|n| line("2026-09", n, 60)).collect();
@@ -276,4 +280,44 @@ async fn the_liability_ahead_follows_the_latest_invoice_and_the_recent_exits() {
     // Later months cost more as the days climb the steps.
     let later = Euros::parse(months[11]["continuing"].as_str().unwrap()).unwrap();
     assert!(later > november, "{r:#}");
+}
+
+#[tokio::test]
+async fn a_customer_nearing_a_step_is_on_the_coachs_worklist() {
+    let app = TestApp::spawn().await;
+    let manager = app.token(Some("porvoo"), &[Role::Manager]);
+    let (codes, hetu, customer) = porvoo(&app).await;
+    let mut c = PgConnection::connect(&app.superuser_url).await.unwrap();
+    let subject: String = sqlx::query_scalar(
+        "UPDATE customers SET status = 'active', coach_id = s.staff_id FROM staff s \
+         WHERE customers.customer_id = $1 AND s.tenant_id = customers.tenant_id AND s.is_coach AND s.active \
+           AND s.staff_id = (SELECT min(staff_id::text)::uuid FROM staff x WHERE x.tenant_id = customers.tenant_id AND x.is_coach) \
+         RETURNING s.subject",
+    )
+    .bind(customer)
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    // 75 days at the end of October; 96 by Monday 30 November: the 101st
+    // day, and 10 %, come on Monday 7 December.
+    let file = format!("{}\n2026-10;{};{hetu};TMT;21;75;781,41;0\n", invoice::HEADER, codes[0]);
+    let r = app.upload(&manager, None, IMPORT, json!({}), "oct.csv", file.as_bytes()).await;
+    assert_eq!(data(&r)["importKelaInvoice"]["matched"], 1, "{r:#}");
+    let coach = crate::harness::token_for(&subject, "porvoo", &[Role::Coach]);
+    let r = app
+        .at("2026-11-30T08:00:00Z".parse().unwrap())
+        .gql(Some(&coach), "{ worklist { items { customerId kind due status fundingStepPercent } } }", json!({}))
+        .await;
+    let step = data(&r)["worklist"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "FUNDING_STEP")
+        .cloned()
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(
+        step,
+        json!({ "customerId": customer, "kind": "FUNDING_STEP", "due": "2026-12-07", "status": "UPCOMING",
+                "fundingStepPercent": 10 })
+    );
 }

@@ -55,6 +55,9 @@ pub enum WorkKind {
     PlanTask,
     /// A vacancy the coach assigned, to be applied for by its deadline.
     VacancyApplication,
+    /// The customer nears a step of the municipality's share of their
+    /// unemployment benefit (due: the day it starts if the benefit goes on).
+    FundingStep,
 }
 
 impl From<ObligationKind> for WorkKind {
@@ -117,11 +120,12 @@ fn work_items(
     data: &CaseData<()>,
     rules: &Rules,
     path_rules: &PathRules,
+    share: &polku_domain::municipal_share::ShareRules,
     customers: &[&CaseCustomer],
     today: NaiveDate,
     limit: usize,
 ) -> (Vec<WorkItem>, WorklistCounts) {
-    let mut entries = data.work(rules, path_rules, customers.iter().copied(), today);
+    let mut entries = data.work_with_funding(rules, path_rules, share, customers.iter().copied(), today);
     let counts = WorklistCounts::of(entries.iter().map(|e| e.status));
     entries.truncate(limit);
     let who: HashMap<Uuid, &CaseCustomer> = customers.iter().map(|c| (c.id, *c)).collect();
@@ -133,7 +137,12 @@ fn work_items(
                 customer_id: ID(c.id.to_string()),
                 customer_name: format!("{} {}", c.first_names, c.last_name),
                 service_language: c.service_language.into(),
-                kind: e.obligation.map_or(WorkKind::PlanTask, WorkKind::from),
+                kind: match (e.obligation, e.funding_step) {
+                    (Some(o), _) => WorkKind::from(o),
+                    (None, Some(_)) => WorkKind::FundingStep,
+                    (None, None) => WorkKind::PlanTask,
+                },
+                funding_step_percent: e.funding_step,
                 due: e.due,
                 status: e.status.into(),
                 rule_version: e.rule_version,
@@ -163,6 +172,8 @@ pub struct WorkItem {
     /// when it is: the obligation is planned, though not yet met.
     planned_appointment_id: Option<ID>,
     planned_for: Option<chrono::DateTime<chrono::Utc>>,
+    /// For FUNDING_STEP: the municipality's percentage from `due` on.
+    funding_step_percent: Option<u32>,
 }
 
 #[derive(SimpleObject, Default, Clone, Copy)]
@@ -251,8 +262,15 @@ impl DeadlineQuery {
         let data = CaseData::for_work(&mut tx, Scope::Listed, &ids).await.api()?;
         drop(tx);
         let customers: Vec<&CaseCustomer> = customers.iter().collect();
-        let (items, counts) =
-            work_items(&data, rules_data(ctx), path_rules(ctx), &customers, today(ctx), usize::MAX);
+        let (items, counts) = work_items(
+            &data,
+            rules_data(ctx),
+            path_rules(ctx),
+            crate::funding::share_rules(ctx),
+            &customers,
+            today(ctx),
+            usize::MAX,
+        );
         Ok(Worklist { items, counts })
     }
 }
@@ -294,7 +312,15 @@ impl AreaWorklistQuery {
         let per_coach = usize::try_from(per_coach).unwrap_or(0);
         let mut total = WorklistCounts::default();
         let mut workload = |coach: Option<crate::staff::Staff>, customers: &[&CaseCustomer]| {
-            let (items, counts) = work_items(&data, rules, path_rules, customers, today, per_coach);
+            let (items, counts) = work_items(
+                &data,
+                rules,
+                path_rules,
+                crate::funding::share_rules(ctx),
+                customers,
+                today,
+                per_coach,
+            );
             total.overdue += counts.overdue;
             total.due_soon += counts.due_soon;
             total.upcoming += counts.upcoming;

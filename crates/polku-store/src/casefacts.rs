@@ -91,7 +91,15 @@ pub struct CaseData<M = Uuid> {
     vacancies: HashMap<Uuid, Vec<VacancyFacts>>,
     /// Per customer: open appointments booked to meet an obligation.
     booked: HashMap<Uuid, Vec<Booked>>,
+    /// Per customer: the last day of their latest invoice's month and their
+    /// counted benefit days then.
+    funding: HashMap<Uuid, (NaiveDate, u32)>,
 }
+
+/// How far ahead, in benefit days, a customer nearing a step of the
+/// municipality's share is put on the worklist: four weeks, time for the
+/// coach to act before it costs more.
+pub const FUNDING_STEP_HORIZON: u32 = 20;
 
 /// An appointment booked (or confirmed) to meet an obligation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,6 +150,9 @@ pub struct WorkEntry {
     /// The appointment booked to meet the obligation by its due day: the
     /// obligation is planned, though not yet met.
     pub planned: Option<Booked>,
+    /// For a customer nearing a step of the municipality's share: the
+    /// step's percentage (due is the day it starts).
+    pub funding_step: Option<u32>,
 }
 
 impl CaseData<Uuid> {
@@ -271,6 +282,7 @@ impl CaseData<()> {
         }
         data.add_episodes(tx, ids).await?;
         data.add_booked(tx, scope, ids).await?;
+        data.add_funding(tx, scope, ids).await?;
         Ok(data)
     }
 }
@@ -321,7 +333,30 @@ impl<M: Copy> CaseData<M> {
             search_ends: HashMap::new(),
             vacancies: HashMap::new(),
             booked: HashMap::new(),
+            funding: HashMap::new(),
         })
+    }
+
+    /// Each customer's latest invoice line: its month's end and the counted
+    /// days then.
+    async fn add_funding(&mut self, tx: &mut Tx, scope: Scope, ids: &[Uuid]) -> Result<(), StoreError> {
+        let list = (scope == Scope::Listed).then_some(ids);
+        let rows: Vec<(Uuid, NaiveDate, i32)> = bind(
+            sqlx::query_as(&format!(
+                "SELECT DISTINCT ON (l.customer_id) l.customer_id, i.month, l.cumulative_days \
+                 FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
+                 WHERE l.{} ORDER BY l.customer_id, i.month DESC, l.cumulative_days DESC",
+                scope.filter()
+            )),
+            list,
+        )
+        .fetch_all(tx.conn())
+        .await?;
+        for (customer, month, cumulative) in rows {
+            let month_end = polku_domain::figures::Month::of(month).last_day();
+            self.funding.insert(customer, (month_end, u32::try_from(cumulative).unwrap_or(0)));
+        }
+        Ok(())
     }
 
     /// Open appointments booked to meet an obligation: few per customer
@@ -443,6 +478,7 @@ impl<M: Copy> CaseData<M> {
                         due: Some(o.due),
                         status: o.status,
                         planned: self.planned(c.id, o.kind, o.due, today),
+                        funding_step: None,
                         rule_version: Some(o.rule),
                         task: None,
                     });
@@ -457,15 +493,65 @@ impl<M: Copy> CaseData<M> {
                     rule_version: None,
                     task: Some(t.what.clone()),
                     planned: None,
+                    funding_step: None,
                 });
             }
         }
-        items.sort_by(|a, b| {
-            let overdue = |i: &WorkEntry| i.status != ObligationStatus::Overdue;
-            (overdue(a), a.due.is_none(), a.due).cmp(&(overdue(b), b.due.is_none(), b.due))
-        });
+        sort(&mut items);
         items
     }
+
+    /// As [`CaseData::work`], with the customers nearing a step of the
+    /// municipality's share of their benefit (within
+    /// [`FUNDING_STEP_HORIZON`] benefit days, their benefit assumed to go on
+    /// since their latest invoice).
+    pub fn work_with_funding<'c>(
+        &self,
+        rules: &Rules,
+        path_rules: &PathRules,
+        share: &polku_domain::municipal_share::ShareRules,
+        customers: impl Iterator<Item = &'c CaseCustomer> + Clone,
+        today: NaiveDate,
+    ) -> Vec<WorkEntry> {
+        use polku_domain::municipal_share::{benefit_days_between, nth_benefit_day_after};
+        let mut items = self.work(rules, path_rules, customers.clone(), today);
+        let Ok(rule) = share.in_force(today, today) else { return items };
+        for c in customers {
+            let Some((month_end, cumulative)) = self.funding.get(&c.id) else { continue };
+            let since = if today > *month_end {
+                benefit_days_between(*month_end + chrono::Days::new(1), today)
+            } else {
+                0
+            };
+            let days = cumulative + since;
+            let Some(step) = rule.steps.iter().find(|s| s.from_day > days) else { continue };
+            let ahead = step.from_day - days;
+            if ahead > FUNDING_STEP_HORIZON {
+                continue;
+            }
+            let due = nth_benefit_day_after(today, ahead);
+            items.push(WorkEntry {
+                customer_id: c.id,
+                obligation: None,
+                due: Some(due),
+                status: rules::deadline_status(due, false, today),
+                rule_version: Some(rule.id.clone()),
+                task: None,
+                planned: None,
+                funding_step: Some(step.percent),
+            });
+        }
+        sort(&mut items);
+        items
+    }
+}
+
+/// Overdue first, then by due date, undated last.
+fn sort(items: &mut [WorkEntry]) {
+    items.sort_by(|a, b| {
+        let overdue = |i: &WorkEntry| i.status != ObligationStatus::Overdue;
+        (overdue(a), a.due.is_none(), a.due).cmp(&(overdue(b), b.due.is_none(), b.due))
+    });
 }
 
 /// A plan task's status, by the same measure as the statutory deadlines; a
