@@ -306,7 +306,11 @@ async fn a_customer_nearing_a_step_is_on_the_coachs_worklist() {
     let coach = crate::harness::token_for(&subject, "porvoo", &[Role::Coach]);
     let r = app
         .at("2026-11-30T08:00:00Z".parse().unwrap())
-        .gql(Some(&coach), "{ worklist { items { customerId kind due status fundingStepPercent } } }", json!({}))
+        .gql(
+            Some(&coach),
+            "{ worklist { items { customerId kind due status fundingStepPercent } } }",
+            json!({}),
+        )
         .await;
     let step = data(&r)["worklist"]["items"]
         .as_array()

@@ -125,6 +125,7 @@ enum Kind {
     Coach,
     Appointment,
     Notification,
+    Commitment,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
@@ -159,6 +160,12 @@ const BY_ID: &[(&str, Kind, &str)] = &[
         "mutation($id: ID!) { summonCustomer(appointmentId: $id) { id } }",
     ),
     ("notification", Kind::Notification, "query($id: ID!) { notification(id: $id) { id } }"),
+    ("releaseCommitment", Kind::Commitment, "mutation($id: ID!) { releaseCommitment(id: $id) }"),
+    (
+        "recordSpending",
+        Kind::Commitment,
+        "mutation($id: ID!) { recordSpending(commitmentId: $id, month: \"2026-12\", amount: \"10\") }",
+    ),
     ("service", Kind::Service, "query($id: ID!) { service(id: $id) { id name } }"),
     ("partner", Kind::Partner, "query($id: ID!) { partner(id: $id) { id name } }"),
     (
@@ -388,6 +395,15 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
             .await
             .unwrap();
     let notification_id = notification_id.to_string();
+    let commitment = app
+        .gql(
+            Some(&porvoo_admin),
+            "mutation { commitBudget(input: { purpose: OTHER, description: \"x\", \
+             months: [{ month: \"2026-12\", amount: \"100\" }] }) { id } }",
+            json!({}),
+        )
+        .await;
+    let commitment_id = data(&commitment)["commitBudget"]["id"].as_str().unwrap().to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
@@ -402,6 +418,7 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
             Kind::Coach => &coach_id,
             Kind::Appointment => &appointment_id,
             Kind::Notification => &notification_id,
+            Kind::Commitment => &commitment_id,
         };
         let response = app.gql(Some(&lahti_admin), query, json!({ "id": id })).await;
         assert_eq!(error_code(&response), Some("NOT_FOUND"), "{name}: {response:#}");
