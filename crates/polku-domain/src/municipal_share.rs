@@ -446,7 +446,16 @@ pub mod invoice {
             _ => paid,
         };
         let first = cumulative_days + 1 - days;
-        let percents: u32 = (first..=cumulative_days).map(|d| rule.step_of(d).map_or(0, |s| s.percent)).sum();
+        // Σ of the day's percent over first..=cumulative_days, step by step
+        // rather than day by day: a forecast runs this for every person and month.
+        let mut percents = 0u32;
+        for (i, step) in rule.steps.iter().enumerate() {
+            let until = rule.steps.get(i + 1).map_or(u32::MAX, |n| n.from_day - 1);
+            let (lo, hi) = (first.max(step.from_day), cumulative_days.min(until));
+            if lo <= hi {
+                percents += (hi - lo + 1) * step.percent;
+            }
+        }
         // base × Σ percent / days, rounded once: exact to the cent however
         // the steps split the month.
         let whole = percent_of(base, percents);
@@ -555,21 +564,44 @@ pub mod forecast {
         exit_per_mille: u32,
         today: chrono::NaiveDate,
     ) -> Result<Vec<Ahead>, DomainError> {
+        Ok(grouped(rules, people, &vec![0; people.len()], 1, last, months, exit_per_mille, today)?.0)
+    }
+
+    /// As [`liability`], and the same months' continuing sums for each of
+    /// `groups` groups (`group[i]` is person i's), computed in one pass.
+    #[expect(clippy::too_many_arguments, reason = "the forecast's inputs, each used once")]
+    pub fn grouped(
+        rules: &ShareRules,
+        people: &[Person],
+        group: &[usize],
+        groups: usize,
+        last: Month,
+        months: u32,
+        exit_per_mille: u32,
+        today: chrono::NaiveDate,
+    ) -> Result<(Vec<Ahead>, Vec<Vec<Euros>>), DomainError> {
         let mut out = Vec::new();
+        let mut by_group = vec![Vec::new(); groups];
         let mut cumulative: Vec<u32> = people.iter().map(|p| p.cumulative_days).collect();
         let mut month = last;
         let mut staying = 1000_i64;
         for _ in 0..months {
             month = month.next();
             let days = benefit_days_between(month.first_day(), month.last_day());
-            let mut cents = 0_i64;
-            for (p, c) in people.iter().zip(cumulative.iter_mut()) {
+            let mut sums = vec![0_i64; groups];
+            for ((p, c), g) in people.iter().zip(cumulative.iter_mut()).zip(group) {
                 *c += days;
                 let paid = Euros::from_cents(p.daily.cents() * i64::from(days));
                 // A month not yet in force is judged by the rule in force at its start.
-                cents +=
-                    expected_share(rules, month, p.benefit, days, *c, paid, today.max(month.first_day()))?
-                        .cents();
+                let share =
+                    expected_share(rules, month, p.benefit, days, *c, paid, today.max(month.first_day()))?;
+                if let Some(sum) = sums.get_mut(*g) {
+                    *sum += share.cents();
+                }
+            }
+            let cents: i64 = sums.iter().sum();
+            for (g, sum) in sums.into_iter().enumerate() {
+                by_group[g].push(Euros::from_cents(sum));
             }
             staying = staying * (1000 - i64::from(exit_per_mille.min(1000))) / 1000;
             out.push(Ahead {
@@ -578,7 +610,7 @@ pub mod forecast {
                 with_exits: Euros::from_cents(cents * staying / 1000),
             });
         }
-        Ok(out)
+        Ok((out, by_group))
     }
 
     #[cfg(test)]

@@ -240,21 +240,33 @@ impl FundingQuery {
             cumulative_days: u32::try_from(l.cumulative_days).unwrap_or(0),
         };
         let people: Vec<_> = lines.iter().map(person).collect();
-        let ahead = municipal_share::forecast::liability(rules, &people, month, 12, exit.unwrap_or(0), today)
-            .api()?;
-        let mut by: BTreeMap<&str, Vec<&funding::InvoiceLine>> = BTreeMap::new();
-        for l in &lines {
-            by.entry(l.municipality_code.as_str()).or_default().push(l);
-        }
+        let codes: Vec<&str> = {
+            let mut c: Vec<&str> = lines.iter().map(|l| l.municipality_code.as_str()).collect();
+            c.sort_unstable();
+            c.dedup();
+            c
+        };
+        let group: Vec<usize> =
+            lines.iter().map(|l| codes.binary_search(&l.municipality_code.as_str()).unwrap_or(0)).collect();
+        let (ahead, by_group) = municipal_share::forecast::grouped(
+            rules,
+            &people,
+            &group,
+            codes.len(),
+            month,
+            12,
+            exit.unwrap_or(0),
+            today,
+        )
+        .api()?;
         let mut municipalities = Vec::new();
-        for (code, mine) in by {
-            let people: Vec<_> = mine.iter().map(|l| person(l)).collect();
-            let a = municipal_share::forecast::liability(rules, &people, month, 12, 0, today).api()?;
-            let sum = |n: usize| {
-                Euros::from_cents(a.iter().take(n).map(|m| m.continuing.cents()).sum()).to_string()
-            };
+        for (i, code) in codes.iter().enumerate() {
+            let mine: Vec<&funding::InvoiceLine> =
+                lines.iter().filter(|l| l.municipality_code == *code).collect();
+            let a = &by_group[i];
+            let sum = |n: usize| Euros::from_cents(a.iter().take(n).map(|m| m.cents()).sum()).to_string();
             municipalities.push(MunicipalityLiability {
-                municipality: code.to_string(),
+                municipality: (*code).to_string(),
                 people: u32::try_from(mine.len()).unwrap_or(u32::MAX),
                 billed: Euros::from_cents(mine.iter().map(|l| l.share_cents).sum()).to_string(),
                 next_month: sum(1),

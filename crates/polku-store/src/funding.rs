@@ -268,7 +268,7 @@ pub async fn exit_per_mille(tx: &mut Tx, month: Month) -> Result<Option<u32>, St
                        WHERE i.month = $1), \
               cur AS (SELECT DISTINCT l.hetu_hash FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
                        WHERE i.month = $2) \
-         SELECT (SELECT count(*) FROM prev), (SELECT count(*) FROM prev WHERE hetu_hash NOT IN (SELECT hetu_hash FROM cur))",
+         SELECT (SELECT count(*) FROM prev), (SELECT count(*) FROM (SELECT hetu_hash FROM prev EXCEPT SELECT hetu_hash FROM cur) gone)",
     )
     .bind(month.minus(1).first_day())
     .bind(month.first_day())
