@@ -32,6 +32,10 @@ CREATE TABLE kela_invoices (
     file_name   text CHECK (length(file_name) <= 300),
     lines       integer NOT NULL,
     billed_cents bigint NOT NULL,
+    -- Of the people on the previous month's invoice, the share not on this
+    -- one (left benefit or moved away), in per mille; kept when either
+    -- month is imported, since the forecast reads it every time.
+    exit_per_mille smallint CHECK (exit_per_mille BETWEEN 0 AND 1000),
     imported_by text NOT NULL,
     imported_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, invoice_id),
@@ -84,8 +88,11 @@ $$;
 -- Invoices are the area's money: imported by managers and administrators.
 CREATE POLICY managers_import ON kela_invoices AS RESTRICTIVE FOR INSERT
     WITH CHECK ((SELECT app_has_role('manager') OR app_has_role('tenant_admin')));
+CREATE POLICY managers_update ON kela_invoices AS RESTRICTIVE FOR UPDATE
+    USING ((SELECT app_has_role('manager') OR app_has_role('tenant_admin')));
 CREATE POLICY managers_import ON kela_invoice_lines AS RESTRICTIVE FOR INSERT
     WITH CHECK ((SELECT app_has_role('manager') OR app_has_role('tenant_admin')));
 
 GRANT SELECT, INSERT, UPDATE ON benefit_periods TO polku_staff;
 GRANT SELECT, INSERT ON kela_invoices, kela_invoice_lines TO polku_staff;
+GRANT UPDATE (exit_per_mille) ON kela_invoices TO polku_staff;

@@ -435,9 +435,19 @@ pub mod invoice {
         paid: Euros,
         today: chrono::NaiveDate,
     ) -> Result<Euros, DomainError> {
-        let rule = rules.in_force(month.first_day(), today)?;
+        Ok(share_under(rules.in_force(month.first_day(), today)?, benefit, days, cumulative_days, paid))
+    }
+
+    /// As [`expected_share`], under a rule already chosen.
+    pub fn share_under(
+        rule: &super::ShareRule,
+        benefit: Benefit,
+        days: u32,
+        cumulative_days: u32,
+        paid: Euros,
+    ) -> Euros {
         if !rule.counted_benefits.contains(&benefit) || days == 0 {
-            return Ok(Euros::ZERO);
+            return Euros::ZERO;
         }
         let base = match (benefit, rule.basic_allowance_daily) {
             (Benefit::EarningsRelatedAllowance, Some(basic)) => {
@@ -461,7 +471,7 @@ pub mod invoice {
         let whole = percent_of(base, percents);
         let cents = whole.cents();
         let d = i64::from(days);
-        Ok(Euros::from_cents((cents + if cents >= 0 { d / 2 } else { -d / 2 }) / d))
+        Euros::from_cents((cents + if cents >= 0 { d / 2 } else { -d / 2 }) / d)
     }
 }
 
@@ -528,7 +538,7 @@ mod invoice_tests {
 /// invoice: each goes on receiving the same benefit at the same daily
 /// amount, five days a week, their count of days rising into the steps.
 pub mod forecast {
-    use super::invoice::expected_share;
+    use super::invoice::share_under;
     use super::{benefit_days_between, Benefit, ShareRules};
     use crate::figures::Month;
     use crate::money::Euros;
@@ -588,13 +598,13 @@ pub mod forecast {
         for _ in 0..months {
             month = month.next();
             let days = benefit_days_between(month.first_day(), month.last_day());
+            // A month not yet in force is judged by the rule in force at its start.
+            let rule = rules.in_force(month.first_day(), today.max(month.first_day()))?;
             let mut sums = vec![0_i64; groups];
             for ((p, c), g) in people.iter().zip(cumulative.iter_mut()).zip(group) {
                 *c += days;
                 let paid = Euros::from_cents(p.daily.cents() * i64::from(days));
-                // A month not yet in force is judged by the rule in force at its start.
-                let share =
-                    expected_share(rules, month, p.benefit, days, *c, paid, today.max(month.first_day()))?;
+                let share = share_under(rule, p.benefit, days, *c, paid);
                 if let Some(sum) = sums.get_mut(*g) {
                     *sum += share.cents();
                 }

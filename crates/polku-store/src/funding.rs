@@ -107,6 +107,8 @@ pub async fn insert_invoice(
         .execute(tx.conn())
         .await?;
     }
+    keep_exit_rate(tx, month).await?;
+    keep_exit_rate(tx, month.next()).await?;
     let customers: Vec<Uuid> = lines.iter().filter_map(|l| l.customer_id).collect();
     audit::record(tx, &customers, AuditAction::Create, "kela invoice line").await?;
     Ok(id)
@@ -260,19 +262,32 @@ pub async fn latest_month(tx: &mut Tx) -> Result<Option<Month>, StoreError> {
 }
 
 /// The share of people on the month before `month`'s invoice who are not
-/// on `month`'s (left benefit, or moved), in per mille; `None` without both
-/// months.
+/// on `month`'s (left benefit, or moved), in per mille, as kept at import;
+/// `None` without both months.
 pub async fn exit_per_mille(tx: &mut Tx, month: Month) -> Result<Option<u32>, StoreError> {
-    let row: (i64, i64) = sqlx::query_as(
-        "WITH prev AS (SELECT DISTINCT l.hetu_hash FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
+    let kept: Option<Option<i16>> =
+        sqlx::query_scalar("SELECT exit_per_mille FROM kela_invoices WHERE month = $1")
+            .bind(month.first_day())
+            .fetch_optional(tx.conn())
+            .await?;
+    Ok(kept.flatten().and_then(|e| u32::try_from(e).ok()))
+}
+
+/// Keeps `month`'s exit rate against the month before, when both are in.
+async fn keep_exit_rate(tx: &mut Tx, month: Month) -> Result<(), StoreError> {
+    sqlx::query(
+        "WITH prev AS (SELECT l.hetu_hash FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
                        WHERE i.month = $1), \
-              cur AS (SELECT DISTINCT l.hetu_hash FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
-                       WHERE i.month = $2) \
-         SELECT (SELECT count(*) FROM prev), (SELECT count(*) FROM (SELECT hetu_hash FROM prev EXCEPT SELECT hetu_hash FROM cur) gone)",
+              cur AS (SELECT l.hetu_hash FROM kela_invoice_lines l JOIN kela_invoices i USING (tenant_id, invoice_id) \
+                       WHERE i.month = $2), \
+              n AS (SELECT (SELECT count(DISTINCT hetu_hash) FROM prev) AS was, \
+                           (SELECT count(*) FROM (SELECT hetu_hash FROM prev EXCEPT SELECT hetu_hash FROM cur) g) AS gone) \
+         UPDATE kela_invoices SET exit_per_mille = (SELECT CASE WHEN was > 0 THEN gone * 1000 / was END FROM n) \
+         WHERE month = $2",
     )
     .bind(month.minus(1).first_day())
     .bind(month.first_day())
-    .fetch_one(tx.conn())
+    .execute(tx.conn())
     .await?;
-    Ok((row.0 > 0).then(|| u32::try_from(row.1 * 1000 / row.0).unwrap_or(0)))
+    Ok(())
 }
