@@ -51,6 +51,10 @@ CREATE TABLE commitments (
 );
 CREATE INDEX commitments_source_idx ON commitments (tenant_id, source, source_id);
 
+-- A referral to a bought place says for how long the place is planned, so
+-- sending it reserves the place's cost month by month.
+ALTER TABLE referrals ADD COLUMN planned_months smallint CHECK (planned_months BETWEEN 1 AND 36);
+
 -- Each month a commitment reserves, and what was spent of it.
 CREATE TABLE commitment_months (
     tenant_id      uuid NOT NULL,

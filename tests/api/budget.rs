@@ -189,3 +189,53 @@ async fn two_commitments_racing_for_the_last_euros_never_both_succeed() {
         assert_eq!(committed, 90_000, "round {round}");
     }
 }
+
+#[tokio::test]
+async fn a_bought_place_reserves_its_months_when_sent_and_a_decline_frees_them() {
+    let base = TestApp::spawn().await;
+    let app = base.at("2026-11-30T08:00:00Z".parse().unwrap());
+    let a = crate::referrals::area(&app).await;
+    let service = crate::referrals::service(&app, &a, 5).await; // 900 € a place a month
+    let r = app.gql(Some(&a.admin), SET, json!({ "y": 2026, "p": "BOUGHT_PLACES", "a": "1000" })).await;
+    assert_eq!(data(&r)["setAppropriation"], true, "{r:#}");
+    let refer = "mutation($c: ID!, $s: ID!, $m: Int) { referCustomer(customerId: $c, serviceId: $s, plannedMonths: $m) { id } }";
+    let send = "mutation($id: ID!) { sendReferral(id: $id) { state } }";
+    let mut ids = Vec::new();
+    for c in &a.customers[..2] {
+        let r = app.gql(Some(&a.coach), refer, json!({ "c": c, "s": service, "m": 1 })).await;
+        ids.push(data(&r)["referCustomer"]["id"].clone());
+    }
+    let r = app.gql(Some(&a.coach), refer, json!({ "c": a.customers[2], "s": service, "m": 40 })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("OUT_OF_RANGE"), Some("plannedMonths")));
+
+    // The first place reserves November's 900 €; the second would pass 1,000 €.
+    assert_eq!(
+        data(&app.gql(Some(&a.coach), send, json!({ "id": ids[0] })).await)["sendReferral"]["state"],
+        "SENT"
+    );
+    let r = app.gql(Some(&a.coach), send, json!({ "id": ids[1] })).await;
+    assert_eq!(
+        (error_code(&r), error_field(&r)),
+        (Some("BUDGET_EXCEEDED"), Some("budgetOverrideReason")),
+        "{r:#}"
+    );
+    // The partner declines the first: its months are free again, no write of the partner's own.
+    let decline = "mutation($id: ID!) { declineReferral(id: $id, reason: \"no place\") { state } }";
+    assert_eq!(
+        data(&app.gql(Some(&a.samaria), decline, json!({ "id": ids[0] })).await)["declineReferral"]["state"],
+        "DECLINED"
+    );
+    assert_eq!(
+        data(&app.gql(Some(&a.coach), send, json!({ "id": ids[1] })).await)["sendReferral"]["state"],
+        "SENT"
+    );
+    let r = app.gql(Some(&a.coach), BUDGET, json!({ "y": 2026 })).await;
+    let places = data(&r)["budget"]["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["purpose"] == "BOUGHT_PLACES")
+        .cloned()
+        .unwrap();
+    assert_eq!((&places["committed"], &places["free"]), (&json!("900.00"), &json!("100.00")), "{r:#}");
+}

@@ -268,18 +268,40 @@ impl ReferralMutation {
         ctx: &Context<'_>,
         customer_id: ID,
         service_id: ID,
+        #[graphql(desc = "For a bought place: its planned length in months (1–36; 6 when not given), \
+                          reserved against the bought-places appropriation when the referral is sent.")]
+        planned_months: Option<u32>,
     ) -> async_graphql::Result<Referral> {
         let s = require(ctx, CASE_STAFF).api()?;
+        if planned_months.is_some_and(|m| !(1..=36).contains(&m)) {
+            return Err(ApiError::from(
+                DomainError::field(ErrorCode::OutOfRange, "plannedMonths")
+                    .with_arg("min", 1)
+                    .with_arg("max", 36),
+            )
+            .into_graphql());
+        }
         let customer = parse_id(&customer_id).api()?;
         let service = parse_id(&service_id)
             .map_err(|_| ApiError::from(DomainError::field(ErrorCode::UnknownService, "serviceId")))
             .api()?;
         let mut tx = s.tx().await.api()?;
-        Ok(Referral(referrals::create(&mut tx, customer, service, today(ctx)).await.api()?))
+        Ok(Referral(referrals::create(&mut tx, customer, service, planned_months, today(ctx)).await.api()?))
     }
 
-    async fn send_referral(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Referral> {
-        act(ctx, &id, ReferralAction::Send, TransitionNote::default()).await
+    /// Sends the referral to the provider. A bought place reserves its cost
+    /// for its planned length; past the appropriation only a manager's
+    /// `budgetOverrideReason` lets it through.
+    async fn send_referral(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        budget_override_reason: Option<String>,
+    ) -> async_graphql::Result<Referral> {
+        let budget_override =
+            crate::budget::override_reason(ctx, "budgetOverrideReason", budget_override_reason).api()?;
+        act(ctx, &id, ReferralAction::Send, TransitionNote { budget_override, ..TransitionNote::default() })
+            .await
     }
 
     /// The provider takes the customer.
@@ -298,7 +320,7 @@ impl ReferralMutation {
         if reason.is_none() {
             return Err(ApiError::from(DomainError::field(ErrorCode::Required, "reason")).into_graphql());
         }
-        act(ctx, &id, ReferralAction::Decline, TransitionNote { reason, outcome: None }).await
+        act(ctx, &id, ReferralAction::Decline, TransitionNote { reason, ..TransitionNote::default() }).await
     }
 
     /// The customer starts; with every place taken, the referral joins the
@@ -317,7 +339,7 @@ impl ReferralMutation {
             ctx,
             &id,
             ReferralAction::Complete,
-            TransitionNote { reason: None, outcome: Some(outcome.into()) },
+            TransitionNote { outcome: Some(outcome.into()), ..TransitionNote::default() },
         )
         .await
     }
@@ -330,8 +352,13 @@ impl ReferralMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<Referral> {
         let reason = self::reason(reason).api()?;
-        act(ctx, &id, ReferralAction::Interrupt, TransitionNote { reason, outcome: Some(outcome.into()) })
-            .await
+        act(
+            ctx,
+            &id,
+            ReferralAction::Interrupt,
+            TransitionNote { reason, outcome: Some(outcome.into()), ..TransitionNote::default() },
+        )
+        .await
     }
 
     /// Withdraws a referral that has not started (the area's staff).
@@ -342,6 +369,6 @@ impl ReferralMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<Referral> {
         let reason = self::reason(reason).api()?;
-        act(ctx, &id, ReferralAction::Cancel, TransitionNote { reason, outcome: None }).await
+        act(ctx, &id, ReferralAction::Cancel, TransitionNote { reason, ..TransitionNote::default() }).await
     }
 }

@@ -51,6 +51,14 @@ pub struct Committed {
     pub overridden: bool,
 }
 
+/// Whether a commitment's month still reserves money: the commitment is
+/// open and, for a referral's place, the referral has not been declined or
+/// cancelled, nor ended before that month.
+const LIVE: &str = "c.state = 'open' AND NOT (c.source = 'referral' AND EXISTS ( \
+     SELECT 1 FROM referrals r WHERE r.tenant_id = c.tenant_id AND r.referral_id = c.source_id \
+       AND r.state IN ('declined', 'interrupted', 'completed') \
+       AND (r.ended_on IS NULL OR m.month > date_trunc('month', r.ended_on)::date)))";
+
 /// Serialises the commitments of one year and purpose in the area.
 async fn lock(tx: &mut Tx, year: i32, purpose: BudgetPurpose) -> Result<(), StoreError> {
     let tenant = tx.require_tenant()?.id;
@@ -68,12 +76,12 @@ async fn lock(tx: &mut Tx, year: i32, purpose: BudgetPurpose) -> Result<(), Stor
 /// What is used of a year and purpose: open commitments' reservations (or
 /// their spending where it went past), and released ones' spending.
 async fn used(tx: &mut Tx, year: i32, purpose: BudgetPurpose) -> Result<Euros, StoreError> {
-    let cents: i64 = sqlx::query_scalar(
-        "SELECT coalesce(sum(CASE c.state WHEN 'open' THEN greatest(m.reserved_cents, m.spent_cents) \
+    let cents: i64 = sqlx::query_scalar(&format!(
+        "SELECT coalesce(sum(CASE WHEN {LIVE} THEN greatest(m.reserved_cents, m.spent_cents) \
                                   ELSE m.spent_cents END), 0)::bigint \
          FROM commitment_months m JOIN commitments c USING (tenant_id, commitment_id) \
-         WHERE c.purpose = $2 AND m.month >= make_date($1, 1, 1) AND m.month < make_date($1 + 1, 1, 1)",
-    )
+         WHERE c.purpose = $2 AND m.month >= make_date($1, 1, 1) AND m.month < make_date($1 + 1, 1, 1)"
+    ))
     .bind(year)
     .bind(purpose.code())
     .fetch_one(tx.conn())
@@ -287,14 +295,14 @@ pub async fn overview(tx: &mut Tx, year: i32) -> Result<(bool, Vec<PurposeView>)
             .bind(i16::try_from(year).unwrap_or(0))
             .fetch_all(tx.conn())
             .await?;
-    let months: Vec<(String, NaiveDate, i64, i64)> = sqlx::query_as(
+    let months: Vec<(String, NaiveDate, i64, i64)> = sqlx::query_as(&format!(
         "SELECT c.purpose, m.month, \
-                sum(CASE c.state WHEN 'open' THEN greatest(m.reserved_cents - m.spent_cents, 0) ELSE 0 END)::bigint, \
+                sum(CASE WHEN {LIVE} THEN greatest(m.reserved_cents - m.spent_cents, 0) ELSE 0 END)::bigint, \
                 sum(m.spent_cents)::bigint \
          FROM commitment_months m JOIN commitments c USING (tenant_id, commitment_id) \
          WHERE m.month >= make_date($1, 1, 1) AND m.month < make_date($1 + 1, 1, 1) \
-         GROUP BY c.purpose, m.month ORDER BY c.purpose, m.month",
-    )
+         GROUP BY c.purpose, m.month ORDER BY c.purpose, m.month"
+    ))
     .bind(year)
     .fetch_all(tx.conn())
     .await?;

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::referral::{self, ConsentHow, ReferralAction, ReferralOutcome, ReferralState};
-use polku_domain::{DomainError, ErrorCode, Lang, LocalizedText, Role};
+use polku_domain::{DomainError, ErrorCode, Euros, Lang, LocalizedText, Role};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -212,6 +212,7 @@ pub async fn create(
     tx: &mut Tx,
     customer: Uuid,
     service: Uuid,
+    planned_months: Option<u32>,
     today: NaiveDate,
 ) -> Result<Referral, StoreError> {
     let tenant = tx.require_tenant()?.id;
@@ -236,10 +237,10 @@ pub async fn create(
         // kind, where the list of bases names one; the coach may record
         // consent or another ground before sending.
         "INSERT INTO referrals (tenant_id, referral_id, customer_id, service_id, partner_id, state, referred_by, \
-                                legal_basis) \
+                                legal_basis, planned_months) \
          SELECT $1, $2, customer_id, $4, $5, 'proposed', coalesce(app_user(), 'system'), \
                 (SELECT b.code FROM legal_bases b JOIN services s ON s.category = ANY(b.default_for) \
-                 WHERE s.service_id = $4 AND b.selectable ORDER BY b.code LIMIT 1) \
+                 WHERE s.service_id = $4 AND b.selectable ORDER BY b.code LIMIT 1), $6 \
          FROM customers WHERE customer_id = $3",
     )
     .bind(tenant)
@@ -247,6 +248,7 @@ pub async fn create(
     .bind(customer)
     .bind(service)
     .bind(provider)
+    .bind(planned_months.and_then(|m| i16::try_from(m).ok()))
     .execute(tx.conn())
     .await?;
     if inserted.rows_affected() == 0 {
@@ -369,7 +371,13 @@ pub async fn withdraw_consent(tx: &mut Tx, id: Uuid) -> Result<Referral, StoreEr
 pub struct TransitionNote {
     pub reason: Option<String>,
     pub outcome: Option<ReferralOutcome>,
+    /// On sending a bought place: a manager's reason to commit past the
+    /// year's appropriation.
+    pub budget_override: Option<String>,
 }
+
+/// A bought place's planned length when the coach gave none.
+pub const DEFAULT_PLANNED_MONTHS: u32 = 6;
 
 /// A referral whose state changed, for live updates: the referral and
 /// anyone else the same step moved (a queued referral that got the place).
@@ -432,11 +440,54 @@ pub async fn transition(
     .execute(tx.conn())
     .await?;
     event(tx, id, to, note.reason.as_deref()).await?;
+    if to == ReferralState::Sent {
+        commit_place(tx, id, today, note.budget_override).await?;
+    }
     let promoted =
         if matches!(from, ReferralState::Started) { promote(tx, service, today).await? } else { Vec::new() };
     let referral = get(tx, id).await?;
     audit::record(tx, &[referral.customer_id], AuditAction::Change, "referral").await?;
     Ok(Changed { referral, promoted })
+}
+
+/// Sending a referral to a bought place (a service with a cost) reserves
+/// the place's cost for its planned length against the bought-places
+/// appropriation. What a declined, interrupted or completed referral no
+/// longer needs is free again without a write of its own: the budget reads
+/// the referral's state (see `budget::LIVE`), so a partner's answer frees
+/// the money though the partner's role cannot touch the area's budget.
+async fn commit_place(
+    tx: &mut Tx,
+    id: Uuid,
+    today: NaiveDate,
+    reason: Option<String>,
+) -> Result<(), StoreError> {
+    let (customer, cost, planned): (Uuid, i64, Option<i16>) = sqlx::query_as(
+        "SELECT r.customer_id, s.cost_cents, r.planned_months FROM referrals r \
+         JOIN services s ON s.tenant_id = r.tenant_id AND s.service_id = r.service_id WHERE r.referral_id = $1",
+    )
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?;
+    if cost == 0 {
+        return Ok(());
+    }
+    let months = planned.and_then(|m| u32::try_from(m).ok()).unwrap_or(DEFAULT_PLANNED_MONTHS);
+    crate::budget::commit(
+        tx,
+        crate::budget::NewCommitment {
+            purpose: polku_domain::budget::BudgetPurpose::BoughtPlaces,
+            source: crate::budget::Source::Referral,
+            source_id: Some(id),
+            customer_id: Some(customer),
+            description: None,
+            months: polku_domain::budget::place_months(Euros::from_cents(cost), today, months),
+            override_reason: reason,
+        },
+        "budgetOverrideReason",
+    )
+    .await?;
+    Ok(())
 }
 
 async fn has_place(tx: &mut Tx, service: Uuid) -> Result<bool, StoreError> {
