@@ -325,3 +325,74 @@ async fn a_customer_nearing_a_step_is_on_the_coachs_worklist() {
                 "fundingStepPercent": 10 })
     );
 }
+
+#[tokio::test]
+async fn the_clock_runs_on_across_a_move_and_the_new_home_municipality_pays() {
+    let app = TestApp::spawn().await;
+    let manager = app.token(Some("porvoo"), &[Role::Manager]);
+    let (codes, hetu, customer) = porvoo(&app).await;
+    assert!(codes.len() >= 2, "Porvoo's area has several municipalities");
+    let (from, to) = (&codes[0], &codes[1]);
+    let rules = ShareRules::embedded();
+    let today = d(2026, 11, 30);
+    // September at the old home (90 days at its end), October at the new
+    // one: the count goes on (111), crossing day 101 in October.
+    let paid = Euros::from_cents(21 * 3721);
+    let october_share = invoice::expected_share(
+        &rules,
+        Month::of(d(2026, 10, 1)),
+        Benefit::LabourMarketSubsidy,
+        21,
+        111,
+        paid,
+        today,
+    )
+    .unwrap();
+    assert_eq!(october_share, Euros::from_cents(11 * 372 + 1), "11 days at 10 % of 37.21, rounded once");
+    for (month, municipality, cumulative, share) in
+        [("2026-09", from, 90, Euros::ZERO), ("2026-10", to, 111, october_share)]
+    {
+        let file = format!(
+            "{}\n{month};{municipality};{hetu};TMT;21;{cumulative};{};{}\n",
+            invoice::HEADER,
+            paid.to_string().replace('.', ","),
+            share.to_string().replace('.', ",")
+        );
+        let r = app.upload(&manager, None, IMPORT, json!({}), "move.csv", file.as_bytes()).await;
+        assert_eq!(data(&r)["importKelaInvoice"]["imported"], true, "{r:#}");
+    }
+    // October's share is the new municipality's, and reconciles.
+    let r = app.gql(Some(&manager), RECONCILE, json!({ "m": "2026-10" })).await;
+    assert_eq!(
+        data(&r)["fundingReconciliation"]["municipalities"],
+        json!([{ "municipality": to, "lines": 1, "billed": october_share.to_string(),
+                 "expected": october_share.to_string(), "difference": "0.00" }]),
+        "{r:#}"
+    );
+    // The clock counts on from October's 111 (plus November's 21 days).
+    let r = app
+        .at("2026-11-30T08:00:00Z".parse().unwrap())
+        .gql(
+            Some(&app.token(Some("porvoo"), &[Role::Coach])),
+            "query($id: ID!) { customer(id: $id) { fundingClock { days percent invoiceMonth } } }",
+            json!({ "id": customer }),
+        )
+        .await;
+    assert_eq!(
+        data(&r)["customer"]["fundingClock"],
+        json!({ "days": 132, "percent": 10, "invoiceMonth": "2026-10" }),
+        "{r:#}"
+    );
+    // The months ahead are the new home's; the old one has nothing ahead.
+    let r = app
+        .at("2026-11-30T08:00:00Z".parse().unwrap())
+        .gql(
+            Some(&manager),
+            "{ fundingLiability { municipalities { municipality people nextMonth } } }",
+            json!({}),
+        )
+        .await;
+    let ahead = data(&r)["fundingLiability"]["municipalities"].as_array().unwrap().clone();
+    assert_eq!(ahead.len(), 1, "{r:#}");
+    assert_eq!(ahead[0]["municipality"], json!(to));
+}
