@@ -171,6 +171,12 @@ pub fn benefit_days_between(from: NaiveDate, to: NaiveDate) -> u32 {
     n
 }
 
+/// Counted days by `today` of someone whose latest invoice, for `month`,
+/// ended at `cumulative` days: their benefit assumed to go on since.
+pub fn days_by(month: crate::figures::Month, cumulative: u32, today: NaiveDate) -> u32 {
+    cumulative + benefit_days_between(month.last_day() + chrono::Days::new(1), today)
+}
+
 /// The day the `n`-th benefit day after `after` falls on (n ≥ 1).
 pub fn nth_benefit_day_after(after: NaiveDate, n: u32) -> NaiveDate {
     // Whole weeks first: five benefit days each.

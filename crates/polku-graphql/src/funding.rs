@@ -68,14 +68,13 @@ pub(crate) async fn clock_of(
     let facts = funding::clock_facts(&mut tx, customer).await.api()?;
     let (days, benefit, based_on, month) = match (&facts.latest_line, &facts.latest_period) {
         (Some((month, benefit, days, cumulative, paid)), _) => {
-            let after = month.last_day();
-            let since = if today > after {
-                municipal_share::benefit_days_between(after + chrono::Days::new(1), today)
-            } else {
-                0
-            };
             let daily = Euros::from_cents(paid.cents() / i64::from((*days).max(1)));
-            (cumulative + since, Some((*benefit, daily)), "INVOICE", Some(month.to_string()))
+            (
+                municipal_share::days_by(*month, *cumulative, today),
+                Some((*benefit, daily)),
+                "INVOICE",
+                Some(month.to_string()),
+            )
         }
         (None, Some(p)) => {
             let end = p.ends_on.map_or(today, |e| e.min(today));
@@ -259,21 +258,28 @@ impl FundingQuery {
             today,
         )
         .api()?;
-        let mut municipalities = Vec::new();
-        for (i, code) in codes.iter().enumerate() {
-            let mine: Vec<&funding::InvoiceLine> =
-                lines.iter().filter(|l| l.municipality_code == *code).collect();
-            let a = &by_group[i];
-            let sum = |n: usize| Euros::from_cents(a.iter().take(n).map(|m| m.cents()).sum()).to_string();
-            municipalities.push(MunicipalityLiability {
-                municipality: (*code).to_string(),
-                people: u32::try_from(mine.len()).unwrap_or(u32::MAX),
-                billed: Euros::from_cents(mine.iter().map(|l| l.share_cents).sum()).to_string(),
-                next_month: sum(1),
-                next3_months: sum(3),
-                next12_months: sum(12),
-            });
+        // People and billed per municipality, in the same grouping.
+        let mut counts = vec![(0u32, 0i64); codes.len()];
+        for (l, g) in lines.iter().zip(&group) {
+            counts[*g].0 += 1;
+            counts[*g].1 += l.share_cents;
         }
+        let municipalities = codes
+            .iter()
+            .zip(&by_group)
+            .zip(counts)
+            .map(|((code, a), (people, billed))| {
+                let sum = |n: usize| Euros::from_cents(a.iter().take(n).map(|m| m.cents()).sum()).to_string();
+                MunicipalityLiability {
+                    municipality: (*code).to_string(),
+                    people,
+                    billed: Euros::from_cents(billed).to_string(),
+                    next_month: sum(1),
+                    next3_months: sum(3),
+                    next12_months: sum(12),
+                }
+            })
+            .collect();
         Ok(FundingLiability {
             based_on_month: Some(month.to_string()),
             billed: Euros::from_cents(lines.iter().map(|l| l.share_cents).sum()).to_string(),

@@ -91,9 +91,9 @@ pub struct CaseData<M = Uuid> {
     vacancies: HashMap<Uuid, Vec<VacancyFacts>>,
     /// Per customer: open appointments booked to meet an obligation.
     booked: HashMap<Uuid, Vec<Booked>>,
-    /// Per customer: the last day of their latest invoice's month and their
-    /// counted benefit days then.
-    funding: HashMap<Uuid, (NaiveDate, u32)>,
+    /// Per customer: their latest invoice's month and their counted
+    /// benefit days at its end.
+    funding: HashMap<Uuid, (polku_domain::figures::Month, u32)>,
 }
 
 /// How far ahead, in benefit days, a customer nearing a step of the
@@ -337,8 +337,8 @@ impl<M: Copy> CaseData<M> {
         })
     }
 
-    /// Each customer's latest invoice line: its month's end and the counted
-    /// days then.
+    /// Each customer's latest invoice line: its month and the counted days
+    /// at its end.
     async fn add_funding(&mut self, tx: &mut Tx, scope: Scope, ids: &[Uuid]) -> Result<(), StoreError> {
         let list = (scope == Scope::Listed).then_some(ids);
         let rows: Vec<(Uuid, NaiveDate, i32)> = bind(
@@ -353,8 +353,10 @@ impl<M: Copy> CaseData<M> {
         .fetch_all(tx.conn())
         .await?;
         for (customer, month, cumulative) in rows {
-            let month_end = polku_domain::figures::Month::of(month).last_day();
-            self.funding.insert(customer, (month_end, u32::try_from(cumulative).unwrap_or(0)));
+            self.funding.insert(
+                customer,
+                (polku_domain::figures::Month::of(month), u32::try_from(cumulative).unwrap_or(0)),
+            );
         }
         Ok(())
     }
@@ -513,17 +515,12 @@ impl<M: Copy> CaseData<M> {
         customers: impl Iterator<Item = &'c CaseCustomer> + Clone,
         today: NaiveDate,
     ) -> Vec<WorkEntry> {
-        use polku_domain::municipal_share::{benefit_days_between, nth_benefit_day_after};
+        use polku_domain::municipal_share::{days_by, nth_benefit_day_after};
         let mut items = self.work(rules, path_rules, customers.clone(), today);
         let Ok(rule) = share.in_force(today, today) else { return items };
         for c in customers {
-            let Some((month_end, cumulative)) = self.funding.get(&c.id) else { continue };
-            let since = if today > *month_end {
-                benefit_days_between(*month_end + chrono::Days::new(1), today)
-            } else {
-                0
-            };
-            let days = cumulative + since;
+            let Some((month, cumulative)) = self.funding.get(&c.id) else { continue };
+            let days = days_by(*month, *cumulative, today);
             let Some(step) = rule.steps.iter().find(|s| s.from_day > days) else { continue };
             let ahead = step.from_day - days;
             if ahead > FUNDING_STEP_HORIZON {
