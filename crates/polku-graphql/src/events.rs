@@ -144,6 +144,16 @@ pub struct ReferralEventMessage {
     at: DateTime<Utc>,
 }
 
+/// Who holds the subscription (from the token given at connection), and
+/// the bus its events come through.
+fn caller(ctx: &Context<'_>) -> async_graphql::Result<(Arc<Subscriber>, EventBus)> {
+    let subscriber = ctx.data_opt::<Subscriber>().cloned().ok_or_else(|| {
+        crate::ApiError::from(polku_domain::DomainError::new(polku_domain::ErrorCode::Unauthenticated))
+            .into_graphql()
+    })?;
+    Ok((Arc::new(subscriber), ctx.data::<EventBus>()?.clone()))
+}
+
 #[derive(Default)]
 pub struct Subscription;
 
@@ -156,12 +166,7 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = ReferralEventMessage>> {
-        let subscriber = ctx.data_opt::<Subscriber>().cloned().ok_or_else(|| {
-            crate::ApiError::from(polku_domain::DomainError::new(polku_domain::ErrorCode::Unauthenticated))
-                .into_graphql()
-        })?;
-        let bus = ctx.data::<EventBus>()?.clone();
-        let subscriber = Arc::new(subscriber);
+        let (subscriber, bus) = caller(ctx)?;
         Ok(BroadcastStream::new(bus.subscribe()).filter_map(move |e| {
             let subscriber = subscriber.clone();
             async move {
@@ -185,12 +190,7 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = NotificationEventMessage>> {
-        let subscriber = ctx.data_opt::<Subscriber>().cloned().ok_or_else(|| {
-            crate::ApiError::from(polku_domain::DomainError::new(polku_domain::ErrorCode::Unauthenticated))
-                .into_graphql()
-        })?;
-        let bus = ctx.data::<EventBus>()?.clone();
-        let subscriber = Arc::new(subscriber);
+        let (subscriber, bus) = caller(ctx)?;
         Ok(BroadcastStream::new(bus.notifications.subscribe()).filter_map(move |n| {
             let subscriber = subscriber.clone();
             async move {
