@@ -76,18 +76,10 @@ pub const IDS: &[&str] = &[
 impl Compose for Localizer {
     fn compose(&self, f: &MessageFacts<'_>) -> Composed {
         let lang = f.language;
-        let when = Localizer::when(f);
-        let kind = self.message(lang, &format!("message-kind-{}", f.kind.code()), &[]);
+        let (kind, base) = self.fact_args(f);
         let purpose = f.purpose.code();
         let args = |extra: &[(&'static str, String)]| {
-            let mut a: Vec<(&str, String)> = vec![
-                ("when", when.clone()),
-                ("kind", kind.clone()),
-                ("area", f.area_name.to_string()),
-                ("coach", f.coach_name.to_string()),
-                ("name", f.customer_first_names.to_string()),
-                ("minutes", f.minutes.to_string()),
-            ];
+            let mut a = base.clone();
             a.extend(extra.iter().cloned());
             a
         };
@@ -165,6 +157,21 @@ impl Localizer {
         ]
     }
 
+    /// The appointment's kind in words, and the arguments every message
+    /// about it takes (Fluent ignores those a message does not use).
+    fn fact_args(&self, f: &MessageFacts<'_>) -> (String, Vec<(&'static str, String)>) {
+        let kind = self.message(f.language, &format!("message-kind-{}", f.kind.code()), &[]);
+        let args = vec![
+            ("when", Localizer::when(f)),
+            ("kind", kind.clone()),
+            ("area", f.area_name.to_string()),
+            ("coach", f.coach_name.to_string()),
+            ("name", f.customer_first_names.to_string()),
+            ("minutes", f.minutes.to_string()),
+        ];
+        (kind, args)
+    }
+
     /// The time of an appointment in the area's zone, as the customer reads it.
     fn when(f: &MessageFacts<'_>) -> String {
         let zone: chrono_tz::Tz = f.time_zone.parse().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE);
@@ -181,25 +188,15 @@ impl Localizer {
 /// envelope window), every interpolated value escaped.
 fn summons_html(l: &Localizer, f: &MessageFacts<'_>, to: &LetterAddress<'_>) -> String {
     let lang = f.language;
-    let when = Localizer::when(f);
-    let kind = l.message(lang, &format!("message-kind-{}", f.kind.code()), &[]);
+    let (_, base) = l.fact_args(f);
     let args = |extra: &[(&'static str, String)]| {
-        let mut a: Vec<(&str, String)> = vec![
-            ("when", when.clone()),
-            ("kind", kind.clone()),
-            ("area", f.area_name.to_string()),
-            ("coach", f.coach_name.to_string()),
-            ("name", f.customer_first_names.to_string()),
-            ("minutes", f.minutes.to_string()),
-        ];
+        let mut a = base.clone();
         a.extend(extra.iter().cloned());
         a
     };
     let t = |id: &str, extra: &[(&'static str, String)]| escape_html(&l.message(lang, id, &args(extra)));
     let title = t("letter-summons-title", &[]);
-    let written = f.written_at.with_timezone(
-        &f.time_zone.parse::<chrono_tz::Tz>().unwrap_or(polku_domain::calendar::DEFAULT_TIME_ZONE),
-    );
+    let written = polku_domain::calendar::local_date(f.written_at, f.time_zone);
     let mut html = String::with_capacity(8 * 1024);
     html.push_str("<!DOCTYPE html>\n");
     html.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", lang.code()));
@@ -208,10 +205,7 @@ fn summons_html(l: &Localizer, f: &MessageFacts<'_>, to: &LetterAddress<'_>) -> 
     ));
     html.push_str("<header class=\"letterhead\">\n");
     html.push_str(&format!("<p class=\"sender\">{}</p>\n", escape_html(f.area_name)));
-    html.push_str(&format!(
-        "<p class=\"date\">{}</p>\n",
-        escape_html(&date_text(lang, written.date_naive()))
-    ));
+    html.push_str(&format!("<p class=\"date\">{}</p>\n", escape_html(&date_text(lang, written))));
     html.push_str("</header>\n<div class=\"recipient\">\n");
     html.push_str(&format!("<p>{}</p>\n", escape_html(to.name)));
     for line in &to.lines {
