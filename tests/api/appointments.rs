@@ -4,7 +4,7 @@
 //! input refused by field with nothing queued.
 
 use base64::Engine;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use polku_devenv::SmtpSink;
 use polku_domain::Role;
 use polku_server::outbox::{deliver_due, Mailer, Senders};
@@ -13,14 +13,10 @@ use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::harness::{data, error_code, error_field, TestApp};
+use crate::harness::{at, data, error_code, error_field, TestApp};
 
 const BOOK: &str = "mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { \
     id state sendBy startsAt endsAt messages { purpose state dueAt } } }";
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
 
 /// Monday 30 November 2026, 10:00 in Porvoo.
 const NOW: &str = "2026-11-30T08:00:00Z";

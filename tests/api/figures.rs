@@ -12,7 +12,7 @@ use polku_store::generate::{national, Scale};
 use serde_json::{json, Value};
 use sqlx::Connection;
 
-use crate::harness::{data, error_code, error_field, error_message, TestApp};
+use crate::harness::{attr, data, error_code, error_field, error_message, TestApp};
 
 /// Finland's date, as the gateway's "today" (the figures count in the
 /// area's time zone; UTC's date differs from 22:00 or 21:00 UTC on).
@@ -325,43 +325,12 @@ async fn bad_periods_regions_and_areas_are_refused_by_name_in_the_callers_langua
     assert_eq!(scope["lastMonth"], json!(Month::of(today()).to_string()));
 }
 
-/// The value of attribute `name` in one start tag.
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let end = tag[start..].find('"')? + start;
-    Some(&tag[start..end])
-}
-
 #[tokio::test]
 async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
-    let chromium = std::env::var("POLKU_CHROMIUM")
-        .expect("POLKU_CHROMIUM (Chromium's path) is not set: run the tests with `cargo xtask test`");
     let app = app_with_history().await;
     let addr = app.serve().await;
     let token = app.oversight_token("all", Some(Lang::Sv));
-    let profile = std::env::temp_dir().join(format!("polku-chromium-{}", uuid::Uuid::new_v4()));
-    let url = format!("http://{addr}/dashboard?lang=sv#token={token}");
-    let run = tokio::process::Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            &format!("--user-data-dir={}", profile.display()),
-            "--virtual-time-budget=20000",
-            "--dump-dom",
-            &url,
-        ])
-        .kill_on_drop(true)
-        .output();
-    // A guard against a browser that never returns, not a time assertion.
-    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run).await.unwrap().unwrap();
-    std::fs::remove_dir_all(&profile).ok();
-    let dom = String::from_utf8_lossy(&out.stdout).to_string();
+    let dom = crate::harness::dump_dom(&format!("http://{addr}/dashboard?lang=sv#token={token}")).await;
     assert!(
         dom.contains("data-state=\"ready\""),
         "the page did not get ready: {}",
@@ -382,9 +351,7 @@ async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
     };
 
     let (mut compared, mut hidden) = (0, 0);
-    for (i, _) in dom.match_indices(" data-figure=\"") {
-        let open = dom[..i].rfind('<').unwrap();
-        let tag = &dom[open..open + dom[open..].find('>').unwrap()];
+    for tag in crate::harness::tags_with(&dom, "data-figure") {
         let (Some(area), Some(month), Some(figure), Some(value), Some(suppressed)) = (
             attr(tag, "data-area"),
             attr(tag, "data-month"),

@@ -398,3 +398,54 @@ pub fn data(response: &Value) -> &Value {
     assert!(response.get("errors").is_none_or(Value::is_null), "unexpected errors: {response:#}");
     &response["data"]
 }
+
+/// An instant written as RFC 3339, for the clock tests set.
+pub fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
+}
+
+/// A page's DOM once its script has run, from headless Chromium
+/// (`POLKU_CHROMIUM`, set by `cargo xtask test`).
+pub async fn dump_dom(url: &str) -> String {
+    let chromium = std::env::var("POLKU_CHROMIUM")
+        .expect("POLKU_CHROMIUM (Chromium's path) is not set: run the tests with `cargo xtask test`");
+    let profile = std::env::temp_dir().join(format!("polku-chromium-{}", Uuid::new_v4()));
+    let run = tokio::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.display()),
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            url,
+        ])
+        .kill_on_drop(true)
+        .output();
+    // A guard against a browser that never returns, not a time assertion.
+    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run).await.unwrap().unwrap();
+    std::fs::remove_dir_all(&profile).ok();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The value of attribute `name` in an element's opening tag.
+pub fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(&tag[start..end])
+}
+
+/// The opening tags of every element carrying attribute `name`.
+pub fn tags_with<'a>(dom: &'a str, name: &str) -> Vec<&'a str> {
+    dom.match_indices(&format!(" {name}=\""))
+        .map(|(i, _)| {
+            let open = dom[..i].rfind('<').unwrap();
+            &dom[open..open + dom[open..].find('>').unwrap()]
+        })
+        .collect()
+}

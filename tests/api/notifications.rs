@@ -4,7 +4,6 @@
 //! feed over WebSocket, and the daily digest at the area's hour in the staff
 //! member's language, delivered over real SMTP. Time moves by the clock.
 
-use chrono::{DateTime, Utc};
 use polku_devenv::SmtpSink;
 use polku_domain::Role;
 use polku_server::outbox::{deliver_due, Mailer, Senders};
@@ -13,15 +12,18 @@ use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::harness::{data, token_for, TestApp};
+use crate::harness::{at, data, token_for, TestApp};
 use crate::referrals::{area, service, transition, Listener};
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
 
 /// Monday 30 November 2026, 10:00 in Porvoo.
 const NOW: &str = "2026-11-30T08:00:00Z";
+
+/// An initial interview on Tuesday 1 December, 10:00 in Porvoo, by phone,
+/// meant to meet the initial-interview obligation.
+const BOOK_INTERVIEW: &str =
+    "mutation($c: ID!, $k: ID!) { bookAppointment(input: { customerId: $c, coachId: $k, \
+     kind: INITIAL_INTERVIEW, startsAt: \"2026-12-01T08:00:00Z\", durationMinutes: 60, channel: PHONE, \
+     language: FI, sendBy: LETTER, meets: INITIAL_INTERVIEW }) { id } }";
 
 const MINE: &str =
     "{ notifications { id kind customerId customerName aboutId readAt } unreadNotificationCount }";
@@ -91,15 +93,7 @@ async fn staff_hear_of_what_concerns_them_live_and_in_a_list_of_their_own() {
     assert_eq!(first["payload"]["data"]["notifications"]["kind"], "CUSTOMER_ASSIGNED", "{first:#}");
 
     // The manager books an appointment for the coach; the customer confirms it.
-    let r = live
-        .gql(
-            Some(&manager),
-            "mutation($c: ID!, $k: ID!) { bookAppointment(input: { customerId: $c, coachId: $k, \
-             kind: INITIAL_INTERVIEW, startsAt: \"2026-12-01T08:00:00Z\", durationMinutes: 60, channel: PHONE, \
-             language: FI, sendBy: LETTER, meets: INITIAL_INTERVIEW }) { id } }",
-            json!({ "c": customer, "k": coach }),
-        )
-        .await;
+    let r = live.gql(Some(&manager), BOOK_INTERVIEW, json!({ "c": customer, "k": coach })).await;
     let appointment = data(&r)["bookAppointment"]["id"].clone();
     data(&live.gql(Some(&manager), &transition("confirmAppointment"), json!({ "id": appointment })).await);
     let second = listener.next().await;
@@ -250,15 +244,7 @@ async fn the_daily_digest_comes_once_at_the_areas_hour_in_the_staff_members_lang
     assert_eq!(mine(&sink).len(), 1);
 
     // An appointment booked to meet the interview by its day plans it.
-    let r = now
-        .gql(
-            Some(&coach_token),
-            "mutation($c: ID!, $k: ID!) { bookAppointment(input: { customerId: $c, coachId: $k, \
-             kind: INITIAL_INTERVIEW, startsAt: \"2026-12-01T08:00:00Z\", durationMinutes: 60, channel: PHONE, \
-             language: FI, sendBy: LETTER, meets: INITIAL_INTERVIEW }) { id } }",
-            json!({ "c": customer, "k": coach }),
-        )
-        .await;
+    let r = now.gql(Some(&coach_token), BOOK_INTERVIEW, json!({ "c": customer, "k": coach })).await;
     let appointment = data(&r)["bookAppointment"]["id"].clone();
     let r = now.gql(Some(&coach_token), worklist, json!({})).await;
     let planned = data(&r)["worklist"]["items"]

@@ -5,7 +5,7 @@
 //! server error is tried again and a refusal is final; each send is in the
 //! disclosure log with its basis; unconfigured, letters stay pending.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use polku_devenv::viestit::Delivered;
 use polku_devenv::ViestitFake;
 use polku_domain::Role;
@@ -16,16 +16,12 @@ use serde_json::json;
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::harness::{vault, TestApp};
+use crate::harness::{at, vault, TestApp};
 
 const BOOK: &str = "mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id sendBy } }";
 /// Monday 30 November 2026, 10:00 in Porvoo.
 const NOW: &str = "2026-11-30T08:00:00Z";
 const SERVICE_ID: &str = "porvoo-tyollisyyspalvelut";
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
 
 /// Two active customers of Porvoo who hear by letter (no e-mail, no phone),
 /// with their identity codes as the sender will read them, and a coach.

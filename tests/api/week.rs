@@ -4,13 +4,11 @@
 //! clock), must show each of them as the API does, in Swedish, with the
 //! token gone from the address.
 
-use chrono::{DateTime, Utc};
 use polku_domain::{Lang, Role};
 use serde_json::{json, Value};
-use uuid::Uuid;
 
 use crate::appointments::customer_and_coach;
-use crate::harness::{data, error_message, TestApp};
+use crate::harness::{at, attr, data, dump_dom, error_message, tags_with, TestApp};
 
 /// Monday 30 November 2026, 10:00 in Porvoo: the first day of 2026-W49.
 const NOW: &str = "2026-11-30T08:00:00Z";
@@ -24,55 +22,6 @@ const BOOK: &str = "mutation($input: BookAppointmentInput!) { bookAppointment(in
 const WEEK_QUERY: &str = "query($coach: ID!, $from: DateTime!, $to: DateTime!) { \
     coachAppointments(coachId: $coach, from: $from, to: $to) { id startsAt state kind channel } \
     workingHours(coachId: $coach) { weekday starts ends } }";
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-/// The value of attribute `name` in an element's opening tag.
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let end = tag[start..].find('"')? + start;
-    Some(&tag[start..end])
-}
-
-/// The opening tags of every element carrying attribute `name`.
-fn tags_with<'a>(dom: &'a str, name: &str) -> Vec<&'a str> {
-    dom.match_indices(&format!(" {name}=\""))
-        .map(|(i, _)| {
-            let open = dom[..i].rfind('<').unwrap();
-            &dom[open..open + dom[open..].find('>').unwrap()]
-        })
-        .collect()
-}
-
-/// The page's DOM once its script has run, from headless Chromium.
-async fn dump_dom(url: &str) -> String {
-    let chromium = std::env::var("POLKU_CHROMIUM")
-        .expect("POLKU_CHROMIUM (Chromium's path) is not set: run the tests with `cargo xtask test`");
-    let profile = std::env::temp_dir().join(format!("polku-chromium-{}", Uuid::new_v4()));
-    let run = tokio::process::Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            &format!("--user-data-dir={}", profile.display()),
-            "--virtual-time-budget=20000",
-            "--dump-dom",
-            url,
-        ])
-        .kill_on_drop(true)
-        .output();
-    // A guard against a browser that never returns, not a time assertion.
-    let out = tokio::time::timeout(std::time::Duration::from_secs(120), run).await.unwrap().unwrap();
-    std::fs::remove_dir_all(&profile).ok();
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 #[tokio::test]
 async fn the_week_page_shows_the_coachs_appointments_as_the_api_does_in_swedish() {
