@@ -187,4 +187,5 @@ error-invoice-share-over-paid = { $field }: the municipality's share cannot be m
 error-budget-exceeded = { $field }: { $value } € would go past the appropriation; { $max } € is free. A manager may override with a reason.
 error-budget-year-closed = { $field }: the budget year { $value } is closed; no commitments can be made in it.
 error-appropriation-below-committed = { $field }: the appropriation cannot be less than the { $min } € already committed.
+error-unknown-staff = { $field }: no such staff member in this employment area.
 funding-assumptions = Continuing: every benefit on the latest invoice goes on at the same daily amount, five days a week, its days counting into the steps. With exits: as that, thinned each month by the share of people who left benefit between the last two invoices. The percentages of the 2025 rule are not confirmed from the statute (see docs/money.md).

@@ -186,4 +186,5 @@ error-invoice-share-over-paid = { $field }: kunnan osuus ei voi olla suurempi ku
 error-budget-exceeded = { $field }: { $value } € ylittäisi määrärahan; vapaana on { $max } €. Esihenkilö voi ohittaa perustellen.
 error-budget-year-closed = { $field }: talousarviovuosi { $value } on suljettu; siihen ei voi tehdä sitoumuksia.
 error-appropriation-below-committed = { $field }: määräraha ei voi olla pienempi kuin jo sidotut { $min } €.
+error-unknown-staff = { $field }: tällaista työntekijää ei ole tällä työllisyysalueella.
 funding-assumptions = Jatkuvat: jokainen viimeisimmän laskun etuus jatkuu samalla päivärahalla viitenä päivänä viikossa, ja päivät kertyvät portaisiin. Poistumat huomioiden: kuten edellä, mutta joka kuukausi vähennettynä kahden viimeisimmän laskun välillä etuudelta poistuneiden osuudella. Vuoden 2025 säännön prosentteja ei ole varmistettu laista (ks. docs/money.md).

@@ -186,4 +186,5 @@ error-invoice-share-over-paid = { $field }: kommunens andel kan inte vara störr
 error-budget-exceeded = { $field }: { $value } € skulle överskrida anslaget; { $max } € är ledigt. En chef kan åsidosätta med motivering.
 error-budget-year-closed = { $field }: budgetåret { $value } är stängt; inga åtaganden kan göras för det.
 error-appropriation-below-committed = { $field }: anslaget kan inte vara mindre än de redan bundna { $min } €.
+error-unknown-staff = { $field }: det finns ingen sådan anställd i detta sysselsättningsområde.
 funding-assumptions = Fortsatt: varje förmån på den senaste fakturan fortsätter med samma dagpenning fem dagar i veckan, och dagarna räknas in i stegen. Med avgångar: som ovan, men varje månad minskat med andelen som lämnade förmånen mellan de två senaste fakturorna. Procentsatserna i 2025 års regel är inte bekräftade ur lagen (se docs/money.md).

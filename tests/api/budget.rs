@@ -239,3 +239,71 @@ async fn a_bought_place_reserves_its_months_when_sent_and_a_decline_frees_them()
         .unwrap();
     assert_eq!((&places["committed"], &places["free"]), (&json!("900.00"), &json!("100.00")), "{r:#}");
 }
+
+#[tokio::test]
+async fn budget_warnings_and_overrides_reach_the_holders_as_notifications() {
+    let app = TestApp::spawn().await;
+    let holder = token_for("budget-holder", "porvoo", &[Role::TenantAdmin, Role::Manager]);
+    let watcher = token_for("coach-porvoo-2", "porvoo", &[Role::Manager, Role::Coach]);
+    let coach = token_for("coach-porvoo", "porvoo", &[Role::Coach]);
+    let mut su = PgConnection::connect(&app.superuser_url).await.unwrap();
+    let watcher_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT staff_id FROM staff WHERE subject = 'coach-porvoo-2'")
+            .fetch_one(&mut su)
+            .await
+            .unwrap();
+    let set =
+        "mutation($w: [ID!]) { setAppropriation(year: 2026, purpose: EMPLOYMENT_GRANTS, amount: \"1000\", \
+               watcherIds: $w) }";
+    let r = app.gql(Some(&holder), set, json!({ "w": [uuid::Uuid::nil()] })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("UNKNOWN_STAFF"), Some("watcherIds[0]")), "{r:#}");
+    let r = app.gql(Some(&holder), set, json!({ "w": [watcher_id] })).await;
+    assert_eq!(data(&r)["setAppropriation"], true, "{r:#}");
+
+    let r = app.gql(Some(&coach), "{ caseload { customer { id } } }", json!({})).await;
+    let customers: Vec<serde_json::Value> =
+        data(&r)["caseload"].as_array().unwrap().iter().map(|c| c["customer"]["id"].clone()).collect();
+    let samaria = json!(app.partner_id(&coach, "Samaria rf").await);
+    let grant = |i: usize, reason: Option<&str>| {
+        json!({ "i": { "customerId": customers[i], "employerId": samaria, "startsOn": "2026-12-01",
+            "endsOn": "2026-12-31", "workingTimePercent": 90, "subsidyPercent": 70,
+            "employerSupport": "Perehdytys", "budgetOverrideReason": reason } })
+    };
+    for i in 0..2 {
+        let r = app.gql(Some(&coach), GRANT, grant(i, None)).await;
+        assert!(r.get("errors").is_none(), "{r:#}");
+    }
+    let r = app.gql(Some(&watcher), GRANT, grant(2, Some("valtuusto 11/2026"))).await;
+    assert!(r.get("errors").is_none(), "{r:#}");
+
+    let list = "{ notifications { kind budgetYear budgetPurpose percent customerId } }";
+    let kinds = |r: &serde_json::Value| {
+        data(r)["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["budgetPurpose"] == "EMPLOYMENT_GRANTS")
+            .map(|n| (n["kind"].as_str().unwrap().to_string(), n["percent"].as_u64()))
+            .collect::<Vec<_>>()
+    };
+    // The holder hears of the 75 % crossing and of the override; the 90 %
+    // crossing was the watcher's own override, told in its answer.
+    let r = app.gql(Some(&holder), list, json!({})).await;
+    let mut got = kinds(&r);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("BUDGET_OVERRIDDEN".to_string(), None),
+            ("BUDGET_THRESHOLD".to_string(), Some(75)),
+            ("BUDGET_THRESHOLD".to_string(), Some(90))
+        ],
+        "{r:#}"
+    );
+    assert_eq!(data(&r)["notifications"][0]["budgetYear"], 2026);
+    assert_eq!(data(&r)["notifications"][0]["customerId"], serde_json::Value::Null);
+    let r = app.gql(Some(&watcher), list, json!({})).await;
+    assert_eq!(kinds(&r), [("BUDGET_THRESHOLD".to_string(), Some(75))], "{r:#}");
+    let r = app.gql(Some(&coach), list, json!({})).await;
+    assert!(kinds(&r).is_empty(), "{r:#}");
+}

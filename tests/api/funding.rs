@@ -396,3 +396,110 @@ async fn the_clock_runs_on_across_a_move_and_the_new_home_municipality_pays() {
     assert_eq!(ahead.len(), 1, "{r:#}");
     assert_eq!(ahead[0]["municipality"], json!(to));
 }
+
+#[tokio::test]
+async fn oversight_sees_the_liability_by_municipality_with_small_numbers_hidden() {
+    let app = TestApp::spawn().await;
+    let manager = app.token(Some("porvoo"), &[Role::Manager]);
+    let (codes, _, _) = porvoo(&app).await;
+    assert!(codes.len() >= 3, "{codes:?}");
+    let rules = ShareRules::embedded();
+    let (month, today) = (Month::of(d(2026, 10, 1)), d(2026, 11, 30));
+    // 12 people in the first municipality, 2 in the second, 6 in the third,
+    // all past day 101 so that each is billed.
+    let mut file = format!("{}\n", invoice::HEADER);
+    let mut n = 0u32;
+    for (code, people) in [(&codes[0], 12), (&codes[1], 2), (&codes[2], 6)] {
+        for _ in 0..people {
+            n += 1;
+            let paid = Euros::from_cents(3721 * 21);
+            let share =
+                invoice::expected_share(&rules, month, Benefit::LabourMarketSubsidy, 21, 150, paid, today)
+                    .unwrap();
+            file.push_str(&format!(
+                "2026-10;{code};{};{};21;150;{};{}\n",
+                synthetic_hetu(n),
+                invoice::benefit_code(Benefit::LabourMarketSubsidy),
+                paid.to_string().replace('.', ","),
+                share.to_string().replace('.', ","),
+            ));
+        }
+    }
+    let r = app.upload(&manager, Some("fi"), IMPORT, json!({}), "kela-2026-10.csv", file.as_bytes()).await;
+    assert_eq!(data(&r)["importKelaInvoice"]["imported"], true, "{r:#}");
+
+    let query =
+        "query($r: String) { fundingFigures(region: $r) { assumptions areas { area { slug } basedOnMonth \
+                 exitRatePercent { value suppressed } \
+                 total { people { value suppressed } billed { value suppressed } next12Months { value } } \
+                 municipalities { municipality { code } figures { people { value suppressed } \
+                 billed { value suppressed } expected { value } nextMonth { value suppressed } } } } } }";
+    let ely = app.oversight_token("uusimaa", None);
+    let r = app.gql(Some(&ely), query, json!({})).await;
+    let areas = data(&r)["fundingFigures"]["areas"].as_array().unwrap().clone();
+    let porvoo = areas.iter().find(|a| a["area"]["slug"] == "porvoo").unwrap();
+    assert_eq!(porvoo["basedOnMonth"], "2026-10");
+    assert_eq!(porvoo["total"]["people"]["value"], 20, "{r:#}");
+    let share = invoice::expected_share(
+        &rules,
+        month,
+        Benefit::LabourMarketSubsidy,
+        21,
+        150,
+        Euros::from_cents(3721 * 21),
+        today,
+    )
+    .unwrap();
+    assert_eq!(porvoo["total"]["billed"]["value"], Euros::from_cents(share.cents() * 20).to_string());
+    let by: Vec<(String, Value, Value)> = porvoo["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let f = &m["figures"];
+            (
+                m["municipality"]["code"].as_str().unwrap().to_string(),
+                f["people"].clone(),
+                f["billed"].clone(),
+            )
+        })
+        .collect();
+    // The two people are hidden, and with them the next smallest, or the
+    // total would give them away; a hidden count hides its euros.
+    assert_eq!(
+        by,
+        [
+            (
+                codes[0].clone(),
+                json!({ "value": 12, "suppressed": false }),
+                json!({ "value": Euros::from_cents(share.cents() * 12).to_string(), "suppressed": false })
+            ),
+            (
+                codes[1].clone(),
+                json!({ "value": null, "suppressed": true }),
+                json!({ "value": null, "suppressed": true })
+            ),
+            (
+                codes[2].clone(),
+                json!({ "value": null, "suppressed": true }),
+                json!({ "value": null, "suppressed": true })
+            ),
+        ],
+        "{r:#}"
+    );
+    // Another region's oversight sees nothing of Porvoo's.
+    let other = app.oversight_token("hame", None);
+    let r = app.gql(Some(&other), query, json!({})).await;
+    assert!(data(&r)["fundingFigures"]["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["area"]["slug"] != "porvoo"));
+    let r = app.gql(Some(&other), query, json!({ "r": "uusimaa" })).await;
+    assert_eq!(error_code(&r), Some("REGION_NOT_HELD"), "{r:#}");
+    // The area's manager reads the same published figures for their own.
+    let r = app.gql(Some(&manager), query, json!({})).await;
+    let mine = data(&r)["fundingFigures"]["areas"].as_array().unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["total"]["people"]["value"], 20);
+}

@@ -70,6 +70,44 @@ pub fn breakdown<K>(cells: Vec<(K, i64)>) -> Breakdown<K> {
     Breakdown { total, cells: out }
 }
 
+/// Amounts that belong to people (euros billed for them, forecast for
+/// them), by cell with each cell's people. An amount is shown only where
+/// its people's count is, after the breakdown's secondary suppression, so
+/// one person's benefit can be neither read nor subtracted out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AmountCell<K> {
+    pub key: K,
+    pub people: Count,
+    /// `None` where suppressed.
+    pub amounts: Option<Vec<i64>>,
+}
+
+/// Publishes `cells` (key, people, amounts) and their total, as
+/// [`breakdown`] does for the people.
+pub fn amounts<K>(cells: Vec<(K, i64, Vec<i64>)>) -> (AmountCell<()>, Vec<AmountCell<K>>) {
+    let width = cells.first().map_or(0, |c| c.2.len());
+    let mut total = vec![0_i64; width];
+    for (_, _, a) in &cells {
+        for (t, v) in total.iter_mut().zip(a) {
+            *t += v;
+        }
+    }
+    let mut kept = Vec::with_capacity(cells.len());
+    let mut people = Vec::with_capacity(cells.len());
+    for (i, (key, n, a)) in cells.into_iter().enumerate() {
+        people.push((i, n));
+        kept.push((key, a));
+    }
+    let b = breakdown(people);
+    let shown = |c: Count, a: Vec<i64>| AmountCell { key: (), people: c, amounts: c.shown().map(|_| a) };
+    let out = kept
+        .into_iter()
+        .zip(b.cells)
+        .map(|((key, a), (_, c))| AmountCell { key, people: c, amounts: c.shown().map(|_| a) })
+        .collect();
+    (shown(b.total, total), out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +137,19 @@ mod tests {
             vec![("fi", Count::Suppressed), ("sv", Count::Shown(0)), ("en", Count::Suppressed)]
         );
         assert_eq!(b.total, Count::Shown(42));
+    }
+
+    #[test]
+    fn an_amount_goes_with_its_people() {
+        let (total, cells) =
+            amounts(vec![("091", 40, vec![4000]), ("092", 12, vec![1200]), ("235", 2, vec![210])]);
+        assert_eq!(total.amounts, Some(vec![5410]));
+        // Kauniainen's two people hide Vantaa's euros too, or Kauniainen's would be the rest.
+        assert_eq!(cells[0].amounts, Some(vec![4000]));
+        assert_eq!((cells[1].people, cells[1].amounts.as_ref()), (Count::Suppressed, None));
+        assert_eq!((cells[2].people, cells[2].amounts.as_ref()), (Count::Suppressed, None));
+        let (total, _) = amounts(vec![("091", 3, vec![300])]);
+        assert_eq!(total.amounts, None);
     }
 
     proptest! {

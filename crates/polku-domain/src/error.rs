@@ -142,6 +142,7 @@ error_codes! {
     BudgetExceeded => "BUDGET_EXCEEDED",
     BudgetYearClosed => "BUDGET_YEAR_CLOSED",
     AppropriationBelowCommitted => "APPROPRIATION_BELOW_COMMITTED",
+    UnknownStaff => "UNKNOWN_STAFF",
 }
 
 impl fmt::Display for ErrorCode {

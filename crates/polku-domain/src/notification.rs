@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use crate::budget::BudgetPurpose;
 use crate::rules::ObligationKind;
 use crate::Lang;
 
@@ -25,6 +26,30 @@ code_enum! {
         AppointmentMissed => "appointment_missed",
         /// An obligation of a customer of the coach's falls due soon.
         ObligationDue => "obligation_due",
+        /// Commitments reached a warning threshold of an appropriation.
+        BudgetThreshold => "budget_threshold",
+        /// A manager committed past an appropriation, with a reason.
+        BudgetOverridden => "budget_overridden",
+    }
+}
+
+/// What a budget notification is about: codes and numbers, no person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BudgetNote {
+    pub year: i32,
+    pub purpose: BudgetPurpose,
+    /// The threshold crossed, percent of the appropriation.
+    pub percent: Option<u32>,
+}
+
+impl BudgetNote {
+    /// From a notification's stored detail (`year`, `purpose`, `percent`).
+    pub fn from_detail(year: Option<i32>, purpose: Option<&str>, percent: Option<i32>) -> Option<BudgetNote> {
+        Some(BudgetNote {
+            year: year?,
+            purpose: BudgetPurpose::from_code(purpose?)?,
+            percent: percent.and_then(|p| u32::try_from(p).ok()),
+        })
     }
 }
 
@@ -50,6 +75,7 @@ pub struct DigestItem {
     /// For an obligation: its code (see [`obligation_code`]) and due day.
     pub obligation: Option<String>,
     pub due_on: Option<NaiveDate>,
+    pub budget: Option<BudgetNote>,
 }
 
 /// A staff member's daily digest, before it is put in words.

@@ -8,6 +8,7 @@ use polku_domain::budget::MonthAmount;
 use polku_domain::figures::Month;
 use polku_domain::{DomainError, ErrorCode, Euros, Role};
 use polku_store::budget;
+use uuid::Uuid;
 
 use crate::context::{now, require};
 use crate::error::ApiResult;
@@ -184,6 +185,8 @@ impl BudgetMutation {
         purpose: BudgetPurpose,
         amount: String,
         #[graphql(default_with = "vec![75, 90]")] warn_percents: Vec<u32>,
+        #[graphql(desc = "Staff told of warnings and overrides besides the one setting it.")]
+        watcher_ids: Option<Vec<ID>>,
     ) -> async_graphql::Result<bool> {
         let s = require(ctx, ADMINS).api()?;
         let (year, amount) = (|| -> Result<_, ApiError> {
@@ -196,8 +199,21 @@ impl BudgetMutation {
             Ok((year_arg(year)?, euros("amount", &amount)?))
         })()
         .api()?;
+        let watchers = watcher_ids
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                Uuid::parse_str(w.as_str()).map_err(|_| {
+                    ApiError::from(DomainError::field(ErrorCode::UnknownStaff, format!("watcherIds[{i}]")))
+                })
+            })
+            .collect::<Result<Vec<Uuid>, ApiError>>()
+            .api()?;
         let mut tx = s.tx().await.api()?;
-        budget::set_appropriation(&mut tx, year, purpose.into(), amount, &warn_percents).await.api()?;
+        budget::set_appropriation(&mut tx, year, purpose.into(), amount, &warn_percents, &watchers)
+            .await
+            .api()?;
         Ok(true)
     }
 

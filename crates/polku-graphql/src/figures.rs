@@ -21,7 +21,7 @@ use crate::path::PathStage;
 use crate::reference::Region;
 use crate::ApiError;
 
-const FIGURE_READERS: &[Role] = &[Role::Oversight, Role::Manager, Role::TenantAdmin];
+pub(crate) const FIGURE_READERS: &[Role] = &[Role::Oversight, Role::Manager, Role::TenantAdmin];
 
 /// A count as published: `value` is null when it is suppressed (1–4).
 #[derive(SimpleObject, Clone, Copy)]
@@ -225,7 +225,7 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
     }
 }
 
-fn figure_area(lang: Lang, a: &StoredArea) -> FigureArea {
+pub(crate) fn figure_area(lang: Lang, a: &StoredArea) -> FigureArea {
     FigureArea {
         slug: a.slug.to_string(),
         name: a.names.get(lang, a.default_language).unwrap_or(a.slug.as_str()).to_string(),

@@ -3,19 +3,22 @@
 //! Kela's invoice specification imported, and the month's reconciliation
 //! (what Kela billed against what Polku expected, by municipality).
 
-use std::collections::BTreeMap;
-
 use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::disclosure;
+use polku_domain::figures::Measure as DomainMeasure;
 use polku_domain::figures::Month;
-use polku_domain::municipal_share::{self, invoice, Benefit, ShareRules};
-use polku_domain::{DomainError, ErrorCode, Euros, Role};
+use polku_domain::municipal_share::{self, ShareRules};
+use polku_domain::{DomainError, ErrorCode, Euros, MunicipalityCode, Role};
+use polku_store::figures as figure_store;
 use polku_store::funding;
 use uuid::Uuid;
 
 use crate::context::{request, require, today, CASE_STAFF};
 use crate::error::ApiResult;
+use crate::figures::{figure_area, Count, FigureArea, Measure, FIGURE_READERS};
 use crate::input::parse_id;
+use crate::reference::Municipality;
 use crate::shared::{remote_enum, vault};
 use crate::ApiError;
 
@@ -209,6 +212,70 @@ pub struct FundingLiability {
     municipalities: Vec<MunicipalityLiability>,
 }
 
+/// Euros as published: null and suppressed where fewer than five people
+/// are behind them (or where they would give such a cell away).
+#[derive(SimpleObject, Clone)]
+pub struct Amount {
+    /// Euros, exact to the cent.
+    value: Option<String>,
+    suppressed: bool,
+}
+
+/// The published funding figures of one cell (an area or a municipality).
+#[derive(SimpleObject)]
+pub struct FundingCell {
+    /// People on the latest invoice.
+    people: Count,
+    billed: Amount,
+    /// What the rules of the month give for the same lines.
+    expected: Amount,
+    next_month: Amount,
+    next3_months: Amount,
+    next12_months: Amount,
+}
+
+/// One municipality of an area in the published funding figures.
+#[derive(SimpleObject)]
+pub struct MunicipalityFunding {
+    municipality: Municipality,
+    figures: FundingCell,
+}
+
+/// One area's published funding liability: no person, small numbers suppressed.
+#[derive(SimpleObject)]
+pub struct AreaFunding {
+    area: FigureArea,
+    /// The latest invoice's month; null before any.
+    based_on_month: Option<String>,
+    computed_at: Option<DateTime<Utc>>,
+    total: FundingCell,
+    /// People leaving benefit a month, percent, from the last two invoices.
+    exit_rate_percent: Measure,
+    municipalities: Vec<MunicipalityFunding>,
+}
+
+#[derive(SimpleObject)]
+pub struct FundingFigures {
+    /// The forecast's assumptions, in the caller's language.
+    assumptions: String,
+    areas: Vec<AreaFunding>,
+}
+
+fn funding_cell(people: Count, amounts: Option<Vec<i64>>) -> FundingCell {
+    let at = |i: usize| Amount {
+        value: amounts.as_ref().and_then(|a| a.get(i)).map(|c| Euros::from_cents(*c).to_string()),
+        suppressed: amounts.is_none(),
+    };
+    FundingCell {
+        people,
+        billed: at(0),
+        expected: at(1),
+        next_month: at(2),
+        next3_months: at(3),
+        next12_months: at(4),
+    }
+}
+
 #[derive(Default)]
 pub struct FundingQuery;
 
@@ -218,10 +285,9 @@ impl FundingQuery {
     /// municipality (managers).
     async fn funding_liability(&self, ctx: &Context<'_>) -> async_graphql::Result<FundingLiability> {
         let s = require(ctx, MANAGERS).api()?;
-        let (rules, today) = (share_rules(ctx), today(ctx));
         let mut tx = s.tx().await.api()?;
         let assumptions = request(ctx).localizer.message(request(ctx).lang, "funding-assumptions", &[]);
-        let Some(month) = funding::latest_month(&mut tx).await.api()? else {
+        let Some(l) = funding::liability(&mut tx, share_rules(ctx), today(ctx)).await.api()? else {
             return Ok(FundingLiability {
                 based_on_month: None,
                 billed: Euros::ZERO.to_string(),
@@ -231,61 +297,13 @@ impl FundingQuery {
                 municipalities: Vec::new(),
             });
         };
-        let lines = funding::month_lines(&mut tx, month).await.api()?.map(|(_, l)| l).unwrap_or_default();
-        let exit = funding::exit_per_mille(&mut tx, month).await.api()?;
-        let person = |l: &funding::InvoiceLine| municipal_share::forecast::Person {
-            benefit: Benefit::from_code(&l.benefit).unwrap_or(Benefit::LabourMarketSubsidy),
-            daily: Euros::from_cents(l.paid_cents / i64::from(l.days.max(1))),
-            cumulative_days: u32::try_from(l.cumulative_days).unwrap_or(0),
-        };
-        let people: Vec<_> = lines.iter().map(person).collect();
-        let codes: Vec<&str> = {
-            let mut c: Vec<&str> = lines.iter().map(|l| l.municipality_code.as_str()).collect();
-            c.sort_unstable();
-            c.dedup();
-            c
-        };
-        let group: Vec<usize> =
-            lines.iter().map(|l| codes.binary_search(&l.municipality_code.as_str()).unwrap_or(0)).collect();
-        let (ahead, by_group) = municipal_share::forecast::grouped(
-            rules,
-            &people,
-            &group,
-            codes.len(),
-            month,
-            12,
-            exit.unwrap_or(0),
-            today,
-        )
-        .api()?;
-        // People and billed per municipality, in the same grouping.
-        let mut counts = vec![(0u32, 0i64); codes.len()];
-        for (l, g) in lines.iter().zip(&group) {
-            counts[*g].0 += 1;
-            counts[*g].1 += l.share_cents;
-        }
-        let municipalities = codes
-            .iter()
-            .zip(&by_group)
-            .zip(counts)
-            .map(|((code, a), (people, billed))| {
-                let sum = |n: usize| Euros::from_cents(a.iter().take(n).map(|m| m.cents()).sum()).to_string();
-                MunicipalityLiability {
-                    municipality: (*code).to_string(),
-                    people,
-                    billed: Euros::from_cents(billed).to_string(),
-                    next_month: sum(1),
-                    next3_months: sum(3),
-                    next12_months: sum(12),
-                }
-            })
-            .collect();
         Ok(FundingLiability {
-            based_on_month: Some(month.to_string()),
-            billed: Euros::from_cents(lines.iter().map(|l| l.share_cents).sum()).to_string(),
-            exit_rate_percent: exit.map(|e| f64::from(e) / 10.0),
+            based_on_month: Some(l.month.to_string()),
+            billed: l.billed.to_string(),
+            exit_rate_percent: l.exit_per_mille.map(|e| f64::from(e) / 10.0),
             assumptions,
-            months: ahead
+            months: l
+                .ahead
                 .iter()
                 .map(|m| LiabilityMonth {
                     month: m.month.to_string(),
@@ -293,7 +311,99 @@ impl FundingQuery {
                     with_exits: m.with_exits.to_string(),
                 })
                 .collect(),
-            municipalities,
+            municipalities: l
+                .municipalities
+                .iter()
+                .map(|m| MunicipalityLiability {
+                    municipality: m.code.clone(),
+                    people: m.people,
+                    billed: m.billed.to_string(),
+                    next_month: m.next(1).to_string(),
+                    next3_months: m.next(3).to_string(),
+                    next12_months: m.next(12).to_string(),
+                })
+                .collect(),
+        })
+    }
+
+    /// The municipal share as oversight may see it, by area and
+    /// municipality, from each area's latest invoice: people counted,
+    /// euros billed, expected and forecast, with small numbers suppressed.
+    /// Oversight sees its region's areas (or `region`, as for `figures`);
+    /// an area's managers see their own.
+    async fn funding_figures(
+        &self,
+        ctx: &Context<'_>,
+        region: Option<String>,
+        areas: Option<Vec<String>>,
+    ) -> async_graphql::Result<FundingFigures> {
+        let s = require(ctx, FIGURE_READERS).api()?;
+        let lang = request(ctx).lang;
+        let mut tx = s.tx().await.api()?;
+        let visible = figure_store::areas(&mut tx).await.api()?;
+        let held = s
+            .actor
+            .region
+            .as_ref()
+            .filter(|_| s.actor.has(Role::Oversight))
+            .or(s.tenant.as_ref().map(|t| &t.region));
+        let chosen = figure_store::in_scope(visible, held, region.as_deref(), areas.as_deref())
+            .map_err(ApiError::from)
+            .api()?;
+        let ids: Vec<Uuid> = chosen.iter().map(|a| a.id).collect();
+        let rows = funding::published(&mut tx, &ids).await.api()?;
+        let mut codes: Vec<MunicipalityCode> =
+            rows.iter().filter_map(|r| MunicipalityCode::parse(&r.municipality_code).ok()).collect();
+        codes.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        codes.dedup();
+        let names = polku_store::reference::municipalities_by_codes(&mut tx, &codes).await.api()?;
+        let areas = chosen
+            .iter()
+            .map(|a| {
+                let mine: Vec<&funding::PublishedRow> = rows.iter().filter(|r| r.tenant_id == a.id).collect();
+                let cells = mine
+                    .iter()
+                    .map(|r| {
+                        let amounts = vec![
+                            r.billed_cents,
+                            r.expected_cents,
+                            r.next_month_cents,
+                            r.next3_cents,
+                            r.next12_cents,
+                        ];
+                        (r.municipality_code.as_str(), i64::from(r.people), amounts)
+                    })
+                    .collect();
+                let (total, cells) = disclosure::amounts(cells);
+                let shown = total.people.shown().is_some_and(|n| n > 0);
+                let exit = mine.first().and_then(|r| r.exit_per_mille).map(|e| f64::from(e) / 10.0);
+                AreaFunding {
+                    area: figure_area(lang, a),
+                    based_on_month: mine.first().map(|r| Month::of(r.month).to_string()),
+                    computed_at: mine.first().map(|r| r.computed_at),
+                    exit_rate_percent: match (exit, shown) {
+                        (None, _) => DomainMeasure::None,
+                        (Some(_), false) => DomainMeasure::Suppressed,
+                        (Some(e), true) => DomainMeasure::Value(e),
+                    }
+                    .into(),
+                    total: funding_cell(total.people.into(), total.amounts),
+                    municipalities: cells
+                        .into_iter()
+                        .filter_map(|c| {
+                            let m = names.iter().find(|n| n.code.as_str() == c.key)?;
+                            Some(MunicipalityFunding {
+                                municipality: Municipality(m.clone()),
+                                figures: funding_cell(c.people.into(), c.amounts),
+                            })
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(FundingFigures {
+            assumptions: request(ctx).localizer.message(lang, "funding-assumptions", &[]),
+            areas,
         })
     }
 
@@ -306,52 +416,27 @@ impl FundingQuery {
     ) -> async_graphql::Result<Reconciliation> {
         let s = require(ctx, MANAGERS).api()?;
         let month = Month::parse(&month).map_err(|e| e.at("month")).map_err(ApiError::from).api()?;
-        let (rules, today) = (share_rules(ctx), today(ctx));
         let mut tx = s.tx().await.api()?;
-        let Some((_, lines)) = funding::month_lines(&mut tx, month).await.api()? else {
-            return Ok(Reconciliation {
-                month: month.to_string(),
-                imported: false,
-                billed: Euros::ZERO.to_string(),
-                expected: Euros::ZERO.to_string(),
-                municipalities: Vec::new(),
-            });
-        };
-        let mut by: BTreeMap<String, (u32, i64, i64)> = BTreeMap::new();
-        for l in &lines {
-            let benefit = Benefit::from_code(&l.benefit).unwrap_or(Benefit::LabourMarketSubsidy);
-            let expected = invoice::expected_share(
-                rules,
-                month,
-                benefit,
-                u32::try_from(l.days).unwrap_or(0),
-                u32::try_from(l.cumulative_days).unwrap_or(0),
-                Euros::from_cents(l.paid_cents),
-                today,
-            )
-            .api()?;
-            let e = by.entry(l.municipality_code.clone()).or_default();
-            e.0 += 1;
-            e.1 += l.share_cents;
-            e.2 += expected.cents();
-        }
-        let (billed, expected): (i64, i64) = by.values().fold((0, 0), |(b, e), m| (b + m.1, e + m.2));
-        let municipalities: Vec<MunicipalityReconciliation> = by
-            .into_iter()
-            .map(|(code, (n, billed, expected))| MunicipalityReconciliation {
-                municipality: code,
-                lines: n,
-                billed: Euros::from_cents(billed).to_string(),
-                expected: Euros::from_cents(expected).to_string(),
-                difference: Euros::from_cents(billed - expected).to_string(),
-            })
-            .collect();
+        let by = funding::reconcile(&mut tx, share_rules(ctx), month, today(ctx)).await.api()?;
+        let imported = by.is_some();
+        let by = by.unwrap_or_default();
+        let sum =
+            |f: fn(&funding::Reconciled) -> Euros| Euros::from_cents(by.iter().map(|r| f(r).cents()).sum());
         Ok(Reconciliation {
             month: month.to_string(),
-            imported: true,
-            billed: Euros::from_cents(billed).to_string(),
-            expected: Euros::from_cents(expected).to_string(),
-            municipalities,
+            imported,
+            billed: sum(|r| r.billed).to_string(),
+            expected: sum(|r| r.expected).to_string(),
+            municipalities: by
+                .iter()
+                .map(|r| MunicipalityReconciliation {
+                    municipality: r.code.clone(),
+                    lines: r.lines,
+                    billed: r.billed.to_string(),
+                    expected: r.expected.to_string(),
+                    difference: Euros::from_cents(r.billed.cents() - r.expected.cents()).to_string(),
+                })
+                .collect(),
         })
     }
 }
@@ -376,6 +461,9 @@ impl FundingMutation {
         let reader = std::io::BufReader::new(upload.into_read());
         let mut tx = s.tx().await.api()?;
         let report = polku_import::kela::import_invoice(&mut tx, vault, reader, Some(&name)).await.api()?;
+        if report.invoice_id.is_some() {
+            funding::publish(&mut tx, share_rules(ctx), today(ctx)).await.api()?;
+        }
         let (localizer, lang) = (&request(ctx).localizer, request(ctx).lang);
         Ok(InvoiceReport {
             month: report.month.map(|m| m.to_string()),

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::{DomainError, ErrorCode};
 use polku_store::notifications;
 
+use crate::budget::BudgetPurpose;
 use crate::context::{now, require, CASE_STAFF};
 use crate::error::ApiResult;
 use crate::input::parse_id;
@@ -23,7 +24,9 @@ remote_enum!(
         ReferralInterrupted,
         AppointmentConfirmed,
         AppointmentMissed,
-        ObligationDue
+        ObligationDue,
+        BudgetThreshold,
+        BudgetOverridden
     ]
 );
 
@@ -40,6 +43,10 @@ pub struct Notification {
     /// For an obligation about to fall due: which (e.g. job_search_discussion) and when.
     obligation: Option<String>,
     due_on: Option<NaiveDate>,
+    /// For a budget warning or override: the year, purpose and threshold (percent).
+    budget_year: Option<i32>,
+    budget_purpose: Option<BudgetPurpose>,
+    percent: Option<u32>,
     created_at: DateTime<Utc>,
     read_at: Option<DateTime<Utc>>,
 }
@@ -54,6 +61,9 @@ impl From<notifications::Notification> for Notification {
             about_id: n.about_id.map(|c| ID(c.to_string())),
             obligation: n.obligation,
             due_on: n.due_on,
+            budget_year: n.budget.map(|b| b.year),
+            budget_purpose: n.budget.map(|b| b.purpose.into()),
+            percent: n.budget.and_then(|b| b.percent),
             created_at: n.created_at,
             read_at: n.read_at,
         }

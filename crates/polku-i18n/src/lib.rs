@@ -79,6 +79,8 @@ pub const ARG_NAMES: &[&str] = &[
     "scope",
     "months",
     "percent",
+    "year",
+    "purpose",
     "cap",
     "rate",
     "from",

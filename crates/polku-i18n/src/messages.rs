@@ -71,6 +71,12 @@ pub const IDS: &[&str] = &[
     "digest-obligation-plan_review",
     "digest-obligation-activation_plan_review",
     "digest-obligation-vacancy_application",
+    "digest-kind-budget_threshold",
+    "digest-kind-budget_overridden",
+    "digest-purpose-employment_grants",
+    "digest-purpose-pay_subsidy_top_ups",
+    "digest-purpose-bought_places",
+    "digest-purpose-other",
 ];
 
 impl Compose for Localizer {
@@ -258,14 +264,16 @@ fn digest_text(l: &Localizer, d: &Digest<'_>) -> Composed {
             .map(|o| l.message(lang, &format!("digest-obligation-{o}"), &[]))
             .unwrap_or_default();
         let due = item.due_on.map(|d| date_text(lang, d)).unwrap_or_default();
-        body.push(format!(
-            "- {}",
-            l.message(
-                lang,
-                &format!("digest-kind-{}", item.kind.code()),
-                &[("customer", customer), ("obligation", obligation), ("due", due)],
-            )
-        ));
+        let budget = item.budget.map(|b| {
+            [
+                ("year", b.year.to_string()),
+                ("purpose", l.message(lang, &format!("digest-purpose-{}", b.purpose.code()), &[])),
+                ("percent", b.percent.map(|p| p.to_string()).unwrap_or_default()),
+            ]
+        });
+        let mut args = vec![("customer", customer), ("obligation", obligation), ("due", due)];
+        args.extend(budget.into_iter().flatten());
+        body.push(format!("- {}", l.message(lang, &format!("digest-kind-{}", item.kind.code()), &args)));
     }
     body.extend([String::new(), l.message(lang, "digest-footer", &[])]);
     Composed { subject, body: body.join("\n"), calendar: None }

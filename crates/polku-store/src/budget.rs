@@ -153,7 +153,46 @@ pub async fn commit(tx: &mut Tx, c: NewCommitment, field: &str) -> Result<Commit
     .bind(c.months.iter().map(|m| m.amount.cents()).collect::<Vec<_>>())
     .execute(tx.conn())
     .await?;
+    for (year, percent) in &warnings {
+        notify_holders(tx, "budget_threshold", *year, c.purpose, Some(*percent), id).await?;
+    }
+    if overridden {
+        for (year, _) in budget::by_year(&c.months) {
+            notify_holders(tx, "budget_overridden", year, c.purpose, None, id).await?;
+        }
+    }
     Ok(Committed { id, warnings, overridden })
+}
+
+/// Tells the purpose's budget holders (the administrator who set the
+/// appropriation and its watchers) of a threshold crossed or an override,
+/// in the commitment's own transaction; not the one who made it, who was
+/// told in the answer.
+async fn notify_holders(
+    tx: &mut Tx,
+    kind: &str,
+    year: i32,
+    purpose: BudgetPurpose,
+    percent: Option<u32>,
+    commitment: Uuid,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO notifications (tenant_id, recipient, kind, about_id, detail) \
+         SELECT DISTINCT a.tenant_id, h.subject, $3, $4, \
+                jsonb_strip_nulls(jsonb_build_object('year', $1::int, 'purpose', $2::text, 'percent', $5::int)) \
+         FROM appropriations a \
+         CROSS JOIN LATERAL (SELECT a.set_by AS subject UNION \
+                             SELECT s.subject FROM staff s WHERE s.staff_id = ANY (a.watchers) AND s.active) h \
+         WHERE a.year = $1 AND a.purpose = $2 AND h.subject IS DISTINCT FROM app_user()",
+    )
+    .bind(i16::try_from(year).unwrap_or(0))
+    .bind(purpose.code())
+    .bind(kind)
+    .bind(commitment)
+    .bind(percent.and_then(|p| i32::try_from(p).ok()))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// Releases a commitment (cancelled or ended early): what was not spent is
@@ -230,7 +269,15 @@ pub async fn set_appropriation(
     purpose: BudgetPurpose,
     amount: Euros,
     warn_percents: &[u32],
+    watchers: &[Uuid],
 ) -> Result<(), StoreError> {
+    let known: Vec<Uuid> = sqlx::query_scalar("SELECT staff_id FROM staff WHERE staff_id = ANY($1)")
+        .bind(watchers)
+        .fetch_all(tx.conn())
+        .await?;
+    if let Some(i) = watchers.iter().position(|w| !known.contains(w)) {
+        return Err(DomainError::field(ErrorCode::UnknownStaff, format!("watcherIds[{i}]")).into());
+    }
     lock(tx, year, purpose).await?;
     let used = used(tx, year, purpose).await?;
     if amount < used {
@@ -240,16 +287,18 @@ pub async fn set_appropriation(
     }
     let tenant = tx.require_tenant()?.id;
     sqlx::query(
-        "INSERT INTO appropriations (tenant_id, year, purpose, amount_cents, warn_percents, set_by) \
-         VALUES ($1, $2, $3, $4, $5, coalesce(app_user(), 'system')) \
+        "INSERT INTO appropriations (tenant_id, year, purpose, amount_cents, warn_percents, watchers, set_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, coalesce(app_user(), 'system')) \
          ON CONFLICT (tenant_id, year, purpose) DO UPDATE SET amount_cents = excluded.amount_cents, \
-             warn_percents = excluded.warn_percents, set_by = excluded.set_by, set_at = now()",
+             warn_percents = excluded.warn_percents, watchers = excluded.watchers, set_by = excluded.set_by, \
+             set_at = now()",
     )
     .bind(tenant)
     .bind(i16::try_from(year).unwrap_or(0))
     .bind(purpose.code())
     .bind(amount.cents())
     .bind(warn_percents.iter().filter_map(|w| i16::try_from(*w).ok()).collect::<Vec<_>>())
+    .bind(watchers)
     .execute(tx.conn())
     .await?;
     Ok(())

@@ -340,24 +340,15 @@ pub struct FigureQuestion<'a> {
     pub areas: Option<&'a [String]>,
 }
 
-/// The use case "which areas and months may this caller have", without
-/// GraphQL: of the areas the database lets the caller see (`visible`),
-/// those of `region` and `areas`, for a period within the data. `held` is
-/// the region the caller holds (oversight's claim, or the own area's). The
-/// refusals name the argument: `region`, `areas[i]`, `from`, `to`.
-pub fn choose_areas(
+/// Of the areas the database lets the caller see (`visible`), those of
+/// `region` and `areas`; `held` is the region the caller holds. The
+/// refusals name the argument: `region`, `areas[i]`.
+pub fn in_scope(
     visible: Vec<FigureArea>,
     held: Option<&RegionCode>,
-    question: FigureQuestion<'_>,
-    today: NaiveDate,
+    region: Option<&str>,
+    areas: Option<&[String]>,
 ) -> Result<Vec<FigureArea>, DomainError> {
-    let FigureQuestion { from, to, region, areas } = question;
-    if to < from {
-        return Err(DomainError::field(ErrorCode::InvalidDateRange, "to"));
-    }
-    // The period is checked against all the caller may see, as the scope
-    // reports it, so a default period never fails for one region.
-    let first = visible.iter().filter_map(|a| a.first_month).min();
     let mut chosen = match region {
         None => visible,
         Some(wanted) => {
@@ -386,6 +377,28 @@ pub fn choose_areas(
         }
         chosen = picked;
     }
+    Ok(chosen)
+}
+
+/// The use case "which areas and months may this caller have", without
+/// GraphQL: of the areas the database lets the caller see (`visible`),
+/// those of `region` and `areas`, for a period within the data. `held` is
+/// the region the caller holds (oversight's claim, or the own area's). The
+/// refusals name the argument: `region`, `areas[i]`, `from`, `to`.
+pub fn choose_areas(
+    visible: Vec<FigureArea>,
+    held: Option<&RegionCode>,
+    question: FigureQuestion<'_>,
+    today: NaiveDate,
+) -> Result<Vec<FigureArea>, DomainError> {
+    let FigureQuestion { from, to, region, areas } = question;
+    if to < from {
+        return Err(DomainError::field(ErrorCode::InvalidDateRange, "to"));
+    }
+    // The period is checked against all the caller may see, as the scope
+    // reports it, so a default period never fails for one region.
+    let first = visible.iter().filter_map(|a| a.first_month).min();
+    let chosen = in_scope(visible, held, region, areas)?;
     let current = Month::of(today);
     let outside = |field: &str, m: Month| {
         DomainError::field(ErrorCode::PeriodOutsideData, field)

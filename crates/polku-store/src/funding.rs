@@ -4,11 +4,11 @@
 //! benefit periods staff record, and what a customer's funding-liability
 //! clock and an area's reconciliation are computed from.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::figures::Month;
-use polku_domain::municipal_share::Benefit;
+use polku_domain::municipal_share::{forecast, invoice, Benefit, ShareRules};
 use polku_domain::{DomainError, ErrorCode, Euros};
 use uuid::Uuid;
 
@@ -290,4 +290,206 @@ async fn keep_exit_rate(tx: &mut Tx, month: Month) -> Result<(), StoreError> {
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+/// One municipality's liability: its people and billing on the latest
+/// invoice and the months ahead, benefits continuing.
+#[derive(Clone, Debug)]
+pub struct MunicipalityLiability {
+    pub code: String,
+    pub people: u32,
+    pub billed: Euros,
+    /// The twelve months after the invoice's, in order.
+    pub ahead: Vec<Euros>,
+}
+
+impl MunicipalityLiability {
+    /// The first `n` months ahead together.
+    pub fn next(&self, n: usize) -> Euros {
+        Euros::from_cents(self.ahead.iter().take(n).map(|m| m.cents()).sum())
+    }
+}
+
+/// The area's liability from its latest invoice.
+#[derive(Clone, Debug)]
+pub struct Liability {
+    pub month: Month,
+    pub billed: Euros,
+    /// People leaving benefit a month, per mille, from the last two invoices.
+    pub exit_per_mille: Option<u32>,
+    pub ahead: Vec<forecast::Ahead>,
+    pub municipalities: Vec<MunicipalityLiability>,
+}
+
+/// How far ahead the liability is forecast.
+pub const FORECAST_MONTHS: u32 = 12;
+
+/// The area's liability: the latest invoice and the months ahead by
+/// municipality, under the assumptions in `docs/money.md`; `None` before
+/// any invoice. The one computation behind the manager's view, the
+/// published figures and the benchmark.
+pub async fn liability(
+    tx: &mut Tx,
+    rules: &ShareRules,
+    today: NaiveDate,
+) -> Result<Option<Liability>, StoreError> {
+    let Some(month) = latest_month(tx).await? else { return Ok(None) };
+    let lines = month_lines(tx, month).await?.map(|(_, l)| l).unwrap_or_default();
+    let exit = exit_per_mille(tx, month).await?;
+    let people: Vec<forecast::Person> = lines
+        .iter()
+        .map(|l| forecast::Person {
+            benefit: Benefit::from_code(&l.benefit).unwrap_or(Benefit::LabourMarketSubsidy),
+            daily: Euros::from_cents(l.paid_cents / i64::from(l.days.max(1))),
+            cumulative_days: u32::try_from(l.cumulative_days).unwrap_or(0),
+        })
+        .collect();
+    let mut codes: Vec<&str> = lines.iter().map(|l| l.municipality_code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let group: Vec<usize> =
+        lines.iter().map(|l| codes.binary_search(&l.municipality_code.as_str()).unwrap_or(0)).collect();
+    let (ahead, by_group) = forecast::grouped(
+        rules,
+        &people,
+        &group,
+        codes.len(),
+        month,
+        FORECAST_MONTHS,
+        exit.unwrap_or(0),
+        today,
+    )?;
+    // People and billed per municipality, in the same grouping.
+    let mut counts = vec![(0u32, 0i64); codes.len()];
+    for (l, g) in lines.iter().zip(&group) {
+        counts[*g].0 += 1;
+        counts[*g].1 += l.share_cents;
+    }
+    let municipalities = codes
+        .iter()
+        .zip(by_group)
+        .zip(counts)
+        .map(|((code, ahead), (people, billed))| MunicipalityLiability {
+            code: (*code).to_string(),
+            people,
+            billed: Euros::from_cents(billed),
+            ahead,
+        })
+        .collect();
+    Ok(Some(Liability {
+        month,
+        billed: Euros::from_cents(lines.iter().map(|l| l.share_cents).sum()),
+        exit_per_mille: exit,
+        ahead,
+        municipalities,
+    }))
+}
+
+/// One municipality's part of a month's reconciliation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reconciled {
+    pub code: String,
+    pub lines: u32,
+    /// What Kela billed.
+    pub billed: Euros,
+    /// What the rules of the month give for the same lines.
+    pub expected: Euros,
+}
+
+/// What Kela billed for `month` against what the rules of that month give
+/// for the same lines, by municipality; `None` when the month is not in.
+pub async fn reconcile(
+    tx: &mut Tx,
+    rules: &ShareRules,
+    month: Month,
+    today: NaiveDate,
+) -> Result<Option<Vec<Reconciled>>, StoreError> {
+    let Some((_, lines)) = month_lines(tx, month).await? else { return Ok(None) };
+    let mut by: BTreeMap<String, (u32, i64, i64)> = BTreeMap::new();
+    for l in &lines {
+        let benefit = Benefit::from_code(&l.benefit).unwrap_or(Benefit::LabourMarketSubsidy);
+        let expected = invoice::expected_share(
+            rules,
+            month,
+            benefit,
+            u32::try_from(l.days).unwrap_or(0),
+            u32::try_from(l.cumulative_days).unwrap_or(0),
+            Euros::from_cents(l.paid_cents),
+            today,
+        )?;
+        let e = by.entry(l.municipality_code.clone()).or_default();
+        e.0 += 1;
+        e.1 += l.share_cents;
+        e.2 += expected.cents();
+    }
+    Ok(Some(
+        by.into_iter()
+            .map(|(code, (lines, billed, expected))| Reconciled {
+                code,
+                lines,
+                billed: Euros::from_cents(billed),
+                expected: Euros::from_cents(expected),
+            })
+            .collect(),
+    ))
+}
+
+/// Writes the area's liability and latest reconciliation by municipality
+/// to `area_funding_figures`, which oversight reads (and suppresses, see
+/// `polku_domain::disclosure`): counts and euros, no person. Run in the
+/// import's transaction, so the published figures follow every invoice.
+pub async fn publish(tx: &mut Tx, rules: &ShareRules, today: NaiveDate) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM area_funding_figures").execute(tx.conn()).await?;
+    let Some(l) = liability(tx, rules, today).await? else { return Ok(()) };
+    let reconciled = reconcile(tx, rules, l.month, today).await?.unwrap_or_default();
+    let tenant = tx.require_tenant()?.id;
+    let expected = |code: &str| reconciled.iter().find(|r| r.code == code).map_or(0, |r| r.expected.cents());
+    let m = &l.municipalities;
+    sqlx::query(
+        "INSERT INTO area_funding_figures (tenant_id, month, municipality_code, people, billed_cents, \
+             expected_cents, next_month_cents, next3_cents, next12_cents, exit_per_mille) \
+         SELECT $1, $2, t.* , $10 FROM unnest($3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], \
+             $8::bigint[], $9::bigint[]) AS t",
+    )
+    .bind(tenant)
+    .bind(l.month.first_day())
+    .bind(m.iter().map(|x| x.code.clone()).collect::<Vec<_>>())
+    .bind(m.iter().map(|x| i32::try_from(x.people).unwrap_or(i32::MAX)).collect::<Vec<_>>())
+    .bind(m.iter().map(|x| x.billed.cents()).collect::<Vec<_>>())
+    .bind(m.iter().map(|x| expected(&x.code)).collect::<Vec<_>>())
+    .bind(m.iter().map(|x| x.next(1).cents()).collect::<Vec<_>>())
+    .bind(m.iter().map(|x| x.next(3).cents()).collect::<Vec<_>>())
+    .bind(m.iter().map(|x| x.next(12).cents()).collect::<Vec<_>>())
+    .bind(l.exit_per_mille.and_then(|e| i16::try_from(e).ok()))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// One municipality's published funding figures, before suppression.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PublishedRow {
+    pub tenant_id: Uuid,
+    pub month: NaiveDate,
+    pub municipality_code: String,
+    pub people: i32,
+    pub billed_cents: i64,
+    pub expected_cents: i64,
+    pub next_month_cents: i64,
+    pub next3_cents: i64,
+    pub next12_cents: i64,
+    pub exit_per_mille: Option<i16>,
+    pub computed_at: DateTime<Utc>,
+}
+
+/// The published funding figures of `areas` the caller may see.
+pub async fn published(tx: &mut Tx, areas: &[Uuid]) -> Result<Vec<PublishedRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT tenant_id, month, municipality_code::text AS municipality_code, people, billed_cents, \
+                expected_cents, next_month_cents, next3_cents, next12_cents, exit_per_mille, computed_at \
+         FROM area_funding_figures WHERE tenant_id = ANY($1) ORDER BY tenant_id, municipality_code",
+    )
+    .bind(areas)
+    .fetch_all(tx.conn())
+    .await?)
 }

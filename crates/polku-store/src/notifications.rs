@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use polku_domain::appointment::{Compose, Composed, MessagePurpose};
-use polku_domain::notification::{obligation_code, Digest, DigestItem, NotificationKind};
+use polku_domain::notification::{obligation_code, BudgetNote, Digest, DigestItem, NotificationKind};
 use polku_domain::path::PathRules;
 use polku_domain::rules::Rules;
 use polku_domain::{Lang, Role, Slug};
@@ -28,6 +28,8 @@ pub struct Notification {
     pub about_id: Option<Uuid>,
     pub obligation: Option<String>,
     pub due_on: Option<NaiveDate>,
+    /// For a budget warning or override: its year, purpose and threshold.
+    pub budget: Option<BudgetNote>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -41,6 +43,9 @@ struct Row {
     about_id: Option<Uuid>,
     obligation: Option<String>,
     due_on: Option<NaiveDate>,
+    budget_year: Option<i32>,
+    budget_purpose: Option<String>,
+    percent: Option<i32>,
     created_at: DateTime<Utc>,
     read_at: Option<DateTime<Utc>>,
 }
@@ -55,6 +60,7 @@ impl From<Row> for Notification {
             about_id: r.about_id,
             obligation: r.obligation,
             due_on: r.due_on,
+            budget: BudgetNote::from_detail(r.budget_year, r.budget_purpose.as_deref(), r.percent),
             created_at: r.created_at,
             read_at: r.read_at,
         }
@@ -63,7 +69,8 @@ impl From<Row> for Notification {
 
 const SELECT: &str = "SELECT n.notification_id, n.kind, n.customer_id, \
      c.first_names || ' ' || c.last_name AS customer_name, n.about_id, n.obligation, n.due_on, \
-     n.created_at, n.read_at \
+     (n.detail->>'year')::int AS budget_year, n.detail->>'purpose' AS budget_purpose, \
+     (n.detail->>'percent')::int AS percent, n.created_at, n.read_at \
      FROM notifications n LEFT JOIN customers c ON c.tenant_id = n.tenant_id AND c.customer_id = n.customer_id";
 
 /// The caller's own notifications, newest first; only unread ones if asked.
@@ -142,8 +149,6 @@ pub struct DigestRound {
 
 /// A notification as the digest reads it: id, kind, customer, the
 /// customer's name, obligation, due day, and whether it is unread.
-type DigestRow = (Uuid, String, Option<Uuid>, Option<String>, Option<String>, Option<NaiveDate>, bool);
-
 fn actor(slug: &Slug) -> Actor {
     Actor::task(SystemTask::Digest, Some(slug.clone()), vec![Role::Coach])
 }
@@ -182,26 +187,25 @@ pub async fn digest_area(
     .fetch_all(tx.conn())
     .await?;
     for (subject, name, email, languages) in recipients {
-        let items: Vec<DigestRow> = sqlx::query_as(
-            "SELECT n.notification_id, n.kind, n.customer_id, c.first_names || ' ' || c.last_name, \
-                    n.obligation, n.due_on, n.read_at IS NULL \
-             FROM notifications n LEFT JOIN customers c \
-                 ON c.tenant_id = n.tenant_id AND c.customer_id = n.customer_id \
-             WHERE n.recipient = $1 AND n.digested_at IS NULL ORDER BY n.created_at, n.notification_id",
-        )
+        let items: Vec<Row> = sqlx::query_as(&format!(
+            "{SELECT} WHERE n.recipient = $1 AND n.digested_at IS NULL ORDER BY n.created_at, n.notification_id"
+        ))
         .bind(&subject)
         .fetch_all(tx.conn())
         .await?;
-        let ids: Vec<Uuid> = items.iter().map(|i| i.0).collect();
+        let items: Vec<Notification> = items.into_iter().map(Notification::from).collect();
+        let ids: Vec<Uuid> = items.iter().map(|i| i.id).collect();
+        let customers: Vec<Uuid> = items.iter().filter_map(|i| i.customer_id).collect();
         // What was already read in Polku needs no telling.
         let unread: Vec<DigestItem> = items
-            .iter()
-            .filter(|i| i.6)
-            .map(|(_, kind, _, customer, obligation, due, _)| DigestItem {
-                kind: NotificationKind::from_code(kind).unwrap_or(NotificationKind::CustomerAssigned),
-                customer_name: customer.clone(),
-                obligation: obligation.clone(),
-                due_on: *due,
+            .into_iter()
+            .filter(|i| i.read_at.is_none())
+            .map(|i| DigestItem {
+                kind: i.kind,
+                customer_name: i.customer_name,
+                obligation: i.obligation,
+                due_on: i.due_on,
+                budget: i.budget,
             })
             .collect();
         let queued = match (&email, unread.is_empty()) {
@@ -229,7 +233,6 @@ pub async fn digest_area(
                 .execute(tx.conn())
                 .await?;
             round.digests += usize::from(email.is_some() && !unread.is_empty());
-            let customers: Vec<Uuid> = items.iter().filter_map(|i| i.2).collect();
             audit::record(&mut tx, &customers, AuditAction::Export, "digest").await?;
         }
     }
