@@ -361,6 +361,10 @@ async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
         ) else {
             continue;
         };
+        // The money sections are checked in the money tests.
+        if ["funding.", "forecast.", "budget."].iter().any(|p| figure.starts_with(p)) {
+            continue;
+        }
         let m = lookup(area, month);
         let expected = match attr(tag, "data-key") {
             None => m[figure].clone(),

@@ -3,15 +3,17 @@
 //! refused line by line with nothing written, and a customer's clock from
 //! the invoice or from a benefit period staff recorded.
 
+use chrono::Datelike;
 use chrono::NaiveDate;
 use polku_domain::figures::Month;
 use polku_domain::municipal_share::{invoice, Benefit, ShareRules};
-use polku_domain::{Euros, Role};
+use polku_domain::rules::Rules;
+use polku_domain::{Euros, Lang, Role};
 use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::harness::{data, error_code, TestApp};
+use crate::harness::{attr, data, error_code, TestApp};
 
 const IMPORT: &str =
     "mutation($file: Upload!) { importKelaInvoice(file: $file) { month lines matched imported \
@@ -397,25 +399,21 @@ async fn the_clock_runs_on_across_a_move_and_the_new_home_municipality_pays() {
     assert_eq!(ahead[0]["municipality"], json!(to));
 }
 
-#[tokio::test]
-async fn oversight_sees_the_liability_by_municipality_with_small_numbers_hidden() {
-    let app = TestApp::spawn().await;
-    let manager = app.token(Some("porvoo"), &[Role::Manager]);
-    let (codes, _, _) = porvoo(&app).await;
+/// Imports October 2026's invoice for 20 people past day 101: 12 in the
+/// area's first municipality, 2 in the second and 6 in the third; returns
+/// each one's share.
+async fn import_twenty(app: &TestApp, manager: &str, codes: &[String]) -> Euros {
     assert!(codes.len() >= 3, "{codes:?}");
     let rules = ShareRules::embedded();
     let (month, today) = (Month::of(d(2026, 10, 1)), d(2026, 11, 30));
-    // 12 people in the first municipality, 2 in the second, 6 in the third,
-    // all past day 101 so that each is billed.
+    let paid = Euros::from_cents(3721 * 21);
+    let share =
+        invoice::expected_share(&rules, month, Benefit::LabourMarketSubsidy, 21, 150, paid, today).unwrap();
     let mut file = format!("{}\n", invoice::HEADER);
     let mut n = 0u32;
     for (code, people) in [(&codes[0], 12), (&codes[1], 2), (&codes[2], 6)] {
         for _ in 0..people {
             n += 1;
-            let paid = Euros::from_cents(3721 * 21);
-            let share =
-                invoice::expected_share(&rules, month, Benefit::LabourMarketSubsidy, 21, 150, paid, today)
-                    .unwrap();
             file.push_str(&format!(
                 "2026-10;{code};{};{};21;150;{};{}\n",
                 synthetic_hetu(n),
@@ -425,8 +423,17 @@ async fn oversight_sees_the_liability_by_municipality_with_small_numbers_hidden(
             ));
         }
     }
-    let r = app.upload(&manager, Some("fi"), IMPORT, json!({}), "kela-2026-10.csv", file.as_bytes()).await;
+    let r = app.upload(manager, Some("fi"), IMPORT, json!({}), "kela-2026-10.csv", file.as_bytes()).await;
     assert_eq!(data(&r)["importKelaInvoice"]["imported"], true, "{r:#}");
+    share
+}
+
+#[tokio::test]
+async fn oversight_sees_the_liability_by_municipality_with_small_numbers_hidden() {
+    let app = TestApp::spawn().await;
+    let manager = app.token(Some("porvoo"), &[Role::Manager]);
+    let (codes, _, _) = porvoo(&app).await;
+    let share = import_twenty(&app, &manager, &codes).await;
 
     let query =
         "query($r: String) { fundingFigures(region: $r) { assumptions areas { area { slug } basedOnMonth \
@@ -440,16 +447,6 @@ async fn oversight_sees_the_liability_by_municipality_with_small_numbers_hidden(
     let porvoo = areas.iter().find(|a| a["area"]["slug"] == "porvoo").unwrap();
     assert_eq!(porvoo["basedOnMonth"], "2026-10");
     assert_eq!(porvoo["total"]["people"]["value"], 20, "{r:#}");
-    let share = invoice::expected_share(
-        &rules,
-        month,
-        Benefit::LabourMarketSubsidy,
-        21,
-        150,
-        Euros::from_cents(3721 * 21),
-        today,
-    )
-    .unwrap();
     assert_eq!(porvoo["total"]["billed"]["value"], Euros::from_cents(share.cents() * 20).to_string());
     let by: Vec<(String, Value, Value)> = porvoo["municipalities"]
         .as_array()
@@ -502,4 +499,85 @@ async fn oversight_sees_the_liability_by_municipality_with_small_numbers_hidden(
     let mine = data(&r)["fundingFigures"]["areas"].as_array().unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["total"]["people"]["value"], 20);
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_the_liability_and_the_budget_in_a_real_browser() {
+    let app = TestApp::spawn().await;
+    let manager = app.token_with(Some("porvoo"), &[Role::Manager], None, Some(Lang::Fi));
+    let admin = app.token(Some("porvoo"), &[Role::TenantAdmin]);
+    let (codes, _, _) = porvoo(&app).await;
+    import_twenty(&app, &manager, &codes).await;
+    let today = polku_domain::calendar::finnish_date(chrono::Utc::now());
+    let set = "mutation($y: Int!) { setAppropriation(year: $y, purpose: BUDGET_PURPOSE, amount: \"25000\") }";
+    for purpose in ["EMPLOYMENT_GRANTS", "BOUGHT_PLACES"] {
+        let r = app
+            .gql(Some(&admin), &set.replace("BUDGET_PURPOSE", purpose), json!({ "y": today.year() }))
+            .await;
+        assert_eq!(data(&r)["setAppropriation"], true, "{r:#}");
+    }
+    polku_store::figures::refresh_stale(&app.store, &Rules::embedded(), today, true).await.unwrap();
+    let addr = app.serve().await;
+
+    let published = "query { fundingFigures { areas { area { slug } total { ...F } \
+                     municipalities { municipality { code } figures { ...F } } } } } \
+                     fragment F on FundingCell { people { value suppressed } billed { value suppressed } \
+                     expected { value suppressed } nextMonth { value suppressed } next3Months { value suppressed } \
+                     next12Months { value suppressed } }";
+    for (token, lang, heading) in [
+        (manager.clone(), "fi", "Kunnan rahoitusosuus"),
+        (app.oversight_token("uusimaa", Some(Lang::Sv)), "sv", "Kommunens finansieringsandel"),
+    ] {
+        let dom =
+            crate::harness::dump_dom(&format!("http://{addr}/dashboard?lang={lang}#token={token}")).await;
+        assert!(dom.contains("data-state=\"ready\""), "not ready: {}", &dom[..dom.len().min(3000)]);
+        assert!(dom.contains(heading), "{lang}: no money section");
+        let r = app.gql(Some(&token), published, json!({})).await;
+        let areas = data(&r)["fundingFigures"]["areas"].clone();
+        let (mut compared, mut hidden) = (0, 0);
+        for tag in crate::harness::tags_with(&dom, "data-figure") {
+            let figure = attr(tag, "data-figure").unwrap();
+            let Some(field) = figure.strip_prefix("funding.") else { continue };
+            if field == "exitRate" {
+                continue;
+            }
+            let slug = attr(tag, "data-area").unwrap();
+            let area = areas.as_array().unwrap().iter().find(|a| a["area"]["slug"] == slug).unwrap();
+            let cell = match attr(tag, "data-key") {
+                None | Some("total") => &area["total"],
+                Some(code) => {
+                    let all = area["municipalities"].as_array().unwrap();
+                    &all.iter().find(|m| m["municipality"]["code"] == code).unwrap()["figures"]
+                }
+            };
+            let expected = &cell[field];
+            let value = match &expected["value"] {
+                Value::Null => String::new(),
+                Value::String(v) => v.clone(),
+                other => other.to_string(),
+            };
+            assert_eq!(attr(tag, "data-value"), Some(value.as_str()), "{lang} {figure}");
+            assert_eq!(attr(tag, "data-suppressed"), Some(expected["suppressed"].to_string().as_str()));
+            compared += 1;
+            hidden += usize::from(expected["suppressed"] == true);
+        }
+        if lang == "fi" {
+            // The manager's area by municipality, two of them hidden; the
+            // months ahead and the year's budget.
+            assert_eq!((compared, hidden), (4 * 6, 2 * 6), "{lang}");
+            let tags = crate::harness::tags_with(&dom, "data-figure");
+            let forecast =
+                tags.iter().filter(|t| attr(t, "data-figure") == Some("forecast.continuing")).count();
+            assert_eq!(forecast, 12);
+            let appropriation = tags.iter().find(|t| {
+                attr(t, "data-figure") == Some("budget.appropriation")
+                    && attr(t, "data-key") == Some("EMPLOYMENT_GRANTS")
+            });
+            assert_eq!(appropriation.and_then(|t| attr(t, "data-value")), Some("25000.00"));
+        } else {
+            // Oversight: one row per area of the region with an invoice.
+            assert_eq!((compared, hidden), (6, 0), "{lang}");
+            assert!(!dom.contains("data-figure=\"budget."), "oversight sees no budget");
+        }
+    }
 }
