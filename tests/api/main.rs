@@ -28,6 +28,7 @@ mod helm;
 mod life_cycle;
 mod notifications;
 mod operations;
+mod partner_reports;
 mod path;
 mod pay_subsidy;
 mod personal_data;

@@ -32,7 +32,7 @@ pub(crate) struct Area {
     pub(crate) coach: String,
     pub(crate) admin: String,
     pub(crate) samaria: String,
-    posintra: String,
+    pub(crate) posintra: String,
     pub(crate) samaria_id: Uuid,
     pub(crate) customers: Vec<Value>,
 }

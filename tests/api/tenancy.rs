@@ -126,6 +126,7 @@ enum Kind {
     Appointment,
     Notification,
     Commitment,
+    Deviation,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
@@ -161,6 +162,16 @@ const BY_ID: &[(&str, Kind, &str)] = &[
     ),
     ("notification", Kind::Notification, "query($id: ID!) { notification(id: $id) { id } }"),
     ("releaseCommitment", Kind::Commitment, "mutation($id: ID!) { releaseCommitment(id: $id) }"),
+    (
+        "decideDeviation",
+        Kind::Deviation,
+        "mutation($id: ID!) { decideDeviation(id: $id, decision: NO_ACTION) { id } }",
+    ),
+    (
+        "addCustomerView",
+        Kind::Referral,
+        "mutation($id: ID!) { addCustomerView(referralId: $id, view: \"x\") }",
+    ),
     (
         "recordSpending",
         Kind::Commitment,
@@ -404,11 +415,22 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
         )
         .await;
     let commitment_id = data(&commitment)["commitBudget"]["id"].as_str().unwrap().to_string();
+    let deviation_id: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO deviations (tenant_id, referral_id, kind, occurred_on, reported_by) \
+         SELECT tenant_id, referral_id, 'safety_concern', current_date, 'partner' FROM referrals \
+         WHERE referral_id = $1::uuid RETURNING deviation_id",
+    )
+    .bind(&referral_id)
+    .fetch_one(&mut su)
+    .await
+    .unwrap();
+    let deviation_id = deviation_id.to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
             Kind::Service => &service_id,
             Kind::Partner => &partner_id,
+            Kind::Deviation => &deviation_id,
             Kind::Customer => &customer_id,
             Kind::Plan => &plan_id,
             Kind::Episode => &episode_id,

@@ -143,6 +143,18 @@ error_codes! {
     BudgetYearClosed => "BUDGET_YEAR_CLOSED",
     AppropriationBelowCommitted => "APPROPRIATION_BELOW_COMMITTED",
     UnknownStaff => "UNKNOWN_STAFF",
+    UnknownQuestion => "UNKNOWN_QUESTION",
+    InvalidAnswer => "INVALID_ANSWER",
+    AttendanceWeekStart => "ATTENDANCE_WEEK_START",
+    AttendanceOutsideReferral => "ATTENDANCE_OUTSIDE_REFERRAL",
+    AttendanceHoursOver => "ATTENDANCE_HOURS_OVER",
+    AttendanceMonthClosed => "ATTENDANCE_MONTH_CLOSED",
+    ReferralStillOpen => "REFERRAL_STILL_OPEN",
+    AssessmentAlreadyFiled => "ASSESSMENT_ALREADY_FILED",
+    AgreementTransition => "AGREEMENT_TRANSITION",
+    AgreementRenewal => "AGREEMENT_RENEWAL",
+    AgreementNeedsAssessment => "AGREEMENT_NEEDS_ASSESSMENT",
+    AttendanceDuplicateDay => "ATTENDANCE_DUPLICATE_DAY",
 }
 
 impl fmt::Display for ErrorCode {

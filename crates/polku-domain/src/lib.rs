@@ -47,6 +47,7 @@ pub mod municipal_share;
 pub mod municipality;
 pub mod neglect;
 pub mod notification;
+pub mod partner_report;
 pub mod path;
 pub mod referral;
 pub mod retention;

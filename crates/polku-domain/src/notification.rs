@@ -30,6 +30,10 @@ code_enum! {
         BudgetThreshold => "budget_threshold",
         /// A manager committed past an appropriation, with a reason.
         BudgetOverridden => "budget_overridden",
+        /// A partner reported a deviation on a referral the staff member made.
+        PartnerDeviation => "partner_deviation",
+        /// A partner filed the closing assessment of such a referral.
+        ClosingAssessment => "closing_assessment",
     }
 }
 
@@ -76,6 +80,8 @@ pub struct DigestItem {
     pub obligation: Option<String>,
     pub due_on: Option<NaiveDate>,
     pub budget: Option<BudgetNote>,
+    /// For a deviation: its kind's code.
+    pub deviation: Option<String>,
 }
 
 /// A staff member's daily digest, before it is put in words.

@@ -27,6 +27,7 @@ mod loaders;
 mod meetings;
 mod notifications;
 mod pagination;
+mod partner_reports;
 mod path;
 mod plans;
 mod privacy;
@@ -61,6 +62,7 @@ pub struct Query(
     notifications::NotificationQuery,
     funding::FundingQuery,
     budget::BudgetQuery,
+    partner_reports::PartnerReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -77,6 +79,7 @@ pub struct Mutation(
     notifications::NotificationMutation,
     funding::FundingMutation,
     budget::BudgetMutation,
+    partner_reports::PartnerReportMutation,
 );
 
 // The case work's objects, one per aggregate, merge into the roots as one

@@ -26,7 +26,9 @@ remote_enum!(
         AppointmentMissed,
         ObligationDue,
         BudgetThreshold,
-        BudgetOverridden
+        BudgetOverridden,
+        PartnerDeviation,
+        ClosingAssessment
     ]
 );
 
@@ -47,6 +49,9 @@ pub struct Notification {
     budget_year: Option<i32>,
     budget_purpose: Option<BudgetPurpose>,
     percent: Option<u32>,
+    /// For a partner's deviation: its kind and the matter it may be for the coach to decide.
+    deviation_kind: Option<crate::partner_reports::DeviationKind>,
+    matter: Option<crate::partner_reports::Matter>,
     created_at: DateTime<Utc>,
     read_at: Option<DateTime<Utc>>,
 }
@@ -64,6 +69,16 @@ impl From<notifications::Notification> for Notification {
             budget_year: n.budget.map(|b| b.year),
             budget_purpose: n.budget.map(|b| b.purpose.into()),
             percent: n.budget.and_then(|b| b.percent),
+            deviation_kind: n
+                .deviation
+                .as_deref()
+                .and_then(polku_domain::partner_report::DeviationKind::from_code)
+                .map(Into::into),
+            matter: n
+                .matter
+                .as_deref()
+                .and_then(polku_domain::partner_report::Matter::from_code)
+                .map(Into::into),
             created_at: n.created_at,
             read_at: n.read_at,
         }

@@ -147,6 +147,31 @@ impl Referral {
             .map(|e| ReferralEvent { state: e.state, actor: e.actor, at: e.at, note: e.note })
             .collect())
     }
+    /// Attendance as reported, current reports only, `from` to `to`
+    /// (default: the referral's start to today).
+    async fn attendance(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> async_graphql::Result<Vec<crate::partner_reports::AttendanceDay>> {
+        let from = from.or(self.0.started_on).unwrap_or_else(|| today(ctx));
+        crate::partner_reports::attendance_of(ctx, self.0.id, from, to.unwrap_or_else(|| today(ctx))).await
+    }
+    /// Deviations reported, oldest first.
+    async fn deviations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::partner_reports::Deviation>> {
+        crate::partner_reports::deviations_of(ctx, self.0.id).await
+    }
+    /// The partner's closing assessment, once filed.
+    async fn closing_assessment(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::partner_reports::ClosingAssessment>> {
+        crate::partner_reports::assessment_of(ctx, self.0.id).await
+    }
 }
 
 /// Place-days filled against offered in a month.

@@ -81,6 +81,7 @@ pub const ARG_NAMES: &[&str] = &[
     "percent",
     "year",
     "purpose",
+    "deviation",
     "cap",
     "rate",
     "from",

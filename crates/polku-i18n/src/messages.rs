@@ -77,6 +77,12 @@ pub const IDS: &[&str] = &[
     "digest-purpose-pay_subsidy_top_ups",
     "digest-purpose-bought_places",
     "digest-purpose-other",
+    "digest-kind-partner_deviation",
+    "digest-kind-closing_assessment",
+    "digest-deviation-unexplained_absence",
+    "digest-deviation-wants_to_stop",
+    "digest-deviation-safety_concern",
+    "digest-deviation-ends_early",
 ];
 
 impl Compose for Localizer {
@@ -271,7 +277,13 @@ fn digest_text(l: &Localizer, d: &Digest<'_>) -> Composed {
                 ("percent", b.percent.map(|p| p.to_string()).unwrap_or_default()),
             ]
         });
-        let mut args = vec![("customer", customer), ("obligation", obligation), ("due", due)];
+        let deviation = item
+            .deviation
+            .as_ref()
+            .map(|d| l.message(lang, &format!("digest-deviation-{d}"), &[]))
+            .unwrap_or_default();
+        let mut args =
+            vec![("customer", customer), ("obligation", obligation), ("due", due), ("deviation", deviation)];
         args.extend(budget.into_iter().flatten());
         body.push(format!("- {}", l.message(lang, &format!("digest-kind-{}", item.kind.code()), &args)));
     }

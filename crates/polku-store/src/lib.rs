@@ -26,6 +26,7 @@ pub mod meetings;
 pub mod notifications;
 pub mod outbox;
 pub mod page;
+pub mod partner_reports;
 pub mod partners;
 pub mod path;
 pub mod pii;

@@ -30,6 +30,9 @@ pub struct Notification {
     pub due_on: Option<NaiveDate>,
     /// For a budget warning or override: its year, purpose and threshold.
     pub budget: Option<BudgetNote>,
+    /// For a deviation: its kind and the matter the rules make of it.
+    pub deviation: Option<String>,
+    pub matter: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -46,6 +49,8 @@ struct Row {
     budget_year: Option<i32>,
     budget_purpose: Option<String>,
     percent: Option<i32>,
+    deviation: Option<String>,
+    matter: Option<String>,
     created_at: DateTime<Utc>,
     read_at: Option<DateTime<Utc>>,
 }
@@ -61,6 +66,8 @@ impl From<Row> for Notification {
             obligation: r.obligation,
             due_on: r.due_on,
             budget: BudgetNote::from_detail(r.budget_year, r.budget_purpose.as_deref(), r.percent),
+            deviation: r.deviation,
+            matter: r.matter,
             created_at: r.created_at,
             read_at: r.read_at,
         }
@@ -70,7 +77,8 @@ impl From<Row> for Notification {
 const SELECT: &str = "SELECT n.notification_id, n.kind, n.customer_id, \
      c.first_names || ' ' || c.last_name AS customer_name, n.about_id, n.obligation, n.due_on, \
      (n.detail->>'year')::int AS budget_year, n.detail->>'purpose' AS budget_purpose, \
-     (n.detail->>'percent')::int AS percent, n.created_at, n.read_at \
+     (n.detail->>'percent')::int AS percent, n.detail->>'deviation' AS deviation, n.detail->>'matter' AS matter, \
+     n.created_at, n.read_at \
      FROM notifications n LEFT JOIN customers c ON c.tenant_id = n.tenant_id AND c.customer_id = n.customer_id";
 
 /// The caller's own notifications, newest first; only unread ones if asked.
@@ -206,6 +214,7 @@ pub async fn digest_area(
                 obligation: i.obligation,
                 due_on: i.due_on,
                 budget: i.budget,
+                deviation: i.deviation,
             })
             .collect();
         let queued = match (&email, unread.is_empty()) {

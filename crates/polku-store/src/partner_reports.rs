@@ -1,0 +1,486 @@
+//! What partners report back on the referrals they run: attendance (with
+//! its corrections kept), deviations and the coach's decision on them, and
+//! the closing assessment with the customer's own view. Row policies keep a
+//! partner to its own referrals; every read of a referral here goes through
+//! `referrals::get`, which logs a partner's read as a disclosure.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use polku_domain::catalogue::ServiceCategory;
+use polku_domain::figures::Month;
+use polku_domain::partner_report::{
+    self as report, AttendanceStatus, AttendanceUnit, DeviationDecision, DeviationKind, Entry, Given, Matter,
+    NextStep, Window, WorkAbility,
+};
+use polku_domain::referral::ReferralState;
+use polku_domain::{DomainError, ErrorCode};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::referrals::{self, Referral};
+use crate::{StoreError, Tx};
+
+/// How the referral's service takes attendance, and the most hours allowed.
+struct Setup {
+    referral: Referral,
+    unit: AttendanceUnit,
+    alert_days: usize,
+    category: ServiceCategory,
+    max_per_day: f64,
+    max_per_week: f64,
+}
+
+async fn setup(tx: &mut Tx, id: Uuid) -> Result<Setup, StoreError> {
+    let referral = referrals::get(tx, id).await?;
+    let (unit, alert, category): (String, i16, String) = sqlx::query_as(
+        "SELECT attendance_unit, absence_alert_days, category FROM services WHERE service_id = $1",
+    )
+    .bind(referral.service_id)
+    .fetch_one(tx.conn())
+    .await?;
+    // Regular working time is the limit until the referral has a
+    // tripartite agreement that says less.
+    let (max_per_day, max_per_week) = (report::LAW_HOURS_PER_DAY, report::LAW_HOURS_PER_WEEK);
+    Ok(Setup {
+        referral,
+        unit: AttendanceUnit::from_code(&unit).unwrap_or(AttendanceUnit::Day),
+        alert_days: usize::try_from(alert).unwrap_or(3),
+        category: ServiceCategory::from_code(&category).unwrap_or(ServiceCategory::Other),
+        max_per_day,
+        max_per_week,
+    })
+}
+
+/// What one report did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reported {
+    pub written: usize,
+    /// Of them, corrections of an earlier report.
+    pub corrected: usize,
+    /// Deviations raised by the report itself (unexplained absences).
+    pub deviations: Vec<Uuid>,
+}
+
+/// Reports a referral's attendance, all entries or none. `field` names the
+/// entries' input (e.g. `reports[2].entries`) for the refusals.
+pub async fn report_attendance(
+    tx: &mut Tx,
+    referral: Uuid,
+    entries: &[Entry],
+    today: NaiveDate,
+    field: &str,
+) -> Result<Reported, StoreError> {
+    let s = setup(tx, referral).await?;
+    let Some(started_on) = s.referral.started_on else {
+        return Err(DomainError::field(ErrorCode::AttendanceOutsideReferral, format!("{field}[0].day"))
+            .with_arg("value", entries.first().map(|e| e.on.to_string()).unwrap_or_default())
+            .with_arg("from", "-")
+            .with_arg("to", "-")
+            .into());
+    };
+    let window = Window {
+        started_on,
+        ended_on: s.referral.ended_on,
+        unit: s.unit,
+        max_hours_per_day: s.max_per_day,
+        max_hours_per_week: s.max_per_week,
+        today,
+    };
+    let closed: HashSet<NaiveDate> =
+        sqlx::query_scalar::<_, NaiveDate>("SELECT month FROM attendance_months_closed")
+            .fetch_all(tx.conn())
+            .await?
+            .into_iter()
+            .collect();
+    let mut seen = HashSet::new();
+    for (i, e) in entries.iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        report::check_entry(e, &window, &at)?;
+        let month = Month::of(e.on);
+        if closed.contains(&month.first_day()) {
+            return Err(DomainError::field(ErrorCode::AttendanceMonthClosed, format!("{at}.day"))
+                .with_arg("value", month)
+                .into());
+        }
+        if !seen.insert(e.on) {
+            return Err(DomainError::field(ErrorCode::AttendanceDuplicateDay, format!("{at}.day"))
+                .with_arg("value", e.on)
+                .into());
+        }
+    }
+    let days: Vec<NaiveDate> = entries.iter().map(|e| e.on).collect();
+    let corrected = sqlx::query(
+        "UPDATE attendance SET replaced_at = now() \
+         WHERE referral_id = $1 AND on_date = ANY($2) AND replaced_at IS NULL",
+    )
+    .bind(referral)
+    .bind(&days)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "INSERT INTO attendance (tenant_id, referral_id, on_date, unit, status, hours, reported_by) \
+         SELECT app_tenant(), $1, d, $2, s, h, coalesce(app_user(), 'system') \
+         FROM unnest($3::date[], $4::text[], $5::float8[]) AS t(d, s, h)",
+    )
+    .bind(referral)
+    .bind(s.unit.code())
+    .bind(&days)
+    .bind(entries.iter().map(|e| e.status.code()).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.hours).collect::<Vec<_>>())
+    .execute(tx.conn())
+    .await?;
+    let raised = if s.unit == AttendanceUnit::Day {
+        raise_on_absences(tx, referral, s.alert_days).await?
+    } else {
+        Vec::new()
+    };
+    audit::record(tx, &[s.referral.customer_id], AuditAction::Create, "attendance").await?;
+    Ok(Reported {
+        written: entries.len(),
+        corrected: usize::try_from(corrected).unwrap_or(usize::MAX),
+        deviations: raised,
+    })
+}
+
+/// Raises an unexplained-absence deviation for every run of `alert_days`
+/// or more unexplained absences in a row, once per run (by its first day).
+async fn raise_on_absences(tx: &mut Tx, referral: Uuid, alert_days: usize) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(NaiveDate, String)> = sqlx::query_as(
+        "SELECT on_date, status FROM attendance WHERE referral_id = $1 AND replaced_at IS NULL ORDER BY on_date",
+    )
+    .bind(referral)
+    .fetch_all(tx.conn())
+    .await?;
+    let days: Vec<(NaiveDate, AttendanceStatus)> =
+        rows.into_iter().filter_map(|(d, s)| Some((d, AttendanceStatus::from_code(&s)?))).collect();
+    let mut raised = Vec::new();
+    for first in report::unexplained_runs(&days, alert_days) {
+        let already: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM deviations WHERE referral_id = $1 AND kind = 'unexplained_absence' \
+                            AND occurred_on = $2)",
+        )
+        .bind(referral)
+        .bind(first)
+        .fetch_one(tx.conn())
+        .await?;
+        if !already {
+            raised
+                .push(insert_deviation(tx, referral, DeviationKind::UnexplainedAbsence, first, None).await?);
+        }
+    }
+    Ok(raised)
+}
+
+async fn insert_deviation(
+    tx: &mut Tx,
+    referral: Uuid,
+    kind: DeviationKind,
+    occurred_on: NaiveDate,
+    description: Option<&str>,
+) -> Result<Uuid, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO deviations (tenant_id, referral_id, kind, occurred_on, description, matter, reported_by) \
+         VALUES (app_tenant(), $1, $2, $3, $4, $5, coalesce(app_user(), 'system')) RETURNING deviation_id",
+    )
+    .bind(referral)
+    .bind(kind.code())
+    .bind(occurred_on)
+    .bind(description)
+    .bind(kind.matter().map(Matter::code))
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// One day's (or week's) current attendance, with how many times it was corrected.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttendanceDay {
+    pub on_date: NaiveDate,
+    pub unit: String,
+    pub status: String,
+    pub hours: Option<f64>,
+    pub reported_by: String,
+    pub reported_at: DateTime<Utc>,
+    pub corrections: i64,
+}
+
+/// A referral's attendance in `from..=to`, current reports only.
+pub async fn attendance(
+    tx: &mut Tx,
+    referral: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<AttendanceDay>, StoreError> {
+    let r = referrals::get(tx, referral).await?;
+    let rows = sqlx::query_as(
+        "SELECT a.on_date, a.unit, a.status, a.hours::float8 AS hours, a.reported_by, a.reported_at, \
+                (SELECT count(*) FROM attendance o WHERE o.referral_id = a.referral_id AND o.on_date = a.on_date \
+                     AND o.replaced_at IS NOT NULL) AS corrections \
+         FROM attendance a WHERE a.referral_id = $1 AND a.replaced_at IS NULL AND a.on_date BETWEEN $2 AND $3 \
+         ORDER BY a.on_date",
+    )
+    .bind(referral)
+    .bind(from)
+    .bind(to)
+    .fetch_all(tx.conn())
+    .await?;
+    audit::record(tx, &[r.customer_id], AuditAction::Read, "attendance").await?;
+    Ok(rows)
+}
+
+/// Closes a month for attendance (the area's managers, by policy).
+pub async fn close_month(tx: &mut Tx, month: Month) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO attendance_months_closed (tenant_id, month, closed_by) \
+         VALUES (app_tenant(), $1, coalesce(app_user(), 'system')) ON CONFLICT DO NOTHING",
+    )
+    .bind(month.first_day())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A deviation as read.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Deviation {
+    pub deviation_id: Uuid,
+    pub referral_id: Uuid,
+    pub kind: String,
+    pub occurred_on: NaiveDate,
+    pub description: Option<String>,
+    pub matter: Option<String>,
+    pub reported_by: String,
+    pub reported_at: DateTime<Utc>,
+    pub decision: Option<String>,
+    pub decision_note: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+const DEVIATION: &str =
+    "SELECT deviation_id, referral_id, kind, occurred_on, description, matter, reported_by, \
+                         reported_at, decision, decision_note, decided_by, decided_at FROM deviations";
+
+/// Reports a deviation on a started referral.
+pub async fn report_deviation(
+    tx: &mut Tx,
+    referral: Uuid,
+    kind: DeviationKind,
+    occurred_on: NaiveDate,
+    description: Option<&str>,
+    today: NaiveDate,
+) -> Result<Deviation, StoreError> {
+    let r = referrals::get(tx, referral).await?;
+    let last = r.ended_on.map_or(today, |e| e.min(today));
+    match r.started_on {
+        Some(start) if occurred_on >= start && occurred_on <= last => {}
+        _ => {
+            return Err(DomainError::field(ErrorCode::AttendanceOutsideReferral, "input.occurredOn")
+                .with_arg("value", occurred_on)
+                .with_arg("from", r.started_on.map_or("-".into(), |s| s.to_string()))
+                .with_arg("to", last)
+                .into())
+        }
+    }
+    let id = insert_deviation(tx, referral, kind, occurred_on, description).await?;
+    audit::record(tx, &[r.customer_id], AuditAction::Create, "deviation").await?;
+    one_deviation(tx, id).await
+}
+
+async fn one_deviation(tx: &mut Tx, id: Uuid) -> Result<Deviation, StoreError> {
+    sqlx::query_as(&format!("{DEVIATION} WHERE deviation_id = $1"))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Records the coach's decision on a deviation (staff, by grant).
+pub async fn decide_deviation(
+    tx: &mut Tx,
+    id: Uuid,
+    decision: DeviationDecision,
+    note: Option<&str>,
+) -> Result<Deviation, StoreError> {
+    let d = one_deviation(tx, id).await?;
+    let r = referrals::get(tx, d.referral_id).await?;
+    sqlx::query(
+        "UPDATE deviations SET decision = $2, decision_note = $3, decided_by = coalesce(app_user(), 'system'), \
+             decided_at = now() WHERE deviation_id = $1",
+    )
+    .bind(id)
+    .bind(decision.code())
+    .bind(note)
+    .execute(tx.conn())
+    .await?;
+    audit::record(tx, &[r.customer_id], AuditAction::Change, "deviation").await?;
+    one_deviation(tx, id).await
+}
+
+/// A referral's deviations, oldest first.
+pub async fn deviations(tx: &mut Tx, referral: Uuid) -> Result<Vec<Deviation>, StoreError> {
+    let r = referrals::get(tx, referral).await?;
+    let list =
+        sqlx::query_as(&format!("{DEVIATION} WHERE referral_id = $1 ORDER BY reported_at, deviation_id"))
+            .bind(referral)
+            .fetch_all(tx.conn())
+            .await?;
+    audit::record(tx, &[r.customer_id], AuditAction::Read, "deviation").await?;
+    Ok(list)
+}
+
+/// A closing assessment as filed.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Assessment {
+    pub referral_id: Uuid,
+    pub done: String,
+    pub work_ability: String,
+    pub next_step: String,
+    pub answers: sqlx::types::Json<serde_json::Value>,
+    pub filed_by: String,
+    pub filed_at: DateTime<Utc>,
+}
+
+/// What the partner files.
+#[derive(Clone, Debug)]
+pub struct NewAssessment {
+    pub done: String,
+    pub work_ability: WorkAbility,
+    pub next_step: NextStep,
+    pub answers: Vec<(String, Given)>,
+}
+
+fn answers_json(answers: &[(String, Given)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        answers
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Given::Bool(b) => serde_json::json!(b),
+                    Given::Number(n) => serde_json::json!(n),
+                    Given::Text(t) => serde_json::json!(t.trim()),
+                };
+                (k.clone(), v)
+            })
+            .collect(),
+    )
+}
+
+/// Files the closing assessment of an ended referral, on its service's form.
+pub async fn file_assessment(
+    tx: &mut Tx,
+    referral: Uuid,
+    a: NewAssessment,
+) -> Result<Assessment, StoreError> {
+    let s = setup(tx, referral).await?;
+    if !matches!(s.referral.state, ReferralState::Completed | ReferralState::Interrupted) {
+        return Err(DomainError::field(ErrorCode::ReferralStillOpen, "referralId").into());
+    }
+    report::check_answers(s.category, &a.answers, "input.answers")?;
+    let done = a.done.trim();
+    if done.is_empty() {
+        return Err(DomainError::field(ErrorCode::Required, "input.done").into());
+    }
+    if done.chars().count() > 4000 {
+        return Err(DomainError::field(ErrorCode::TooLong, "input.done").with_arg("max", 4000).into());
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO closing_assessments (tenant_id, referral_id, done, work_ability, next_step, answers, filed_by) \
+         VALUES (app_tenant(), $1, $2, $3, $4, $5, coalesce(app_user(), 'system')) ON CONFLICT DO NOTHING",
+    )
+    .bind(referral)
+    .bind(done)
+    .bind(a.work_ability.code())
+    .bind(a.next_step.code())
+    .bind(answers_json(&a.answers))
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(DomainError::field(ErrorCode::AssessmentAlreadyFiled, "referralId").into());
+    }
+    audit::record(tx, &[s.referral.customer_id], AuditAction::Create, "closing assessment").await?;
+    assessment(tx, referral).await?.ok_or(StoreError::NotFound)
+}
+
+/// The closing assessment of a referral, if filed.
+pub async fn assessment(tx: &mut Tx, referral: Uuid) -> Result<Option<Assessment>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT referral_id, done, work_ability, next_step, answers, filed_by, filed_at \
+         FROM closing_assessments WHERE referral_id = $1",
+    )
+    .bind(referral)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+/// The customer's own view of the assessment, as the coach enters it
+/// (staff only: a partner has no grant on these columns).
+pub async fn customer_view(
+    tx: &mut Tx,
+    referral: Uuid,
+    view: &str,
+) -> Result<(Option<String>, Option<DateTime<Utc>>), StoreError> {
+    let r = referrals::get(tx, referral).await?;
+    let row: Option<(Option<String>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "UPDATE closing_assessments SET customer_view = $2, customer_view_by = coalesce(app_user(), 'system'), \
+             customer_view_at = now() WHERE referral_id = $1 RETURNING customer_view, customer_view_at",
+    )
+    .bind(referral)
+    .bind(view)
+    .fetch_optional(tx.conn())
+    .await?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    audit::record(tx, &[r.customer_id], AuditAction::Change, "closing assessment").await?;
+    Ok(row)
+}
+
+/// The customer's view of a filed assessment (staff).
+pub async fn read_customer_view(
+    tx: &mut Tx,
+    referral: Uuid,
+) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+    let row: Option<(Option<String>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "SELECT customer_view, customer_view_at FROM closing_assessments WHERE referral_id = $1",
+    )
+    .bind(referral)
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(row.and_then(|(v, at)| Some((v?, at?))))
+}
+
+/// A month's attendance of a referral, counted: what utilisation rests on.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counted {
+    pub present: i64,
+    pub absent_sick: i64,
+    pub absent_agreed: i64,
+    pub absent_unexplained: i64,
+    pub hours: f64,
+}
+
+/// Counts a referral's current attendance in `month`.
+pub async fn counted(tx: &mut Tx, referral: Uuid, month: Month) -> Result<Counted, StoreError> {
+    let rows: Vec<(String, i64, f64)> = sqlx::query_as(
+        "SELECT status, count(*), coalesce(sum(hours), 0)::float8 FROM attendance \
+         WHERE referral_id = $1 AND replaced_at IS NULL AND on_date BETWEEN $2 AND $3 GROUP BY status",
+    )
+    .bind(referral)
+    .bind(month.first_day())
+    .bind(month.last_day())
+    .fetch_all(tx.conn())
+    .await?;
+    let mut c = Counted::default();
+    for (status, n, hours) in rows {
+        c.hours += hours;
+        match AttendanceStatus::from_code(&status) {
+            Some(AttendanceStatus::Present) => c.present += n,
+            Some(AttendanceStatus::AbsentSick) => c.absent_sick += n,
+            Some(AttendanceStatus::AbsentAgreed) => c.absent_agreed += n,
+            Some(AttendanceStatus::AbsentUnexplained) => c.absent_unexplained += n,
+            None => {}
+        }
+    }
+    Ok(c)
+}
