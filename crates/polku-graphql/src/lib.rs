@@ -62,7 +62,6 @@ pub struct Query(
     notifications::NotificationQuery,
     funding::FundingQuery,
     budget::BudgetQuery,
-    partner_reports::PartnerReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -79,7 +78,6 @@ pub struct Mutation(
     notifications::NotificationMutation,
     funding::FundingMutation,
     budget::BudgetMutation,
-    partner_reports::PartnerReportMutation,
 );
 
 // The case work's objects, one per aggregate, merge into the roots as one
@@ -93,6 +91,7 @@ struct CaseworkQuery(
     audit::AuditQuery,
     imports::ImportQuery,
     privacy::PrivacyQuery,
+    partner_reports::PartnerReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -103,6 +102,7 @@ struct CaseworkMutation(
     meetings::MeetingMutation,
     imports::ImportMutation,
     privacy::PrivacyMutation,
+    partner_reports::PartnerReportMutation,
 );
 
 pub type PolkuSchema = Schema<Query, Mutation, events::Subscription>;
