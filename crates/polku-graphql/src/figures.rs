@@ -225,6 +225,11 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
     }
 }
 
+/// The region a figure reader holds: oversight's claim, or its own area's.
+pub(crate) fn held_region(s: &crate::context::Session) -> Option<&RegionCode> {
+    s.actor.region.as_ref().filter(|_| s.actor.has(Role::Oversight)).or(s.tenant.as_ref().map(|t| &t.region))
+}
+
 pub(crate) fn figure_area(lang: Lang, a: &StoredArea) -> FigureArea {
     FigureArea {
         slug: a.slug.to_string(),
@@ -284,12 +289,7 @@ impl FigureQuery {
         let to = Month::parse(&to).map_err(|e| e.at("to")).api()?;
         let mut tx = s.tx().await.api()?;
         let visible = store::areas(&mut tx).await.api()?;
-        let held = s
-            .actor
-            .region
-            .as_ref()
-            .filter(|_| s.actor.has(Role::Oversight))
-            .or(s.tenant.as_ref().map(|t| &t.region));
+        let held = held_region(s);
         let question = store::FigureQuestion { from, to, region: region.as_deref(), areas: areas.as_deref() };
         let chosen =
             store::choose_areas(visible, held, question, today(ctx)).map_err(ApiError::from).api()?;

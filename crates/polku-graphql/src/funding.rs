@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::context::{request, require, today, CASE_STAFF};
 use crate::error::ApiResult;
-use crate::figures::{figure_area, Count, FigureArea, Measure, FIGURE_READERS};
+use crate::figures::{figure_area, held_region, Count, FigureArea, Measure, FIGURE_READERS};
 use crate::input::parse_id;
 use crate::reference::Municipality;
 use crate::shared::{remote_enum, vault};
@@ -341,12 +341,7 @@ impl FundingQuery {
         let lang = request(ctx).lang;
         let mut tx = s.tx().await.api()?;
         let visible = figure_store::areas(&mut tx).await.api()?;
-        let held = s
-            .actor
-            .region
-            .as_ref()
-            .filter(|_| s.actor.has(Role::Oversight))
-            .or(s.tenant.as_ref().map(|t| &t.region));
+        let held = held_region(s);
         let chosen = figure_store::in_scope(visible, held, region.as_deref(), areas.as_deref())
             .map_err(ApiError::from)
             .api()?;

@@ -404,15 +404,21 @@ pub async fn file_assessment(
     assessment(tx, referral).await?.ok_or(StoreError::NotFound)
 }
 
-/// The closing assessment of a referral, if filed.
+/// The closing assessment of a referral, if filed: read through the
+/// referral, so the read is audited (and a partner's is a disclosure).
 pub async fn assessment(tx: &mut Tx, referral: Uuid) -> Result<Option<Assessment>, StoreError> {
-    Ok(sqlx::query_as(
+    let r = referrals::get(tx, referral).await?;
+    let found: Option<Assessment> = sqlx::query_as(
         "SELECT referral_id, done, work_ability, next_step, answers, filed_by, filed_at \
          FROM closing_assessments WHERE referral_id = $1",
     )
     .bind(referral)
     .fetch_optional(tx.conn())
-    .await?)
+    .await?;
+    if found.is_some() {
+        audit::record(tx, &[r.customer_id], AuditAction::Read, "closing assessment").await?;
+    }
+    Ok(found)
 }
 
 /// The customer's own view of the assessment, as the coach enters it
@@ -441,13 +447,18 @@ pub async fn read_customer_view(
     tx: &mut Tx,
     referral: Uuid,
 ) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+    let r = referrals::get(tx, referral).await?;
     let row: Option<(Option<String>, Option<DateTime<Utc>>)> = sqlx::query_as(
         "SELECT customer_view, customer_view_at FROM closing_assessments WHERE referral_id = $1",
     )
     .bind(referral)
     .fetch_optional(tx.conn())
     .await?;
-    Ok(row.and_then(|(v, at)| Some((v?, at?))))
+    let view = row.and_then(|(v, at)| Some((v?, at?)));
+    if view.is_some() {
+        audit::record(tx, &[r.customer_id], AuditAction::Read, "closing assessment: customer's view").await?;
+    }
+    Ok(view)
 }
 
 /// A month's attendance of a referral, counted: what utilisation rests on.
