@@ -153,8 +153,9 @@ error_codes! {
     AssessmentAlreadyFiled => "ASSESSMENT_ALREADY_FILED",
     AgreementTransition => "AGREEMENT_TRANSITION",
     AgreementRenewal => "AGREEMENT_RENEWAL",
-    AgreementNeedsAssessment => "AGREEMENT_NEEDS_ASSESSMENT",
     AttendanceDuplicateDay => "ATTENDANCE_DUPLICATE_DAY",
+    AgreementOutsidePeriod => "AGREEMENT_OUTSIDE_PERIOD",
+    AgreementReferralEnded => "AGREEMENT_REFERRAL_ENDED",
 }
 
 impl fmt::Display for ErrorCode {

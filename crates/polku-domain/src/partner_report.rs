@@ -125,13 +125,29 @@ code_enum! {
 }
 
 code_enum! {
-    /// How the customer confirmed an agreement.
+    /// How a party confirmed an agreement.
     ConfirmedHow {
+        /// In Polku, by the partner's own credentials.
+        Electronic => "electronic",
         Signature => "signature",
         StrongIdentification => "strong_identification",
         InPerson => "in_person",
         Phone => "phone",
     }
+}
+
+code_enum! {
+    /// A party that confirms an agreement besides the area, which drafts it.
+    Party {
+        Partner => "partner",
+        Customer => "customer",
+    }
+}
+
+/// The most hours a day and a week an agreement allows: what attendance
+/// reported on its referral is checked against.
+pub fn agreement_hours(days_per_week: u8, hours_per_day: f64) -> (f64, f64) {
+    (hours_per_day, hours_per_day * f64::from(days_per_week))
 }
 
 /// A question of a closing assessment's form.
@@ -329,9 +345,10 @@ pub fn unexplained_runs(days: &[(NaiveDate, AttendanceStatus)], n: usize) -> Vec
     out
 }
 
-/// Checks an agreement's own terms: its dates and its working time.
-/// (The path's limits for a work trial are checked with the customer's
-/// other episodes in `path::check`.)
+/// Checks an agreement's own terms: its dates and its working time. Fields
+/// are relative to the agreement's input (`endsOn`, `hoursPerDay`…). (The
+/// path's limits for a work trial are checked with the customer's other
+/// episodes in `path::check`.)
 pub fn check_terms(
     starts_on: NaiveDate,
     ends_on: NaiveDate,
@@ -339,17 +356,25 @@ pub fn check_terms(
     hours_per_day: f64,
 ) -> Result<(), DomainError> {
     if ends_on < starts_on {
-        return Err(DomainError::field(ErrorCode::InvalidDateRange, "input.endsOn"));
+        return Err(DomainError::field(ErrorCode::InvalidDateRange, "endsOn"));
     }
     if !(1..=7).contains(&days_per_week) {
-        return Err(DomainError::field(ErrorCode::OutOfRange, "input.daysPerWeek")
+        return Err(DomainError::field(ErrorCode::OutOfRange, "daysPerWeek")
             .with_arg("min", 1)
             .with_arg("max", 7));
     }
-    if !(hours_per_day > 0.0 && hours_per_day <= 24.0) {
-        return Err(DomainError::field(ErrorCode::OutOfRange, "input.hoursPerDay")
+    // Regular working time bounds every agreement; a work trial's own,
+    // narrower limits are the path's.
+    if !(hours_per_day > 0.0 && hours_per_day <= LAW_HOURS_PER_DAY) {
+        return Err(DomainError::field(ErrorCode::OutOfRange, "hoursPerDay")
             .with_arg("min", 0)
-            .with_arg("max", 24));
+            .with_arg("max", LAW_HOURS_PER_DAY));
+    }
+    let week = agreement_hours(days_per_week, hours_per_day).1;
+    if week > LAW_HOURS_PER_WEEK {
+        return Err(DomainError::field(ErrorCode::AttendanceHoursOver, "hoursPerDay")
+            .with_arg("value", week)
+            .with_arg("max", LAW_HOURS_PER_WEEK));
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! commits and localises the errors. Root objects merge one object per
 //! domain area.
 
+mod agreements;
 mod api_keys;
 mod appointments;
 mod audit;
@@ -103,6 +104,7 @@ struct CaseworkMutation(
     imports::ImportMutation,
     privacy::PrivacyMutation,
     partner_reports::PartnerReportMutation,
+    agreements::AgreementMutation,
 );
 
 pub type PolkuSchema = Schema<Query, Mutation, events::Subscription>;

@@ -172,6 +172,10 @@ impl Referral {
     ) -> async_graphql::Result<Option<crate::partner_reports::ClosingAssessment>> {
         crate::partner_reports::assessment_of(ctx, self.0.id).await
     }
+    /// Tripartite agreements, first first (a renewal follows the agreement it renews).
+    async fn agreements(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::agreements::Agreement>> {
+        crate::agreements::agreements_of(ctx, self.0.id).await
+    }
 }
 
 /// Place-days filled against offered in a month.

@@ -3,6 +3,7 @@
 //! place where an `ErrorCode` becomes a sentence.
 
 pub mod access;
+pub mod agreement;
 pub mod letters;
 pub mod messages;
 
@@ -64,6 +65,8 @@ pub const ARG_NAMES: &[&str] = &[
     "coach",
     "coachPhone",
     "coachEmail",
+    "how",
+    "language",
     "detail",
     "columns",
     "column",

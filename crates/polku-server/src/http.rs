@@ -236,6 +236,7 @@ pub fn routes(with_metrics: bool) -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/letters/{id}", get(letter))
+        .route("/agreements/{id}", get(agreement))
         .route("/dashboard", get(dashboard))
         .route("/week", get(week));
     if with_metrics {
@@ -557,8 +558,24 @@ const LETTER_CSP: &str =
 
 /// A stored letter as printable HTML, for the same bearer token as the API.
 /// Refusals are plain text in the caller's language.
+/// A printable page of one record: a customer's letter (staff) or a
+/// tripartite agreement (staff and the agreement's partner).
+#[derive(Clone, Copy)]
+enum Printable {
+    Letter,
+    Agreement,
+}
+
 async fn letter(state: State<AppState>, headers: HeaderMap, id: Path<String>) -> Response {
-    let mut response = letter_page(state, headers, id).await;
+    printable(state, headers, id, Printable::Letter).await
+}
+
+async fn agreement(state: State<AppState>, headers: HeaderMap, id: Path<String>) -> Response {
+    printable(state, headers, id, Printable::Agreement).await
+}
+
+async fn printable(state: State<AppState>, headers: HeaderMap, id: Path<String>, what: Printable) -> Response {
+    let mut response = printable_page(state, headers, id, what).await;
     let headers = response.headers_mut();
     headers.insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     headers
@@ -571,7 +588,12 @@ async fn letter(state: State<AppState>, headers: HeaderMap, id: Path<String>) ->
     response
 }
 
-async fn letter_page(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn printable_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    what: Printable,
+) -> Response {
     let lang = negotiate(None, header(&headers, "accept-language"), &Lang::ALL, Lang::Fi);
     let refuse = |status: StatusCode, e: ApiError| {
         let domain = match e {
@@ -591,7 +613,11 @@ async fn letter_page(State(state): State<AppState>, headers: HeaderMap, Path(id)
         Ok(ok) => ok,
         Err(e) => return refuse(StatusCode::UNAUTHORIZED, e),
     };
-    if !session.actor.roles.iter().any(|r| r.is_case_staff()) {
+    let allowed = session.actor.roles.iter().any(|r| match what {
+        Printable::Letter => r.is_case_staff(),
+        Printable::Agreement => r.is_case_staff() || *r == polku_domain::Role::Partner,
+    });
+    if !allowed {
         return refuse(StatusCode::FORBIDDEN, DomainError::new(ErrorCode::Forbidden).into());
     }
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
@@ -599,7 +625,13 @@ async fn letter_page(State(state): State<AppState>, headers: HeaderMap, Path(id)
     };
     let result = async {
         let mut tx = session.tx().await?;
-        let (_, html) = polku_store::letters::html(&mut tx, id).await?;
+        let html = match what {
+            Printable::Letter => polku_store::letters::html(&mut tx, id).await?.1,
+            Printable::Agreement => {
+                let p = polku_store::agreements::printed(&mut tx, id).await?;
+                crate::print::agreement_html(&state.localizer, &p)
+            }
+        };
         Ok::<_, ApiError>(html)
     }
     .await;

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod notify;
 pub mod outbox;
+pub mod print;
 pub mod ratelimit;
 pub mod relay;
 pub mod retention;

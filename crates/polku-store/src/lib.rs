@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod agreements;
 pub mod api_keys;
 pub mod appointments;
 pub mod audit;

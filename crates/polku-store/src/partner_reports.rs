@@ -39,9 +39,11 @@ async fn setup(tx: &mut Tx, id: Uuid) -> Result<Setup, StoreError> {
     .bind(referral.service_id)
     .fetch_one(tx.conn())
     .await?;
-    // Regular working time is the limit until the referral has a
-    // tripartite agreement that says less.
-    let (max_per_day, max_per_week) = (report::LAW_HOURS_PER_DAY, report::LAW_HOURS_PER_WEEK);
+    // The referral's tripartite agreement sets the hours; without one,
+    // regular working time is the limit.
+    let (max_per_day, max_per_week) = crate::agreements::hours_on(tx, id)
+        .await?
+        .unwrap_or((report::LAW_HOURS_PER_DAY, report::LAW_HOURS_PER_WEEK));
     Ok(Setup {
         referral,
         unit: AttendanceUnit::from_code(&unit).unwrap_or(AttendanceUnit::Day),
@@ -400,6 +402,7 @@ pub async fn file_assessment(
     if inserted == 0 {
         return Err(DomainError::field(ErrorCode::AssessmentAlreadyFiled, "referralId").into());
     }
+    crate::agreements::close_with_assessment(tx, referral).await?;
     audit::record(tx, &[s.referral.customer_id], AuditAction::Create, "closing assessment").await?;
     assessment(tx, referral).await?.ok_or(StoreError::NotFound)
 }
