@@ -203,3 +203,160 @@ async fn a_partner_reports_a_month_raises_deviations_and_closes_with_an_assessme
         "{r:#}"
     );
 }
+
+const TRIAL_SERVICE: &str =
+    "mutation($p: ID) { createService(input: { names: [{lang: FI, text: \"Työkokeilu kaupassa\"}], \
+    category: WORK_TRIAL, languages: [FI, SV], activeFrom: \"2026-01-01\", providerId: $p, capacity: 10 }) \
+    { service { id } } }";
+const DRAFT: &str =
+    "mutation($i: AgreementInput!) { draftAgreement(input: $i) { id state kind hoursPerDay } }";
+const CONFIRM: &str = "mutation($id: ID!, $p: AgreementParty!, $h: ConfirmedHow) { \
+    confirmAgreement(id: $id, party: $p, how: $h) { state partnerConfirmation { how } customerConfirmation { how by } } }";
+const RENEW: &str =
+    "mutation($id: ID!, $s: NaiveDate!, $e: NaiveDate!) { renewAgreement(id: $id, startsOn: $s, endsOn: $e) \
+    { id state renews startsOn endsOn } }";
+
+fn terms(referral: &Value, ends_on: &str, hours: f64) -> Value {
+    json!({ "i": { "referralId": referral, "kind": "WORK_TRIAL", "tasks": "Kassa ja hyllytys",
+        "place": "Lundinkatu 5, Porvoo", "startsOn": "2026-12-01", "endsOn": ends_on, "daysPerWeek": 4,
+        "hoursPerDay": hours, "supervisor": { "name": "Sara Lind", "phone": "040 123 4567" },
+        "coachContact": "Kaisa Koutsi, 040 765 4321", "insurance": "Tapaturmavakuutus: työllisyysalue" } })
+}
+
+#[tokio::test]
+async fn a_work_trial_agreement_is_drafted_confirmed_renewed_once_and_closed_by_the_assessment() {
+    let app = TestApp::spawn().await;
+    let a = area(&app).await;
+    let r = app.gql(Some(&a.admin), TRIAL_SERVICE, json!({ "p": a.samaria_id })).await;
+    let service = data(&r)["createService"]["service"]["id"].clone();
+    let referral = accepted(&app, &a, &service, 1).await.remove(0);
+    let nov = app.at(at(30));
+
+    // Past the path's limits, the wrong kind, or from a partner: refused by field.
+    for (input, code, field) in [
+        (terms(&referral, "2027-07-31", 6.0), "WORK_TRIAL_LIMIT", "input.endsOn"),
+        (terms(&referral, "2027-03-31", 3.0), "OUT_OF_RANGE", "input.hoursPerDay"),
+        (terms(&referral, "2027-03-31", 9.0), "OUT_OF_RANGE", "input.hoursPerDay"),
+        (
+            {
+                let mut t = terms(&referral, "2027-03-31", 6.0);
+                t["i"]["kind"] = json!("PAY_SUBSIDISED_JOB");
+                t
+            },
+            "SERVICE_CATEGORY_MISMATCH",
+            "input.kind",
+        ),
+    ] {
+        let r = nov.gql_lang(Some(&a.coach), Some("sv"), DRAFT, input).await;
+        assert_eq!((error_code(&r), error_field(&r)), (Some(code), Some(field)), "{r:#}");
+    }
+    let r = nov.gql(Some(&a.samaria), DRAFT, terms(&referral, "2027-03-31", 6.0)).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+
+    let r = nov.gql(Some(&a.coach), DRAFT, terms(&referral, "2027-03-31", 6.0)).await;
+    assert_eq!(data(&r)["draftAgreement"]["state"], "DRAFT", "{r:#}");
+    let first = data(&r)["draftAgreement"]["id"].clone();
+
+    // The partner confirms with its own credentials; the coach records the customer's.
+    let r = nov.gql(Some(&a.samaria), CONFIRM, json!({ "id": first, "p": "PARTNER" })).await;
+    assert_eq!(data(&r)["confirmAgreement"]["state"], "DRAFT", "{r:#}");
+    assert_eq!(data(&r)["confirmAgreement"]["partnerConfirmation"]["how"], "ELECTRONIC");
+    let r = nov.gql(Some(&a.samaria), CONFIRM, json!({ "id": first, "p": "CUSTOMER" })).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r:#}");
+    let r = nov.gql(Some(&a.posintra), CONFIRM, json!({ "id": first, "p": "PARTNER" })).await;
+    assert_eq!(error_code(&r), Some("NOT_FOUND"), "{r:#}");
+    let r = nov.gql(Some(&a.coach), CONFIRM, json!({ "id": first, "p": "CUSTOMER", "h": "SIGNATURE" })).await;
+    let confirmed = &data(&r)["confirmAgreement"];
+    assert_eq!(
+        (confirmed["state"].as_str(), confirmed["customerConfirmation"]["how"].as_str()),
+        (Some("IN_FORCE"), Some("SIGNATURE")),
+        "{r:#}"
+    );
+    let r = nov.gql(Some(&a.coach), CONFIRM, json!({ "id": first, "p": "CUSTOMER", "h": "PHONE" })).await;
+    assert_eq!(error_code(&r), Some("AGREEMENT_TRANSITION"), "{r:#}");
+
+    // The database keeps the terms as drafted, whoever writes.
+    let mut su = PgConnection::connect(&app.superuser_url).await.unwrap();
+    let changed = sqlx::query("UPDATE agreements SET place = 'muualla' WHERE agreement_id::text = $1")
+        .bind(first.as_str().unwrap())
+        .execute(&mut su)
+        .await;
+    assert!(changed.is_err(), "terms are fixed once drafted");
+
+    // Attendance is held to the agreement's six hours a day.
+    let dec2: chrono::DateTime<chrono::Utc> = "2026-12-02T09:00:00Z".parse().unwrap();
+    let dec = app.at(dec2);
+    let r = app
+        .at("2026-12-01T08:00:00Z".parse().unwrap())
+        .gql(Some(&a.samaria), &transition("startReferral"), json!({ "id": referral }))
+        .await;
+    assert_eq!(data(&r)["startReferral"]["state"], "STARTED", "{r:#}");
+    let entries = |hours: f64| json!({ "r": [{ "referralId": referral, "entries": [{ "day": "2026-12-01", "status": "PRESENT", "hours": hours }] }] });
+    let r = dec.gql(Some(&a.samaria), REPORT, entries(6.5)).await;
+    assert_eq!(
+        (error_code(&r), error_field(&r)),
+        (Some("ATTENDANCE_HOURS_OVER"), Some("reports[0].entries[0].hours")),
+        "{r:#}"
+    );
+    let r = dec.gql(Some(&a.samaria), REPORT, entries(6.0)).await;
+    assert_eq!(data(&r)["reportAttendance"]["written"], 1, "{r:#}");
+
+    // Renewed once, by its dates, within six months with the same organiser.
+    let r =
+        dec.gql(Some(&a.coach), RENEW, json!({ "id": first, "s": "2027-04-01", "e": "2027-06-30" })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("WORK_TRIAL_LIMIT"), Some("endsOn")), "{r:#}");
+    let r =
+        dec.gql(Some(&a.coach), RENEW, json!({ "id": first, "s": "2027-03-15", "e": "2027-05-31" })).await;
+    assert_eq!((error_code(&r), error_field(&r)), (Some("OUT_OF_RANGE"), Some("startsOn")), "{r:#}");
+    let r =
+        dec.gql(Some(&a.coach), RENEW, json!({ "id": first, "s": "2027-04-01", "e": "2027-05-31" })).await;
+    let renewal = data(&r)["renewAgreement"].clone();
+    assert_eq!((renewal["state"].as_str(), &renewal["renews"]), (Some("DRAFT"), &first), "{r:#}");
+    let r =
+        dec.gql(Some(&a.coach), RENEW, json!({ "id": first, "s": "2027-06-01", "e": "2027-06-02" })).await;
+    assert_eq!(error_code(&r), Some("AGREEMENT_RENEWAL"), "{r:#}");
+    for (token, party, how) in
+        [(&a.samaria, "PARTNER", Value::Null), (&a.coach, "CUSTOMER", json!("IN_PERSON"))]
+    {
+        let r = dec.gql(Some(token), CONFIRM, json!({ "id": renewal["id"], "p": party, "h": how })).await;
+        assert!(r.get("errors").is_none(), "{r:#}");
+    }
+
+    // The printed agreement: for the coach and the partner, not another partner.
+    let path = format!("/agreements/{}", renewal["id"].as_str().unwrap());
+    let (status, html) = dec.get_with(&path, &a.samaria).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("<section class=\"copy\""), "{html}");
+    assert!(html.contains("Kassa ja hyllytys") && html.contains("1.4.2027 – 31.5.2027"), "{html}");
+    assert!(html.contains("1.12.2026 – 31.3.2027"), "the renewal names the first agreement's dates");
+    assert_eq!(dec.get_with(&path, &a.posintra).await.0, 404);
+    assert_eq!(dec.get_with(&path, &a.coach).await.0, 200);
+
+    // Completed and assessed: every agreement in force closes with the assessment.
+    let complete = "mutation($id: ID!) { completeReferral(id: $id, outcome: OTHER_SERVICE) { state } }";
+    assert_eq!(
+        data(&dec.gql(Some(&a.samaria), complete, json!({ "id": referral })).await)["completeReferral"]
+            ["state"],
+        "COMPLETED"
+    );
+    let file = "mutation($i: ClosingAssessmentInput!) { fileClosingAssessment(input: $i) { nextStep } }";
+    let input = json!({ "i": { "referralId": referral, "done": "Kassatyötä.", "workAbility": "FULL",
+        "nextStep": "OPEN_MARKET", "answers": { "suits_the_field": true, "tasks_managed": 4, "punctuality": 5,
+        "skills_shown": "Asiakaspalvelu" } } });
+    let r = dec.gql(Some(&a.samaria), file, input).await;
+    assert_eq!(data(&r)["fileClosingAssessment"]["nextStep"], "OPEN_MARKET", "{r:#}");
+    let r = dec
+        .gql(
+            Some(&a.samaria),
+            "query($id: ID!) { referral(id: $id) { agreements { state renews } } }",
+            json!({ "id": referral }),
+        )
+        .await;
+    let states: Vec<&str> = data(&r)["referral"]["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["CLOSED", "CLOSED"], "{r:#}");
+}

@@ -127,6 +127,7 @@ enum Kind {
     Notification,
     Commitment,
     Deviation,
+    Agreement,
 }
 
 /// Every operation taking an id of one tenant's row; a stranger must get
@@ -166,6 +167,23 @@ const BY_ID: &[(&str, Kind, &str)] = &[
         "decideDeviation",
         Kind::Deviation,
         "mutation($id: ID!) { decideDeviation(id: $id, decision: NO_ACTION) { id } }",
+    ),
+    (
+        "confirmAgreement",
+        Kind::Agreement,
+        "mutation($id: ID!) { confirmAgreement(id: $id, party: CUSTOMER, how: PHONE) { id } }",
+    ),
+    (
+        "renewAgreement",
+        Kind::Agreement,
+        "mutation($id: ID!) { renewAgreement(id: $id, startsOn: \"2027-06-01\", endsOn: \"2027-06-30\") { id } }",
+    ),
+    (
+        "draftAgreement",
+        Kind::Referral,
+        "mutation($id: ID!) { draftAgreement(input: { referralId: $id, kind: EMPLOYER_PLACEMENT, tasks: \"x\", \
+         place: \"x\", startsOn: \"2027-01-04\", endsOn: \"2027-01-29\", daysPerWeek: 5, hoursPerDay: 6, \
+         supervisor: { name: \"x\" }, coachContact: \"x\" }) { id } }",
     ),
     (
         "addCustomerView",
@@ -425,12 +443,24 @@ async fn another_tenants_ids_are_not_found_for_every_operation() {
     .await
     .unwrap();
     let deviation_id = deviation_id.to_string();
+    let agreement_id: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO agreements (tenant_id, agreement_id, referral_id, kind, tasks, place, starts_on, ends_on, \
+             days_per_week, hours_per_day, supervisor_name, coach_contact, drafted_by) \
+         SELECT tenant_id, gen_random_uuid(), referral_id, 'employer_placement', 'x', 'x', '2027-01-04', \
+             '2027-01-29', 5, 6, 'x', 'x', 'coach' FROM referrals WHERE referral_id = $1::uuid RETURNING agreement_id",
+    )
+    .bind(&referral_id)
+    .fetch_one(&mut su)
+    .await
+    .unwrap();
+    let agreement_id = agreement_id.to_string();
 
     for (name, kind, query) in BY_ID {
         let id = match kind {
             Kind::Service => &service_id,
             Kind::Partner => &partner_id,
             Kind::Deviation => &deviation_id,
+            Kind::Agreement => &agreement_id,
             Kind::Customer => &customer_id,
             Kind::Plan => &plan_id,
             Kind::Episode => &episode_id,

@@ -18,7 +18,11 @@ use crate::referrals::REFERRAL_ROLES;
 use crate::shared::remote_enum;
 use crate::ApiError;
 
-remote_enum!(AgreementKind, "polku_domain::partner_report::AgreementKind", [WorkTrial, PaySubsidisedJob, EmployerPlacement]);
+remote_enum!(
+    AgreementKind,
+    "polku_domain::partner_report::AgreementKind",
+    [WorkTrial, PaySubsidisedJob, EmployerPlacement]
+);
 remote_enum!(AgreementState, "polku_domain::partner_report::AgreementState", [Draft, InForce, Closed]);
 remote_enum!(
     ConfirmedHow,
@@ -157,7 +161,10 @@ impl Agreement {
     }
 }
 
-pub(crate) async fn agreements_of(ctx: &Context<'_>, referral: Uuid) -> async_graphql::Result<Vec<Agreement>> {
+pub(crate) async fn agreements_of(
+    ctx: &Context<'_>,
+    referral: Uuid,
+) -> async_graphql::Result<Vec<Agreement>> {
     let s = require(ctx, REFERRAL_ROLES).api()?;
     let mut tx = s.tx().await.api()?;
     Ok(store::for_referral(&mut tx, referral).await.api()?.into_iter().map(Agreement).collect())
@@ -193,7 +200,11 @@ impl AgreementMutation {
     /// coach). A work trial is checked against the path's limits in force
     /// on its start with the customer's other trials; a pay-subsidised job
     /// must lie within a pay-subsidised period on the path.
-    async fn draft_agreement(&self, ctx: &Context<'_>, input: AgreementInput) -> async_graphql::Result<Agreement> {
+    async fn draft_agreement(
+        &self,
+        ctx: &Context<'_>,
+        input: AgreementInput,
+    ) -> async_graphql::Result<Agreement> {
         let s = require(ctx, CASE_STAFF).api()?;
         let referral = parse_id(&input.referral_id).api()?;
         let terms = terms(input).api()?;
@@ -228,9 +239,9 @@ impl AgreementMutation {
             (false, AgreementParty::Customer) => {
                 return Err(ApiError::from(DomainError::field(ErrorCode::Forbidden, "party")).into_graphql())
             }
-            (true, _) => how
-                .ok_or_else(|| ApiError::from(DomainError::field(ErrorCode::Required, "how")))
-                .api()?,
+            (true, _) => {
+                how.ok_or_else(|| ApiError::from(DomainError::field(ErrorCode::Required, "how"))).api()?
+            }
         };
         let id = parse_id(&id).api()?;
         let mut tx = s.tx().await.api()?;

@@ -173,7 +173,10 @@ impl Referral {
         crate::partner_reports::assessment_of(ctx, self.0.id).await
     }
     /// Tripartite agreements, first first (a renewal follows the agreement it renews).
-    async fn agreements(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::agreements::Agreement>> {
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::agreements::Agreement>> {
         crate::agreements::agreements_of(ctx, self.0.id).await
     }
 }

@@ -174,11 +174,7 @@ impl AgreementPrint<'_> {
         html.push_str(&format!("<h2>{}</h2>\n<dl>\n", t("agreement-terms", &[])));
         row(html, t("agreement-tasks", &[]), e(self.tasks));
         row(html, t("agreement-place", &[]), e(self.place));
-        row(
-            html,
-            t("agreement-period", &[]),
-            format!("{} – {}", date(self.starts_on), date(self.ends_on)),
-        );
+        row(html, t("agreement-period", &[]), format!("{} – {}", date(self.starts_on), date(self.ends_on)));
         row(
             html,
             t("agreement-working-time", &[]),
@@ -271,8 +267,7 @@ mod tests {
             }
             let defined: std::collections::BTreeSet<String> =
                 Localizer::ids(lang).into_iter().filter(|id| id.starts_with("agreement-")).collect();
-            let used: std::collections::BTreeSet<String> =
-                IDS.iter().map(|id| id.to_string()).collect();
+            let used: std::collections::BTreeSet<String> = IDS.iter().map(|id| id.to_string()).collect();
             assert_eq!(defined, used, "{lang}");
         }
     }

@@ -574,7 +574,12 @@ async fn agreement(state: State<AppState>, headers: HeaderMap, id: Path<String>)
     printable(state, headers, id, Printable::Agreement).await
 }
 
-async fn printable(state: State<AppState>, headers: HeaderMap, id: Path<String>, what: Printable) -> Response {
+async fn printable(
+    state: State<AppState>,
+    headers: HeaderMap,
+    id: Path<String>,
+    what: Printable,
+) -> Response {
     let mut response = printable_page(state, headers, id, what).await;
     let headers = response.headers_mut();
     headers.insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));

@@ -21,11 +21,12 @@ pub fn agreement_html(localizer: &Localizer, p: &Printed) -> String {
         .collect();
     let customer_name =
         format!("{} {}", p.referral.customer_first_names.trim(), p.referral.customer_last_name.trim());
-    let supervisor = [Some(a.supervisor_name.as_str()), a.supervisor_phone.as_deref(), a.supervisor_email.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let supervisor =
+        [Some(a.supervisor_name.as_str()), a.supervisor_phone.as_deref(), a.supervisor_email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
     AgreementPrint {
         kind: a.kind(),
         state: a.state(),

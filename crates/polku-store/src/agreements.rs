@@ -186,22 +186,24 @@ async fn check_limits(
         .bind(organiser)
         .fetch_optional(tx.conn())
         .await?;
-    let municipal = partner_kind.as_deref().and_then(PartnerKind::from_code) == Some(PartnerKind::MunicipalUnit);
+    let municipal =
+        partner_kind.as_deref().and_then(PartnerKind::from_code) == Some(PartnerKind::MunicipalUnit);
     let stored = crate::path::for_customers(tx, &[referral.customer_id]).await?;
     // The customer's agreements, each with its organiser; an episode of a
     // referral that has agreements is counted through them, once.
-    let others: Vec<(Agreement, Uuid, Option<String>)> = sqlx::query_as::<_, AgreementWithOrganiser>(&format!(
-        "SELECT {COLUMNS}, r.partner_id AS organiser, p.kind AS organiser_kind \
-         FROM agreements a JOIN referrals r USING (tenant_id, referral_id) \
+    let others: Vec<(Agreement, Uuid, Option<String>)> =
+        sqlx::query_as::<_, AgreementWithOrganiser>(&format!(
+            "SELECT a.*, r.partner_id AS organiser, p.kind AS organiser_kind \
+         FROM (SELECT {COLUMNS} FROM agreements) a JOIN referrals r ON r.referral_id = a.referral_id \
          LEFT JOIN partners p ON p.tenant_id = r.tenant_id AND p.partner_id = r.partner_id \
          WHERE r.customer_id = $1"
-    ))
-    .bind(referral.customer_id)
-    .fetch_all(tx.conn())
-    .await?
-    .into_iter()
-    .map(|row| (row.agreement, row.organiser.unwrap_or_default(), row.organiser_kind))
-    .collect();
+        ))
+        .bind(referral.customer_id)
+        .fetch_all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|row| (row.agreement, row.organiser.unwrap_or_default(), row.organiser_kind))
+        .collect();
     let with_agreements: Vec<Uuid> =
         others.iter().map(|(a, _, _)| a.referral_id).chain([referral.id]).collect();
     let mut episodes: Vec<Episode<Uuid>> = stored
@@ -358,17 +360,26 @@ pub async fn for_referral(tx: &mut Tx, referral: Uuid) -> Result<Vec<Agreement>,
 /// its own credentials (`Electronic`) or staff record how it did; the
 /// customer's confirmation is recorded by staff. Both given, the agreement
 /// is in force.
-pub async fn confirm(tx: &mut Tx, id: Uuid, party: Party, how: ConfirmedHow) -> Result<Agreement, StoreError> {
+pub async fn confirm(
+    tx: &mut Tx,
+    id: Uuid,
+    party: Party,
+    how: ConfirmedHow,
+) -> Result<Agreement, StoreError> {
     let (a, r) = get(tx, id).await?;
     if a.state() != AgreementState::Draft {
-        return Err(DomainError::field(ErrorCode::AgreementTransition, "id").with_arg("value", &a.state).into());
+        return Err(DomainError::field(ErrorCode::AgreementTransition, "id")
+            .with_arg("value", &a.state)
+            .into());
     }
     let done = match party {
         Party::Partner => a.partner_confirmed_at.is_some(),
         Party::Customer => a.customer_confirmed_at.is_some(),
     };
     if done {
-        return Err(DomainError::field(ErrorCode::AgreementTransition, "party").with_arg("value", &a.state).into());
+        return Err(DomainError::field(ErrorCode::AgreementTransition, "party")
+            .with_arg("value", &a.state)
+            .into());
     }
     let sql = match party {
         Party::Partner => {
@@ -399,7 +410,9 @@ pub async fn renew(
     let (a, r) = get(tx, id).await?;
     lock_path(tx, r.customer_id).await?;
     if a.state() != AgreementState::InForce {
-        return Err(DomainError::field(ErrorCode::AgreementTransition, "id").with_arg("value", &a.state).into());
+        return Err(DomainError::field(ErrorCode::AgreementTransition, "id")
+            .with_arg("value", &a.state)
+            .into());
     }
     let renewed: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM agreements WHERE renews = $1)")
         .bind(id)
