@@ -104,3 +104,10 @@ GRANT SELECT, INSERT, UPDATE ON agreements TO polku_staff;
 -- the closing assessment; it drafts nothing and changes no term.
 GRANT SELECT, UPDATE (partner_confirmed_by, partner_confirmed_at, partner_confirmed_how, state, closed_at)
     ON agreements TO polku_partner;
+
+-- Attendance and closing assessments feed the figures (use from days
+-- attended; outcomes by service): a change marks the area's figures stale.
+CREATE TRIGGER figures_stale AFTER INSERT OR UPDATE OR DELETE ON attendance
+    FOR EACH STATEMENT EXECUTE FUNCTION note_figure_change();
+CREATE TRIGGER figures_stale AFTER INSERT OR UPDATE OR DELETE ON closing_assessments
+    FOR EACH STATEMENT EXECUTE FUNCTION note_figure_change();

@@ -70,6 +70,17 @@ async fn a_partner_reports_a_month_raises_deviations_and_closes_with_an_assessme
     let r = late.gql(Some(&key), REPORT, json!({ "r": fix })).await;
     assert_eq!(data(&r)["reportAttendance"]["corrected"], 1, "{r:#}");
 
+    // Use follows attendance: the days present, not the days in the service.
+    let use_query = "query($s: ID!) { serviceUtilisation(serviceId: $s, from: \"2026-11-01\", \
+                     to: \"2026-11-30\") { placeDaysFilled daysAttended workingPlaceDaysOffered attendanceRate } }";
+    let r = late.gql(Some(&a.coach), use_query, json!({ "s": service })).await;
+    let november = &data(&r)["serviceUtilisation"][0];
+    // Sick on one day, away three, and a day off agreed by the correction.
+    assert_eq!(november["daysAttended"].as_f64(), Some((days - 5) as f64), "{r:#}");
+    // Five places over November's 21 working days (no holiday in it).
+    assert_eq!(november["workingPlaceDaysOffered"], 5 * 21, "{r:#}");
+    assert_eq!(november["placeDaysFilled"], 29, "in the service from the 2nd to the 30th");
+
     // Bad input: named, and nothing of the request written.
     let mut su = PgConnection::connect(&app.superuser_url).await.unwrap();
     let count = "SELECT count(*) FROM attendance";
@@ -183,6 +194,15 @@ async fn a_partner_reports_a_month_raises_deviations_and_closes_with_an_assessme
     assert_eq!(data(&r)["referral"]["closingAssessment"]["customerView"], Value::Null, "{r:#}");
     let r = app.gql(Some(&a.coach), "{ notifications { kind } }", json!({})).await;
     assert!(data(&r)["notifications"].as_array().unwrap().iter().any(|n| n["kind"] == "CLOSING_ASSESSMENT"));
+    // The customer's timeline of partners' reports, newest first.
+    let timeline = "query($c: ID!) { customer(id: $c) { partnerReports { on kind detail } } }";
+    let r = late.gql(Some(&a.coach), timeline, json!({ "c": a.customers[0] })).await;
+    let entries = data(&r)["customer"]["partnerReports"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = entries.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["CLOSING_ASSESSMENT", "DEVIATION", "DEVIATION", "ATTENDANCE_MONTH"], "{r:#}");
+    assert_eq!(entries[3]["detail"]["present"].as_u64(), Some(days as u64 - 5), "{r:#}");
+    assert_eq!(entries[3]["detail"]["absentUnexplained"], 3);
+
     // Every partner read of the customer's data is a disclosure.
     let disclosed: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM disclosures WHERE recipient = 'partner' AND referral_id::text = $1",
@@ -192,6 +212,25 @@ async fn a_partner_reports_a_month_raises_deviations_and_closes_with_an_assessme
     .await
     .unwrap();
     assert!(disclosed >= 5, "{disclosed}");
+
+    // Oversight sees use and outcomes by service, suppressed for one person.
+    let november = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    polku_store::figures::refresh_stale(&app.store, &polku_domain::rules::Rules::embedded(), november, true)
+        .await
+        .unwrap();
+    let figures = "{ figures(from: \"2026-11\", to: \"2026-11\", areas: [\"porvoo\"]) { areas { months { \
+                   serviceUse { category attendanceRate { value suppressed } costPerAttendedDay { suppressed } } \
+                   outcomes { category nextStep count { value suppressed } } } } } }";
+    let r = late.gql(Some(&app.oversight_token("uusimaa", None)), figures, json!({})).await;
+    let month = &data(&r)["figures"]["areas"][0]["months"][0];
+    let workshop =
+        month["serviceUse"].as_array().unwrap().iter().find(|u| u["category"] == "WORKSHOP").unwrap();
+    assert_eq!(workshop["attendanceRate"], json!({ "value": null, "suppressed": true }), "{r:#}");
+    assert_eq!(
+        month["outcomes"],
+        json!([{ "category": "WORKSHOP", "nextStep": "WORK_TRIAL", "count": { "value": null, "suppressed": true } }]),
+        "{r:#}"
+    );
 
     // A closed month takes no correction.
     let close = "mutation { closeAttendanceMonth(month: \"2026-11\") }";

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::working_days_between;
 use crate::customer::{age_on, MeetingType};
 use crate::disclosure::{breakdown, rate, Count};
+use crate::partner_report::NextStep;
 use crate::path::PathStage;
 use crate::rules::{plan_review_due, HeldMeeting, Rules};
 use crate::{DomainError, ErrorCode, ServiceCategory};
@@ -99,7 +100,7 @@ pub struct EpisodeFacts {
     pub ends_on: Option<NaiveDate>,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ReferralFacts {
     pub made_on: NaiveDate,
     /// `Some(true)` once accepted (queued, started and ended included),
@@ -109,6 +110,12 @@ pub struct ReferralFacts {
     pub ended_on: Option<NaiveDate>,
     /// Index into [`AreaFacts::services`].
     pub service: usize,
+    /// The partner's current attendance reports: the day (a week's Monday)
+    /// and the working days it was attended (1 or 0 for a day; a week's
+    /// hours as days of eight hours, at most five).
+    pub attendance: Vec<(NaiveDate, f64)>,
+    /// The closing assessment: the day filed and the next step recommended.
+    pub assessed: Option<(NaiveDate, NextStep)>,
 }
 
 #[derive(Clone, Debug)]
@@ -156,6 +163,17 @@ pub struct UseRaw {
     pub offered_place_days: i64,
     pub limited_filled_place_days: i64,
     pub limited_people: i64,
+    /// Of referrals whose partner reported attendance in the month: the
+    /// working days attended, the working days they were in the service,
+    /// the people, and what their places cost.
+    #[serde(default)]
+    pub attended_days: f64,
+    #[serde(default)]
+    pub reported_working_days: i64,
+    #[serde(default)]
+    pub reported_people: i64,
+    #[serde(default)]
+    pub reported_cost_cents: f64,
 }
 
 /// One month of an area before suppression: what is kept precomputed.
@@ -187,6 +205,9 @@ pub struct MonthRaw {
     pub transitions: BTreeMap<String, i64>,
     pub exits: BTreeMap<String, i64>,
     pub cost_cents: f64,
+    /// Closing assessments filed in the month, as `category>next_step`.
+    #[serde(default)]
+    pub outcomes: BTreeMap<String, i64>,
 }
 
 fn is_active_on(c: &CustomerFacts, day: NaiveDate) -> bool {
@@ -314,7 +335,24 @@ pub fn compute(rules: &Rules, area: &AreaFacts, from: Month, today: NaiveDate) -
                     used.limited_people += 1;
                 }
                 let month_days = (m.last_day() - first).num_days() + 1;
-                raw.cost_cents += service.cost_cents as f64 * days as f64 / month_days as f64;
+                let cost = service.cost_cents as f64 * days as f64 / month_days as f64;
+                raw.cost_cents += cost;
+                // Where the partner reports attendance, use is the days attended.
+                let mut reported = r.attendance.iter().filter(|(d, _)| *d >= first && *d <= last).peekable();
+                if reported.peek().is_some() {
+                    used.attended_days += reported.map(|(_, worth)| worth).sum::<f64>();
+                    let from = started.max(first);
+                    let to = r.ended_on.map_or(last, |e| e.min(last));
+                    used.reported_working_days += working_days_between(from - Days::new(1), to).max(0);
+                    used.reported_people += 1;
+                    used.reported_cost_cents += cost;
+                }
+            }
+            for r in &c.referrals {
+                if let Some((_, step)) = r.assessed.filter(|(on, _)| *on >= first && *on <= last) {
+                    let category = area.services[r.service].category.code();
+                    *raw.outcomes.entry(format!("{category}>{}", step.code())).or_default() += 1;
+                }
             }
             let rated: Vec<u8> =
                 c.meetings.iter().filter(|x| x.on >= first && x.on <= last).filter_map(|x| x.srs).collect();
@@ -391,6 +429,11 @@ pub struct ServiceUse {
     /// not people, so never suppressed.
     pub places_offered: Option<f64>,
     pub fill_rate: Measure,
+    /// Working days attended per working day in the service, where the
+    /// partner reports attendance.
+    pub attendance_rate: Measure,
+    /// What a day attended cost, where the partner reports attendance.
+    pub cost_per_attended_day_euros: Measure,
 }
 
 /// A measure as published: a value, suppressed, or nothing to measure.
@@ -445,6 +488,8 @@ pub struct Published {
     pub transitions: Vec<(PathStage, PathStage, Count)>,
     pub exits: Vec<Cell>,
     pub cost_per_customer_euros: Measure,
+    /// Closing assessments by service kind and the next step recommended.
+    pub outcomes: Vec<(ServiceCategory, NextStep, Count)>,
 }
 
 fn cells(keys: &[&str], counts: &BTreeMap<String, i64>) -> (Count, Vec<Cell>) {
@@ -483,6 +528,14 @@ pub fn publish(raw: &MonthRaw) -> Published {
                     offered.map(|o| u.limited_filled_place_days as f64 / o),
                     u.limited_people,
                 ),
+                attendance_rate: Measure::over(
+                    (u.reported_working_days > 0).then(|| u.attended_days / u.reported_working_days as f64),
+                    u.reported_people,
+                ),
+                cost_per_attended_day_euros: Measure::over(
+                    (u.attended_days > 0.0).then(|| u.reported_cost_cents / 100.0 / u.attended_days),
+                    u.reported_people,
+                ),
             })
         })
         .collect();
@@ -518,6 +571,14 @@ pub fn publish(raw: &MonthRaw) -> Published {
         transitions,
         exits,
         cost_per_customer_euros: per_customer(raw.cost_cents / 100.0),
+        outcomes: raw
+            .outcomes
+            .iter()
+            .filter_map(|(key, n)| {
+                let (category, step) = key.split_once('>')?;
+                Some((ServiceCategory::from_code(category)?, NextStep::from_code(step)?, Count::of(*n)))
+            })
+            .collect(),
     }
 }
 
@@ -527,6 +588,55 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn use_is_days_attended_where_partners_report_and_outcomes_count_by_service() {
+        let rules = Rules::embedded();
+        let customers = (0..6u32)
+            .map(|i| {
+                let mut c = customer(d(2026, 1, 5));
+                // Present on the ten working days of 2–13 November but the
+                // first `i` of them; in the service the whole month.
+                let attendance = (0..14u32)
+                    .map(|k| d(2026, 11, 2 + k))
+                    .filter(|day| day.weekday().number_from_monday() <= 5)
+                    .enumerate()
+                    .map(|(k, day)| (day, if (k as u32) < i { 0.0 } else { 1.0 }))
+                    .collect();
+                c.referrals.push(ReferralFacts {
+                    made_on: d(2026, 10, 20),
+                    accepted: Some(true),
+                    started_on: Some(d(2026, 11, 2)),
+                    ended_on: Some(d(2026, 11, 13)),
+                    service: 0,
+                    attendance,
+                    assessed: Some((d(2026, 11, 16), NextStep::OpenMarket)),
+                });
+                c
+            })
+            .collect();
+        let area = AreaFacts {
+            customers,
+            services: vec![ServiceFacts {
+                category: ServiceCategory::WorkTrial,
+                capacity: None,
+                cost_cents: 30_000,
+                active_from: d(2025, 1, 1),
+                active_until: None,
+            }],
+        };
+        let out = compute(&rules, &area, Month::parse("2026-11").unwrap(), d(2026, 11, 30));
+        let raw = &out[0].1;
+        let trial = &raw.service_use["work_trial"];
+        // 60 working days in the service, 60 - (0+1+…+5) = 45 attended.
+        assert_eq!((trial.reported_working_days, trial.attended_days, trial.reported_people), (60, 45.0, 6));
+        let p = publish(raw);
+        assert_eq!(p.service_use[0].attendance_rate, Measure::Value(0.75));
+        // Six places for 12 of November's 30 days at 300 € a month, over 45 days attended.
+        let Measure::Value(per_day) = p.service_use[0].cost_per_attended_day_euros else { panic!() };
+        assert!((per_day - 6.0 * 300.0 * 12.0 / 30.0 / 45.0).abs() < 1e-9, "{per_day}");
+        assert_eq!(p.outcomes, [(ServiceCategory::WorkTrial, NextStep::OpenMarket, Count::Shown(6))]);
     }
 
     fn customer(registered: NaiveDate) -> CustomerFacts {
@@ -588,6 +698,8 @@ mod tests {
                 started_on: (i < 4).then(|| d(2026, 4, 1)),
                 ended_on: None,
                 service: 0,
+                attendance: Vec::new(),
+                assessed: None,
             });
             customers.push(c);
         }

@@ -138,6 +138,14 @@ impl Customer {
     async fn path(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::path::PathEpisode>> {
         crate::path::timeline(ctx, self.0.id).await
     }
+    /// What partners reported on the customer's referrals, newest first:
+    /// attendance by month, deviations, closing assessments and agreements.
+    async fn partner_reports(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::partner_reports::PartnerReportEntry>> {
+        crate::partner_reports::timeline_of(ctx, self.0.id).await
+    }
     /// Vacancies assigned to be applied for, oldest first.
     async fn vacancies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::duties::Vacancy>> {
         crate::duties::vacancies_of(ctx, self.0.id).await

@@ -74,6 +74,20 @@ pub struct ServiceUse {
     places_offered: Option<f64>,
     /// Filled / offered, over the capacity-limited services.
     fill_rate: Measure,
+    /// Working days attended per working day in the service, over the
+    /// referrals whose partner reports attendance.
+    attendance_rate: Measure,
+    /// What a day attended cost in euros, over the same referrals.
+    cost_per_attended_day: Measure,
+}
+
+/// Closing assessments filed: a service kind and the next step its
+/// organisers recommended.
+#[derive(SimpleObject)]
+pub struct Outcome {
+    category: ServiceCategory,
+    next_step: crate::partner_reports::NextStep,
+    count: Count,
 }
 
 /// Customers moving from one stage of the service path to the next.
@@ -124,6 +138,8 @@ pub struct MonthFigures {
     exits: Vec<Cell>,
     /// Service cost per customer in euros, from the catalogue's place prices.
     cost_per_customer: Measure,
+    /// Closing assessments filed in the month, by service kind and next step.
+    outcomes: Vec<Outcome>,
 }
 
 /// An area whose figures the caller may see.
@@ -211,6 +227,8 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
                 places_filled: u.places_filled.into(),
                 places_offered: u.places_offered,
                 fill_rate: u.fill_rate.into(),
+                attendance_rate: u.attendance_rate.into(),
+                cost_per_attended_day: u.cost_per_attended_day_euros.into(),
             })
             .collect(),
         referrals: p.referrals.into(),
@@ -222,6 +240,15 @@ fn month_figures(ctx: &Context<'_>, month: Month, p: Published) -> MonthFigures 
             .collect(),
         exits: cells(ctx, "exit", p.exits),
         cost_per_customer: p.cost_per_customer_euros.into(),
+        outcomes: p
+            .outcomes
+            .into_iter()
+            .map(|(category, step, count)| Outcome {
+                category: category.into(),
+                next_step: step.into(),
+                count: count.into(),
+            })
+            .collect(),
     }
 }
 

@@ -264,6 +264,42 @@ fn given(answers: &serde_json::Value) -> Result<Vec<(String, Given)>, ApiError> 
         .collect()
 }
 
+/// One entry of a customer's timeline of partners' reports.
+#[derive(SimpleObject)]
+pub struct PartnerReportEntry {
+    /// The day; for a month's attendance, the month's first day.
+    on: NaiveDate,
+    /// ATTENDANCE_MONTH, DEVIATION, CLOSING_ASSESSMENT or AGREEMENT.
+    kind: String,
+    referral_id: ID,
+    service_id: ID,
+    /// By kind: the month's days present and absent (by reason) and hours;
+    /// a deviation's id, kind, matter and decision; an assessment's work
+    /// ability and next step; an agreement's id, kind, state and end.
+    detail: Json<serde_json::Value>,
+}
+
+/// A customer's timeline of partners' reports, newest first (staff).
+pub(crate) async fn timeline_of(
+    ctx: &Context<'_>,
+    customer: Uuid,
+) -> async_graphql::Result<Vec<PartnerReportEntry>> {
+    let s = require(ctx, CASE_STAFF).api()?;
+    let mut tx = s.tx().await.api()?;
+    Ok(store::timeline(&mut tx, customer)
+        .await
+        .api()?
+        .into_iter()
+        .map(|e| PartnerReportEntry {
+            on: e.on_date,
+            kind: e.kind.to_uppercase(),
+            referral_id: ID(e.referral_id.to_string()),
+            service_id: ID(e.service_id.to_string()),
+            detail: Json(e.detail.0),
+        })
+        .collect())
+}
+
 #[derive(Default)]
 pub struct PartnerReportQuery;
 

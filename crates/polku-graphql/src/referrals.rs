@@ -194,6 +194,13 @@ pub struct UtilisationMonth {
     started: i64,
     /// Waiting now.
     queued: i64,
+    /// Working days attended, as the partners reported them (a week's
+    /// hours as days of eight hours, at most five).
+    days_attended: f64,
+    /// Capacity times the month's working days (to today in the current month).
+    working_place_days_offered: Option<i64>,
+    /// Days attended per working place-day offered: use, not only places taken.
+    attendance_rate: Option<f64>,
 }
 
 #[derive(Default)]
@@ -245,14 +252,27 @@ impl ReferralQuery {
             .await
             .api()?
             .into_iter()
-            .map(|u| UtilisationMonth {
-                rate: u.place_days_offered.filter(|o| *o > 0).map(|o| u.place_days_filled as f64 / o as f64),
-                month: u.month,
-                capacity: u.capacity,
-                place_days_filled: u.place_days_filled,
-                place_days_offered: u.place_days_offered,
-                started: u.started,
-                queued: u.queued,
+            .map(|u| {
+                let working = u.capacity.map(|c| {
+                    i64::from(c)
+                        * polku_domain::calendar::working_days_between(u.month - chrono::Days::new(1), u.last)
+                            .max(0)
+                });
+                UtilisationMonth {
+                    rate: u
+                        .place_days_offered
+                        .filter(|o| *o > 0)
+                        .map(|o| u.place_days_filled as f64 / o as f64),
+                    days_attended: u.days_attended,
+                    working_place_days_offered: working,
+                    attendance_rate: working.filter(|w| *w > 0).map(|w| u.days_attended / w as f64),
+                    month: u.month,
+                    capacity: u.capacity,
+                    place_days_filled: u.place_days_filled,
+                    place_days_offered: u.place_days_offered,
+                    started: u.started,
+                    queued: u.queued,
+                }
             })
             .collect())
     }

@@ -44,6 +44,26 @@ const PARTS: &[(&str, &str)] = &[
         "referralEvents",
         "SELECT t.* FROM referral_events t JOIN referrals r USING (tenant_id, referral_id) WHERE r.customer_id = $1",
     ),
+    (
+        "attendance",
+        "SELECT t.* FROM attendance t JOIN referrals r USING (tenant_id, referral_id) WHERE r.customer_id = $1 \
+         ORDER BY t.on_date, t.reported_at",
+    ),
+    (
+        "deviations",
+        "SELECT t.* FROM deviations t JOIN referrals r USING (tenant_id, referral_id) WHERE r.customer_id = $1 \
+         ORDER BY t.reported_at",
+    ),
+    (
+        "closingAssessments",
+        "SELECT t.* FROM closing_assessments t JOIN referrals r USING (tenant_id, referral_id) \
+         WHERE r.customer_id = $1",
+    ),
+    (
+        "agreements",
+        "SELECT t.* FROM agreements t JOIN referrals r USING (tenant_id, referral_id) WHERE r.customer_id = $1 \
+         ORDER BY t.starts_on",
+    ),
     ("pathEpisodes", "SELECT * FROM path_episodes t WHERE t.customer_id = $1"),
     ("grants", "SELECT * FROM employment_grants t WHERE t.customer_id = $1"),
     ("vacancies", "SELECT * FROM vacancy_assignments t WHERE t.customer_id = $1"),

@@ -16,6 +16,7 @@ use polku_domain::figures::{
     compute, AreaFacts, CustomerFacts, EpisodeFacts, MeetingFacts, Month, MonthRaw, ReferralFacts,
     ServiceFacts, GROUPS, LANGUAGES,
 };
+use polku_domain::partner_report::NextStep;
 use polku_domain::path::PathStage;
 use polku_domain::referral::ReferralState;
 use polku_domain::rules::Rules;
@@ -204,7 +205,7 @@ pub async fn refresh_area(
 type CustomerRow = (Uuid, NaiveDate, NaiveDate, String, Option<String>, Option<NaiveDate>);
 type MeetingRow = (Uuid, NaiveDate, String, Option<i32>, Option<i32>);
 type ServiceRow = (Uuid, String, Option<i32>, i64, NaiveDate, Option<NaiveDate>);
-type ReferralRow = (Uuid, Uuid, NaiveDate, String, Option<NaiveDate>, Option<NaiveDate>);
+type ReferralRow = (Uuid, Uuid, Uuid, NaiveDate, String, Option<NaiveDate>, Option<NaiveDate>);
 
 /// The area's case data as the figures need it: one statement per table,
 /// whatever the size of the area.
@@ -300,13 +301,15 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
     }
 
     let referrals: Vec<ReferralRow> = sqlx::query_as(
-        "SELECT customer_id, service_id, (created_at AT TIME ZONE $1)::date, state, started_on, ended_on \
-         FROM referrals",
+        "SELECT referral_id, customer_id, service_id, (created_at AT TIME ZONE $1)::date, state, started_on, \
+                ended_on FROM referrals",
     )
     .bind(time_zone)
     .fetch_all(tx.conn())
     .await?;
-    for (id, service, made_on, state, started_on, ended_on) in referrals {
+    // Where each referral's facts go: (customer, referral) indices.
+    let mut referral_index: HashMap<Uuid, (usize, usize)> = HashMap::with_capacity(referrals.len());
+    for (referral, id, service, made_on, state, started_on, ended_on) in referrals {
         let (Some(&i), Some(&service), Some(state)) =
             (index.get(&id), service_index.get(&service), ReferralState::from_code(&state))
         else {
@@ -323,7 +326,43 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
             // only one that had started was accepted.
             ReferralState::Interrupted => started_on.map(|_| true),
         };
-        facts.customers[i].referrals.push(ReferralFacts { made_on, accepted, started_on, ended_on, service });
+        referral_index.insert(referral, (i, facts.customers[i].referrals.len()));
+        facts.customers[i].referrals.push(ReferralFacts {
+            made_on,
+            accepted,
+            started_on,
+            ended_on,
+            service,
+            attendance: Vec::new(),
+            assessed: None,
+        });
+    }
+
+    // Attendance as working days attended: a day present is one; a week's
+    // hours count as days of regular working time, at most five.
+    let attendance: Vec<(Uuid, NaiveDate, f64)> = sqlx::query_as(
+        "SELECT referral_id, on_date, CASE WHEN status <> 'present' THEN 0 \
+                WHEN unit = 'day' THEN 1 ELSE least(5, coalesce(hours, 0) / $1) END::float8 \
+         FROM attendance WHERE replaced_at IS NULL",
+    )
+    .bind(polku_domain::partner_report::LAW_HOURS_PER_DAY)
+    .fetch_all(tx.conn())
+    .await?;
+    for (referral, on, worth) in attendance {
+        if let Some(&(c, r)) = referral_index.get(&referral) {
+            facts.customers[c].referrals[r].attendance.push((on, worth));
+        }
+    }
+    let assessed: Vec<(Uuid, NaiveDate, String)> = sqlx::query_as(
+        "SELECT referral_id, (filed_at AT TIME ZONE $1)::date, next_step FROM closing_assessments",
+    )
+    .bind(time_zone)
+    .fetch_all(tx.conn())
+    .await?;
+    for (referral, on, step) in assessed {
+        if let (Some(&(c, r)), Some(step)) = (referral_index.get(&referral), NextStep::from_code(&step)) {
+            facts.customers[c].referrals[r].assessed = Some((on, step));
+        }
     }
     Ok(facts)
 }

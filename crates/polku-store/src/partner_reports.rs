@@ -498,3 +498,54 @@ pub async fn counted(tx: &mut Tx, referral: Uuid, month: Month) -> Result<Counte
     }
     Ok(c)
 }
+
+/// One entry of a customer's timeline of partners' reports.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub on_date: NaiveDate,
+    /// `attendance_month`, `deviation`, `closing_assessment` or `agreement`.
+    pub kind: String,
+    pub referral_id: Uuid,
+    pub service_id: Uuid,
+    /// What the entry says, by kind: a month's counts and hours; a
+    /// deviation's kind, matter and decision; an assessment's work ability
+    /// and next step; an agreement's kind, state and end.
+    pub detail: sqlx::types::Json<serde_json::Value>,
+}
+
+/// Everything partners reported on a customer's referrals, newest first:
+/// attendance as one entry per referral and month, each deviation, the
+/// closing assessments and the agreements. One statement; one audit row.
+pub async fn timeline(tx: &mut Tx, customer: Uuid) -> Result<Vec<TimelineEntry>, StoreError> {
+    let rows: Vec<TimelineEntry> = sqlx::query_as(
+        "WITH mine AS (SELECT referral_id, service_id FROM referrals WHERE customer_id = $1) \
+         SELECT * FROM ( \
+           SELECT date_trunc('month', a.on_date)::date AS on_date, 'attendance_month' AS kind, m.referral_id, \
+                  m.service_id, jsonb_build_object( \
+                    'present', count(*) FILTER (WHERE a.status = 'present'), \
+                    'absentSick', count(*) FILTER (WHERE a.status = 'absent_sick'), \
+                    'absentAgreed', count(*) FILTER (WHERE a.status = 'absent_agreed'), \
+                    'absentUnexplained', count(*) FILTER (WHERE a.status = 'absent_unexplained'), \
+                    'hours', coalesce(sum(a.hours), 0)) AS detail \
+           FROM mine m JOIN attendance a ON a.referral_id = m.referral_id AND a.replaced_at IS NULL \
+           GROUP BY 1, m.referral_id, m.service_id \
+           UNION ALL \
+           SELECT d.occurred_on, 'deviation', m.referral_id, m.service_id, jsonb_strip_nulls(jsonb_build_object( \
+                    'id', d.deviation_id, 'kind', d.kind, 'matter', d.matter, 'decision', d.decision)) \
+           FROM mine m JOIN deviations d ON d.referral_id = m.referral_id \
+           UNION ALL \
+           SELECT (c.filed_at AT TIME ZONE (SELECT time_zone FROM tenants WHERE tenant_id = app_tenant()))::date, 'closing_assessment', m.referral_id, \
+                  m.service_id, jsonb_build_object('workAbility', c.work_ability, 'nextStep', c.next_step) \
+           FROM mine m JOIN closing_assessments c ON c.referral_id = m.referral_id \
+           UNION ALL \
+           SELECT g.starts_on, 'agreement', m.referral_id, m.service_id, jsonb_build_object( \
+                    'id', g.agreement_id, 'kind', g.kind, 'state', g.state, 'endsOn', g.ends_on) \
+           FROM mine m JOIN agreements g ON g.referral_id = m.referral_id \
+         ) t ORDER BY on_date DESC, kind, referral_id",
+    )
+    .bind(customer)
+    .fetch_all(tx.conn())
+    .await?;
+    audit::record(tx, &[customer], AuditAction::Read, "partner reports").await?;
+    Ok(rows)
+}

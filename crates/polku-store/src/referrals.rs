@@ -550,6 +550,11 @@ pub struct Utilisation {
     pub place_days_offered: Option<i64>,
     pub started: i64,
     pub queued: i64,
+    /// Working days attended, as the partner reported them (a week's hours
+    /// as days of regular working time, at most five).
+    pub days_attended: f64,
+    /// The month's last day counted (today in the current month).
+    pub last: NaiveDate,
 }
 
 pub async fn utilisation(
@@ -575,7 +580,13 @@ pub async fn utilisation(
                 AS place_days_filled, \
             (s.capacity * (m.last - m.month + 1))::bigint AS place_days_offered, \
             count(r.referral_id) FILTER (WHERE r.started_on BETWEEN m.month AND m.last) AS started, \
-            (SELECT count(*) FROM referrals q WHERE q.service_id = s.service_id AND q.state = 'queued') AS queued \
+            (SELECT count(*) FROM referrals q WHERE q.service_id = s.service_id AND q.state = 'queued') AS queued, \
+            (SELECT coalesce(sum(CASE WHEN a.status <> 'present' THEN 0 WHEN a.unit = 'day' THEN 1 \
+                                      ELSE least(5, coalesce(a.hours, 0) / $5) END), 0) \
+             FROM attendance a JOIN referrals q ON q.tenant_id = a.tenant_id AND q.referral_id = a.referral_id \
+             WHERE q.service_id = s.service_id AND a.replaced_at IS NULL \
+               AND a.on_date BETWEEN m.month AND LEAST(m.last, $4))::float8 AS days_attended, \
+            LEAST(m.last, $4) AS last \
          FROM months m CROSS JOIN services s \
          LEFT JOIN referrals r ON r.tenant_id = s.tenant_id AND r.service_id = s.service_id \
             AND r.started_on IS NOT NULL AND r.started_on <= m.last AND coalesce(r.ended_on, $4) >= m.month \
@@ -586,6 +597,7 @@ pub async fn utilisation(
     .bind(from)
     .bind(to)
     .bind(today)
+    .bind(polku_domain::partner_report::LAW_HOURS_PER_DAY)
     .fetch_all(tx.conn())
     .await?)
 }
