@@ -251,3 +251,8 @@ pub async fn measure_with(
 pub fn oversight_token(region: &str) -> anyhow::Result<String> {
     mint_hs256(SECRET, &dev_claims("bench-ely", None, &[Role::Oversight], None, Some(region), None, 1))
 }
+
+/// A partner organisation's user's token, for `partner` of `tenant`.
+pub fn partner_token(subject: &str, tenant: &str, partner: uuid::Uuid) -> anyhow::Result<String> {
+    mint_hs256(SECRET, &dev_claims(subject, Some(tenant), &[Role::Partner], Some(partner), None, None, 1))
+}
