@@ -9,7 +9,7 @@
 //!
 //! Prints times; asserts nothing about them. Run with `cargo xtask bench
 //! partners`; `POLKU_PARTNER_CUSTOMERS=200` and `POLKU_PARTNER_SECONDS=3`
-//! for a smoke run.
+//! for a smoke run; `POLKU_PARTNER_KEEP=1` keeps the database afterwards.
 
 // Tests and benchmarks may unwrap and cast: a failure there is the answer.
 #![allow(
@@ -42,6 +42,13 @@ async fn main() -> anyhow::Result<()> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let t = Instant::now();
     national(&db.store, &Scale { seed: 19, customers: people * 6, areas: 6, today }, &mut |_| {}).await?;
+    let largest: i64 = {
+        let mut su = db.superuser().await?;
+        sqlx::query_scalar("SELECT max(n) FROM (SELECT count(*) AS n FROM customers GROUP BY tenant_id) x")
+            .fetch_one(&mut su)
+            .await?
+    };
+    anyhow::ensure!(largest >= people, "the largest area has {largest} customers, fewer than {people}");
     println!("areas filled in {:.0} s", t.elapsed().as_secs_f64());
 
     // The area with the most customers, a workshop partner in it, and a
@@ -116,7 +123,7 @@ async fn main() -> anyhow::Result<()> {
     .bind(service)
     .execute(&mut su)
     .await?;
-    sqlx::query("ANALYZE attendance; ANALYZE deviations; ANALYZE referrals").execute(&mut su).await?;
+    sqlx::raw_sql("ANALYZE attendance; ANALYZE deviations; ANALYZE referrals").execute(&mut su).await?;
     println!(
         "{} referrals, {history} attendance reports over two years, in {:.0} s",
         referrals.len(),
@@ -189,5 +196,9 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
     drop(su);
+    if std::env::var_os("POLKU_PARTNER_KEEP").is_some() {
+        println!("kept the database for a look with EXPLAIN");
+        return Ok(());
+    }
     db.drop().await
 }

@@ -71,7 +71,7 @@ pub struct AttendanceReportInput {
     entries: Vec<AttendanceEntryInput>,
 }
 
-#[derive(SimpleObject, Default)]
+#[derive(SimpleObject)]
 pub struct AttendanceReceipt {
     /// Entries written.
     written: u32,
@@ -345,30 +345,21 @@ impl PartnerReportMutation {
             )
             .into_graphql());
         }
-        let today = today(ctx);
-        let mut receipt = AttendanceReceipt::default();
-        let mut tx = s.tx().await.api()?;
-        for (i, r) in reports.iter().enumerate() {
-            let referral = parse_id(&r.referral_id).api()?;
-            let entries: Vec<Entry> = r
-                .entries
-                .iter()
-                .map(|e| Entry { on: e.day, status: e.status.into(), hours: e.hours })
-                .collect();
-            let field = format!("reports[{i}].entries");
-            let done = store::report_attendance(&mut tx, referral, &entries, today, &field)
-                .await
-                .map_err(|e| match e {
-                    polku_store::StoreError::NotFound => {
-                        DomainError::field(ErrorCode::NotFound, format!("reports[{i}].referralId")).into()
-                    }
-                    other => other,
-                })
-                .api()?;
-            receipt.written += u32::try_from(done.written).unwrap_or(u32::MAX);
-            receipt.corrected += u32::try_from(done.corrected).unwrap_or(u32::MAX);
-            receipt.deviations_raised.extend(done.deviations.iter().map(|d| ID(d.to_string())));
+        let mut list = Vec::with_capacity(reports.len());
+        for r in &reports {
+            // An id that is not one names its report, as an unknown one does.
+            let referral = parse_id(&r.referral_id).unwrap_or_default();
+            let entries =
+                r.entries.iter().map(|e| Entry { on: e.day, status: e.status.into(), hours: e.hours });
+            list.push(store::Report { referral, entries: entries.collect() });
         }
+        let mut tx = s.tx().await.api()?;
+        let done = store::report_attendance(&mut tx, &list, today(ctx)).await.api()?;
+        let receipt = AttendanceReceipt {
+            written: u32::try_from(done.written).unwrap_or(u32::MAX),
+            corrected: u32::try_from(done.corrected).unwrap_or(u32::MAX),
+            deviations_raised: done.deviations.iter().map(|d| ID(d.to_string())).collect(),
+        };
         Ok(receipt)
     }
 

@@ -462,20 +462,6 @@ pub(crate) async fn close_with_assessment(tx: &mut Tx, referral: Uuid) -> Result
     .rows_affected())
 }
 
-/// The hours a day and a week the referral's latest confirmed agreement
-/// allows, if it has one (a renewal keeps the terms, so the latest speaks
-/// for every day).
-pub(crate) async fn hours_on(tx: &mut Tx, referral: Uuid) -> Result<Option<(f64, f64)>, StoreError> {
-    let row: Option<(i16, f64)> = sqlx::query_as(
-        "SELECT days_per_week, hours_per_day::float8 FROM agreements \
-         WHERE referral_id = $1 AND state IN ('in_force', 'closed') ORDER BY starts_on DESC LIMIT 1",
-    )
-    .bind(referral)
-    .fetch_optional(tx.conn())
-    .await?;
-    Ok(row.map(|(days, hours)| report::agreement_hours(u8::try_from(days).unwrap_or(7), hours)))
-}
-
 /// What the printed agreement shows beyond the agreement itself.
 #[derive(Clone, Debug)]
 pub struct Printed {

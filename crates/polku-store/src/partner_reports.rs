@@ -4,7 +4,7 @@
 //! partner to its own referrals; every read of a referral here goes through
 //! `referrals::get`, which logs a partner's read as a disclosure.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use polku_domain::catalogue::ServiceCategory;
@@ -21,37 +21,19 @@ use crate::audit::{self, AuditAction};
 use crate::referrals::{self, Referral};
 use crate::{StoreError, Tx};
 
-/// How the referral's service takes attendance, and the most hours allowed.
+/// The referral with its service's form of closing assessment.
 struct Setup {
     referral: Referral,
-    unit: AttendanceUnit,
-    alert_days: usize,
     category: ServiceCategory,
-    max_per_day: f64,
-    max_per_week: f64,
 }
 
 async fn setup(tx: &mut Tx, id: Uuid) -> Result<Setup, StoreError> {
     let referral = referrals::get(tx, id).await?;
-    let (unit, alert, category): (String, i16, String) = sqlx::query_as(
-        "SELECT attendance_unit, absence_alert_days, category FROM services WHERE service_id = $1",
-    )
-    .bind(referral.service_id)
-    .fetch_one(tx.conn())
-    .await?;
-    // The referral's tripartite agreement sets the hours; without one,
-    // regular working time is the limit.
-    let (max_per_day, max_per_week) = crate::agreements::hours_on(tx, id)
-        .await?
-        .unwrap_or((report::LAW_HOURS_PER_DAY, report::LAW_HOURS_PER_WEEK));
-    Ok(Setup {
-        referral,
-        unit: AttendanceUnit::from_code(&unit).unwrap_or(AttendanceUnit::Day),
-        alert_days: usize::try_from(alert).unwrap_or(3),
-        category: ServiceCategory::from_code(&category).unwrap_or(ServiceCategory::Other),
-        max_per_day,
-        max_per_week,
-    })
+    let category: String = sqlx::query_scalar("SELECT category FROM services WHERE service_id = $1")
+        .bind(referral.service_id)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(Setup { referral, category: ServiceCategory::from_code(&category).unwrap_or(ServiceCategory::Other) })
 }
 
 /// What one report did.
@@ -64,115 +46,230 @@ pub struct Reported {
     pub deviations: Vec<Uuid>,
 }
 
-/// Reports a referral's attendance, all entries or none. `field` names the
-/// entries' input (e.g. `reports[2].entries`) for the refusals.
+/// One referral's entries of a report.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub referral: Uuid,
+    pub entries: Vec<Entry>,
+}
+
+/// How each referral takes attendance: its days, its service's unit and
+/// alert, and the hours its latest confirmed agreement allows.
+#[derive(sqlx::FromRow)]
+struct Taking {
+    referral_id: Uuid,
+    customer_id: Uuid,
+    started_on: Option<NaiveDate>,
+    ended_on: Option<NaiveDate>,
+    unit: String,
+    alert_days: i16,
+    agreed_days: Option<i16>,
+    agreed_hours: Option<f64>,
+}
+
+/// Reports attendance of many referrals at once, every entry or none.
+/// Refusals name `reports[i].referralId` or `reports[i].entries[j].…`.
+/// The work is a fixed number of statements whatever the number of
+/// referrals, so a large partner's month goes in one request.
 pub async fn report_attendance(
     tx: &mut Tx,
-    referral: Uuid,
-    entries: &[Entry],
+    reports: &[Report],
     today: NaiveDate,
-    field: &str,
 ) -> Result<Reported, StoreError> {
-    let s = setup(tx, referral).await?;
-    let Some(started_on) = s.referral.started_on else {
-        return Err(DomainError::field(ErrorCode::AttendanceOutsideReferral, format!("{field}[0].day"))
-            .with_arg("value", entries.first().map(|e| e.on.to_string()).unwrap_or_default())
-            .with_arg("from", "-")
-            .with_arg("to", "-")
-            .into());
-    };
-    let window = Window {
-        started_on,
-        ended_on: s.referral.ended_on,
-        unit: s.unit,
-        max_hours_per_day: s.max_per_day,
-        max_hours_per_week: s.max_per_week,
-        today,
-    };
+    let ids: Vec<Uuid> = reports.iter().map(|r| r.referral).collect();
+    let taking: Vec<Taking> = sqlx::query_as(
+        "SELECT r.referral_id, r.customer_id, r.started_on, r.ended_on, s.attendance_unit AS unit, \
+                s.absence_alert_days AS alert_days, g.days_per_week AS agreed_days, \
+                g.hours_per_day::float8 AS agreed_hours \
+         FROM referrals r JOIN services s ON s.tenant_id = r.tenant_id AND s.service_id = r.service_id \
+         LEFT JOIN LATERAL (SELECT days_per_week, hours_per_day FROM agreements a \
+                            WHERE a.tenant_id = r.tenant_id AND a.referral_id = r.referral_id \
+                              AND a.state IN ('in_force', 'closed') ORDER BY a.starts_on DESC LIMIT 1) g ON true \
+         WHERE r.referral_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(tx.conn())
+    .await?;
+    let by_id: HashMap<Uuid, &Taking> = taking.iter().map(|t| (t.referral_id, t)).collect();
     let closed: HashSet<NaiveDate> =
         sqlx::query_scalar::<_, NaiveDate>("SELECT month FROM attendance_months_closed")
             .fetch_all(tx.conn())
             .await?
             .into_iter()
             .collect();
-    let mut seen = HashSet::new();
-    for (i, e) in entries.iter().enumerate() {
-        let at = format!("{field}[{i}]");
-        report::check_entry(e, &window, &at)?;
-        let month = Month::of(e.on);
-        if closed.contains(&month.first_day()) {
-            return Err(DomainError::field(ErrorCode::AttendanceMonthClosed, format!("{at}.day"))
-                .with_arg("value", month)
-                .into());
+    let mut seen_referrals = HashSet::new();
+    let mut rows = Rows::default();
+    for (i, report) in reports.iter().enumerate() {
+        let Some(t) = by_id.get(&report.referral) else {
+            return Err(DomainError::field(ErrorCode::NotFound, format!("reports[{i}].referralId")).into());
+        };
+        if !seen_referrals.insert(report.referral) {
+            return Err(DomainError::field(
+                ErrorCode::AttendanceDuplicateDay,
+                format!("reports[{i}].referralId"),
+            )
+            .with_arg("value", report.referral)
+            .into());
         }
-        if !seen.insert(e.on) {
-            return Err(DomainError::field(ErrorCode::AttendanceDuplicateDay, format!("{at}.day"))
-                .with_arg("value", e.on)
+        let field = format!("reports[{i}].entries");
+        let unit = AttendanceUnit::from_code(&t.unit).unwrap_or(AttendanceUnit::Day);
+        let Some(started_on) = t.started_on else {
+            return Err(DomainError::field(ErrorCode::AttendanceOutsideReferral, format!("{field}[0].day"))
+                .with_arg("value", report.entries.first().map(|e| e.on.to_string()).unwrap_or_default())
+                .with_arg("from", "-")
+                .with_arg("to", "-")
                 .into());
+        };
+        // The referral's agreement sets the hours; without one, regular
+        // working time is the limit.
+        let (max_hours_per_day, max_hours_per_week) = match (t.agreed_days, t.agreed_hours) {
+            (Some(days), Some(hours)) => report::agreement_hours(u8::try_from(days).unwrap_or(7), hours),
+            _ => (report::LAW_HOURS_PER_DAY, report::LAW_HOURS_PER_WEEK),
+        };
+        let window =
+            Window { started_on, ended_on: t.ended_on, unit, max_hours_per_day, max_hours_per_week, today };
+        let mut seen = HashSet::new();
+        for (j, e) in report.entries.iter().enumerate() {
+            let at = format!("{field}[{j}]");
+            report::check_entry(e, &window, &at)?;
+            let month = Month::of(e.on);
+            if closed.contains(&month.first_day()) {
+                return Err(DomainError::field(ErrorCode::AttendanceMonthClosed, format!("{at}.day"))
+                    .with_arg("value", month)
+                    .into());
+            }
+            if !seen.insert(e.on) {
+                return Err(DomainError::field(ErrorCode::AttendanceDuplicateDay, format!("{at}.day"))
+                    .with_arg("value", e.on)
+                    .into());
+            }
+            rows.push(report.referral, unit, e);
         }
     }
-    let days: Vec<NaiveDate> = entries.iter().map(|e| e.on).collect();
+    referrals::disclose_to_partner(tx, &ids).await?;
     let corrected = sqlx::query(
-        "UPDATE attendance SET replaced_at = now() \
-         WHERE referral_id = $1 AND on_date = ANY($2) AND replaced_at IS NULL",
+        "UPDATE attendance a SET replaced_at = now() FROM unnest($1::uuid[], $2::date[]) AS t(r, d) \
+         WHERE a.referral_id = t.r AND a.on_date = t.d AND a.replaced_at IS NULL",
     )
-    .bind(referral)
-    .bind(&days)
+    .bind(&rows.referrals)
+    .bind(&rows.days)
     .execute(tx.conn())
     .await?
     .rows_affected();
     sqlx::query(
         "INSERT INTO attendance (tenant_id, referral_id, on_date, unit, status, hours, reported_by) \
-         SELECT app_tenant(), $1, d, $2, s, h, coalesce(app_user(), 'system') \
-         FROM unnest($3::date[], $4::text[], $5::float8[]) AS t(d, s, h)",
+         SELECT app_tenant(), r, d, u, s, h, coalesce(app_user(), 'system') \
+         FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::float8[]) AS t(r, d, u, s, h)",
     )
-    .bind(referral)
-    .bind(s.unit.code())
-    .bind(&days)
-    .bind(entries.iter().map(|e| e.status.code()).collect::<Vec<_>>())
-    .bind(entries.iter().map(|e| e.hours).collect::<Vec<_>>())
+    .bind(&rows.referrals)
+    .bind(&rows.days)
+    .bind(&rows.units)
+    .bind(&rows.statuses)
+    .bind(&rows.hours)
     .execute(tx.conn())
     .await?;
-    let raised = if s.unit == AttendanceUnit::Day {
-        raise_on_absences(tx, referral, s.alert_days).await?
-    } else {
-        Vec::new()
-    };
-    audit::record(tx, &[s.referral.customer_id], AuditAction::Create, "attendance").await?;
+    // Absences in a row count by the day; a week's report has no days.
+    let daily: Vec<(Uuid, NaiveDate, usize)> = reports
+        .iter()
+        .filter_map(|r| {
+            let t = by_id.get(&r.referral)?;
+            let first = r.entries.iter().map(|e| e.on).min()?;
+            (t.unit == AttendanceUnit::Day.code())
+                .then(|| (r.referral, first, usize::try_from(t.alert_days).unwrap_or(3)))
+        })
+        .collect();
+    let raised = raise_on_absences(tx, &daily).await?;
+    let customers: Vec<Uuid> = taking.iter().map(|t| t.customer_id).collect();
+    audit::record(tx, &customers, AuditAction::Create, "attendance").await?;
     Ok(Reported {
-        written: entries.len(),
+        written: rows.days.len(),
         corrected: usize::try_from(corrected).unwrap_or(usize::MAX),
         deviations: raised,
     })
 }
 
-/// Raises an unexplained-absence deviation for every run of `alert_days`
-/// or more unexplained absences in a row, once per run (by its first day).
-async fn raise_on_absences(tx: &mut Tx, referral: Uuid, alert_days: usize) -> Result<Vec<Uuid>, StoreError> {
-    let rows: Vec<(NaiveDate, String)> = sqlx::query_as(
-        "SELECT on_date, status FROM attendance WHERE referral_id = $1 AND replaced_at IS NULL ORDER BY on_date",
+/// The entries of a report as columns, for one statement.
+#[derive(Default)]
+struct Rows {
+    referrals: Vec<Uuid>,
+    days: Vec<NaiveDate>,
+    units: Vec<&'static str>,
+    statuses: Vec<&'static str>,
+    hours: Vec<Option<f64>>,
+}
+
+impl Rows {
+    fn push(&mut self, referral: Uuid, unit: AttendanceUnit, e: &Entry) {
+        self.referrals.push(referral);
+        self.days.push(e.on);
+        self.units.push(unit.code());
+        self.statuses.push(e.status.code());
+        self.hours.push(e.hours);
+    }
+}
+
+/// Raises an unexplained-absence deviation for every run of a referral's
+/// alert days or more unexplained absences in a row, once per run (by its
+/// first day). Each referral is read from its last explained day before
+/// the first day reported, since no run crosses one.
+async fn raise_on_absences(
+    tx: &mut Tx,
+    reported: &[(Uuid, NaiveDate, usize)],
+) -> Result<Vec<Uuid>, StoreError> {
+    if reported.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = reported.iter().map(|r| r.0).collect();
+    let firsts: Vec<NaiveDate> = reported.iter().map(|r| r.1).collect();
+    let rows: Vec<(Uuid, NaiveDate, String)> = sqlx::query_as(
+        "SELECT a.referral_id, a.on_date, a.status \
+         FROM unnest($1::uuid[], $2::date[]) AS t(r, first) \
+         JOIN attendance a ON a.referral_id = t.r AND a.replaced_at IS NULL \
+          AND a.on_date > coalesce((SELECT max(b.on_date) FROM attendance b \
+                                    WHERE b.referral_id = t.r AND b.replaced_at IS NULL AND b.on_date < t.first \
+                                      AND b.status <> 'absent_unexplained'), '-infinity') \
+         ORDER BY a.referral_id, a.on_date",
     )
-    .bind(referral)
+    .bind(&ids)
+    .bind(&firsts)
     .fetch_all(tx.conn())
     .await?;
-    let days: Vec<(NaiveDate, AttendanceStatus)> =
-        rows.into_iter().filter_map(|(d, s)| Some((d, AttendanceStatus::from_code(&s)?))).collect();
-    let mut raised = Vec::new();
-    for first in report::unexplained_runs(&days, alert_days) {
-        let already: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM deviations WHERE referral_id = $1 AND kind = 'unexplained_absence' \
-                            AND occurred_on = $2)",
-        )
-        .bind(referral)
-        .bind(first)
-        .fetch_one(tx.conn())
-        .await?;
-        if !already {
-            raised
-                .push(insert_deviation(tx, referral, DeviationKind::UnexplainedAbsence, first, None).await?);
+    let mut days: HashMap<Uuid, Vec<(NaiveDate, AttendanceStatus)>> = HashMap::new();
+    for (referral, on, status) in rows {
+        if let Some(status) = AttendanceStatus::from_code(&status) {
+            days.entry(referral).or_default().push((on, status));
         }
     }
-    Ok(raised)
+    let known: HashSet<(Uuid, NaiveDate)> = sqlx::query_as::<_, (Uuid, NaiveDate)>(
+        "SELECT referral_id, occurred_on FROM deviations WHERE referral_id = ANY($1) AND kind = 'unexplained_absence'",
+    )
+    .bind(&ids)
+    .fetch_all(tx.conn())
+    .await?
+    .into_iter()
+    .collect();
+    let mut raise = Vec::new();
+    for (referral, _, alert_days) in reported {
+        let runs = report::unexplained_runs(days.get(referral).map_or(&[][..], Vec::as_slice), *alert_days);
+        raise.extend(
+            runs.into_iter().filter(|first| !known.contains(&(*referral, *first))).map(|f| (*referral, f)),
+        );
+    }
+    if raise.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kind = DeviationKind::UnexplainedAbsence;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO deviations (tenant_id, referral_id, kind, occurred_on, matter, reported_by) \
+         SELECT app_tenant(), r, $3, d, $4, coalesce(app_user(), 'system') \
+         FROM unnest($1::uuid[], $2::date[]) AS t(r, d) RETURNING deviation_id",
+    )
+    .bind(raise.iter().map(|r| r.0).collect::<Vec<_>>())
+    .bind(raise.iter().map(|r| r.1).collect::<Vec<_>>())
+    .bind(kind.code())
+    .bind(kind.matter().map(Matter::code))
+    .fetch_all(tx.conn())
+    .await?)
 }
 
 async fn insert_deviation(

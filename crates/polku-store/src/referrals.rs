@@ -157,7 +157,7 @@ const DISCLOSED: &str = "referral: name, service language, phone, e-mail";
 /// When the caller is a partner, logs each referral's customer data read as
 /// a disclosure, with the referral's legal basis, in one statement. Case
 /// staff reading their own area's referrals disclose nothing.
-async fn disclose_to_partner(tx: &mut Tx, referrals: &[Uuid]) -> Result<(), StoreError> {
+pub(crate) async fn disclose_to_partner(tx: &mut Tx, referrals: &[Uuid]) -> Result<(), StoreError> {
     let actor = tx.actor();
     if referrals.is_empty() || !actor.has(Role::Partner) || actor.roles.iter().any(|r| r.is_case_staff()) {
         return Ok(());
