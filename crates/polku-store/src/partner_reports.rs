@@ -224,10 +224,10 @@ async fn raise_on_absences(
     let rows: Vec<(Uuid, NaiveDate, String)> = sqlx::query_as(
         "SELECT a.referral_id, a.on_date, a.status \
          FROM unnest($1::uuid[], $2::date[]) AS t(r, first) \
-         JOIN attendance a ON a.referral_id = t.r AND a.replaced_at IS NULL \
-          AND a.on_date > coalesce((SELECT max(b.on_date) FROM attendance b \
-                                    WHERE b.referral_id = t.r AND b.replaced_at IS NULL AND b.on_date < t.first \
-                                      AND b.status <> 'absent_unexplained'), '-infinity') \
+         CROSS JOIN LATERAL (SELECT coalesce(max(b.on_date), '-infinity') AS since FROM attendance b \
+                             WHERE b.referral_id = t.r AND b.replaced_at IS NULL AND b.on_date < t.first \
+                               AND b.status <> 'absent_unexplained') k \
+         JOIN attendance a ON a.referral_id = t.r AND a.replaced_at IS NULL AND a.on_date > k.since \
          ORDER BY a.referral_id, a.on_date",
     )
     .bind(&ids)
