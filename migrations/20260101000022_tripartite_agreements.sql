@@ -128,3 +128,7 @@ CREATE POLICY staff_or_own_partner ON referrals AS RESTRICTIVE
            OR (partner_id = (SELECT app_partner_acting()) AND sent_at IS NOT NULL AND consent_withdrawn_at IS NULL))
     WITH CHECK ((SELECT app_is_case_staff())
            OR (partner_id = (SELECT app_partner_acting()) AND sent_at IS NOT NULL AND consent_withdrawn_at IS NULL));
+
+-- The corrections of a referral's days, counted beside its current reports.
+CREATE INDEX attendance_replaced_idx ON attendance (tenant_id, referral_id, on_date)
+    WHERE replaced_at IS NOT NULL;

@@ -314,9 +314,12 @@ pub async fn attendance(
     let r = referrals::get(tx, referral).await?;
     let rows = sqlx::query_as(
         "SELECT a.on_date, a.unit, a.status, a.hours::float8 AS hours, a.reported_by, a.reported_at, \
-                (SELECT count(*) FROM attendance o WHERE o.referral_id = a.referral_id AND o.on_date = a.on_date \
-                     AND o.replaced_at IS NOT NULL) AS corrections \
-         FROM attendance a WHERE a.referral_id = $1 AND a.replaced_at IS NULL AND a.on_date BETWEEN $2 AND $3 \
+                coalesce(o.n, 0) AS corrections \
+         FROM attendance a \
+         LEFT JOIN (SELECT on_date, count(*) AS n FROM attendance \
+                    WHERE referral_id = $1 AND replaced_at IS NOT NULL AND on_date BETWEEN $2 AND $3 \
+                    GROUP BY on_date) o USING (on_date) \
+         WHERE a.referral_id = $1 AND a.replaced_at IS NULL AND a.on_date BETWEEN $2 AND $3 \
          ORDER BY a.on_date",
     )
     .bind(referral)
