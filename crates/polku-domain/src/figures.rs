@@ -602,7 +602,7 @@ mod tests {
                     .map(|k| d(2026, 11, 2 + k))
                     .filter(|day| day.weekday().number_from_monday() <= 5)
                     .enumerate()
-                    .map(|(k, day)| (day, if (k as u32) < i { 0.0 } else { 1.0 }))
+                    .map(|(k, day)| (day, if k < i as usize { 0.0 } else { 1.0 }))
                     .collect();
                 c.referrals.push(ReferralFacts {
                     made_on: d(2026, 10, 20),

@@ -82,8 +82,7 @@ impl Agreement {
 /// The path's limits count whole hours; part of an hour counts as one, so
 /// an agreement never passes a limit it is over.
 fn hours_for_path(hours: f64) -> Option<u8> {
-    let whole = hours.ceil();
-    (0.0..=24.0).contains(&whole).then_some(whole as u8)
+    (0..=24u8).find(|h| f64::from(*h) >= hours)
 }
 
 const COLUMNS: &str = "agreement_id, referral_id, kind, renews, tasks, place, starts_on, ends_on, days_per_week, \
@@ -481,12 +480,13 @@ pub struct Printed {
 /// the customer's data (and, for a partner, a disclosure).
 pub async fn printed(tx: &mut Tx, id: Uuid) -> Result<Printed, StoreError> {
     let (agreement, referral) = get(tx, id).await?;
-    let (organiser_name, organiser_business_id, organiser_language, area_names): (
+    type Parties = (
         Option<String>,
         Option<String>,
         Option<String>,
         sqlx::types::Json<std::collections::BTreeMap<String, String>>,
-    ) = sqlx::query_as(
+    );
+    let (organiser_name, organiser_business_id, organiser_language, area_names): Parties = sqlx::query_as(
         "SELECT p.name, p.business_id, p.languages[1], t.names \
          FROM tenants t LEFT JOIN partners p ON p.tenant_id = t.tenant_id AND p.partner_id = $1 \
          WHERE t.tenant_id = app_tenant()",
