@@ -4,7 +4,8 @@
 -- place, the working time, the dates and the people. The coach drafts it;
 -- the partner and the customer confirm it (who, when and how); it may be
 -- renewed once with only its dates changed (a new agreement that `renews`
--- the first); the closing assessment closes it.
+-- the first); the closing assessment closes it. A draft drafted wrong is
+-- withdrawn by the area (its terms are fixed) and then counts for nothing.
 CREATE TABLE agreements (
     tenant_id              uuid NOT NULL,
     agreement_id           uuid NOT NULL,
@@ -23,7 +24,7 @@ CREATE TABLE agreements (
     coach_contact          text NOT NULL CHECK (length(btrim(coach_contact)) BETWEEN 1 AND 500),
     insurance              text CHECK (length(insurance) <= 2000),
     subsidy_terms          text CHECK (length(subsidy_terms) <= 2000),
-    state                  text NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'in_force', 'closed')),
+    state                  text NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'in_force', 'closed', 'withdrawn')),
     drafted_by             text NOT NULL,
     drafted_at             timestamptz NOT NULL DEFAULT now(),
     partner_confirmed_by   text,
@@ -35,17 +36,22 @@ CREATE TABLE agreements (
     customer_confirmed_at  timestamptz,
     customer_recorded_by   text,
     closed_at              timestamptz,
+    withdrawn_at           timestamptz,
+    withdrawn_by           text,
+    withdrawn_reason       text CHECK (length(withdrawn_reason) <= 2000),
     PRIMARY KEY (tenant_id, agreement_id),
     FOREIGN KEY (tenant_id, referral_id) REFERENCES referrals ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, renews) REFERENCES agreements ON DELETE CASCADE,
     CHECK ((partner_confirmed_at IS NULL) = (partner_confirmed_how IS NULL)),
     CHECK ((customer_confirmed_at IS NULL) = (customer_confirmed_how IS NULL)),
-    CHECK (state = 'draft' OR (partner_confirmed_at IS NOT NULL AND customer_confirmed_at IS NOT NULL)),
+    CHECK (state IN ('draft', 'withdrawn') OR (partner_confirmed_at IS NOT NULL AND customer_confirmed_at IS NOT NULL)),
+    CHECK ((state = 'withdrawn') = (withdrawn_at IS NOT NULL)),
     CHECK ((state = 'closed') = (closed_at IS NOT NULL))
 );
 CREATE INDEX agreements_referral_idx ON agreements (tenant_id, referral_id, starts_on);
 -- Renewed once: one renewal per agreement (a renewal itself is refused by the store).
-CREATE UNIQUE INDEX agreements_renewed_once_idx ON agreements (tenant_id, renews) WHERE renews IS NOT NULL;
+CREATE UNIQUE INDEX agreements_renewed_once_idx ON agreements (tenant_id, renews)
+    WHERE renews IS NOT NULL AND state <> 'withdrawn';
 
 -- What the database keeps true whoever writes: the terms are fixed once
 -- drafted (a renewal is a new agreement), a confirmation once given stays
@@ -71,8 +77,13 @@ BEGIN
             IS DISTINCT FROM (OLD.customer_confirmed_how, OLD.customer_confirmed_at, OLD.customer_recorded_by)) THEN
         RAISE EXCEPTION 'a confirmation stays as given' USING ERRCODE = 'check_violation';
     END IF;
-    IF (OLD.state = 'closed' AND NEW.state <> 'closed') OR (OLD.state <> 'draft' AND NEW.state = 'draft') THEN
+    IF (OLD.state IN ('closed', 'withdrawn') AND NEW.state <> OLD.state)
+       OR (OLD.state <> 'draft' AND NEW.state = 'draft') THEN
         RAISE EXCEPTION 'an agreement does not go back' USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.state = 'withdrawn' AND OLD.state <> 'withdrawn'
+       AND (OLD.state <> 'draft' OR NOT app_is_case_staff()) THEN
+        RAISE EXCEPTION 'only the area withdraws, and only a draft' USING ERRCODE = 'check_violation';
     END IF;
     IF NEW.state = 'closed' AND OLD.state <> 'closed' AND NOT EXISTS (
         SELECT 1 FROM closing_assessments a WHERE a.tenant_id = NEW.tenant_id AND a.referral_id = NEW.referral_id) THEN

@@ -90,6 +90,7 @@ agreement-not-confirmed = Not yet confirmed
 agreement-state-draft = Draft
 agreement-state-in_force = In force
 agreement-state-closed = Closed
+agreement-state-withdrawn = Withdrawn
 agreement-how-electronic = electronically in Polku
 agreement-how-signature = by signature
 agreement-how-strong_identification = by strong identification

@@ -91,6 +91,7 @@ agreement-not-confirmed = Ei vielä vahvistettu
 agreement-state-draft = Luonnos
 agreement-state-in_force = Voimassa
 agreement-state-closed = Päättynyt
+agreement-state-withdrawn = Peruttu
 agreement-how-electronic = sähköisesti Polussa
 agreement-how-signature = allekirjoituksella
 agreement-how-strong_identification = vahvalla tunnistautumisella

@@ -90,6 +90,7 @@ agreement-not-confirmed = Inte ännu bekräftat
 agreement-state-draft = Utkast
 agreement-state-in_force = Gällande
 agreement-state-closed = Avslutat
+agreement-state-withdrawn = Återkallat
 agreement-how-electronic = elektroniskt i Polku
 agreement-how-signature = med underskrift
 agreement-how-strong_identification = med stark autentisering

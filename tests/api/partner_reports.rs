@@ -292,6 +292,19 @@ async fn a_work_trial_agreement_is_drafted_confirmed_renewed_once_and_closed_by_
     let r = nov.gql(Some(&a.samaria), DRAFT, terms(&referral, "2027-03-31", 6.0)).await;
     assert_eq!(error_code(&r), Some("FORBIDDEN"));
 
+    // A draft drafted wrong blocks another over the same days until withdrawn.
+    let r = nov.gql(Some(&a.coach), DRAFT, terms(&referral, "2026-12-15", 6.0)).await;
+    let wrong = data(&r)["draftAgreement"]["id"].clone();
+    let r = nov.gql(Some(&a.coach), DRAFT, terms(&referral, "2027-03-31", 6.0)).await;
+    assert_eq!(error_code(&r), Some("PATH_OVERLAP"), "{r:#}");
+    let withdraw = "mutation($id: ID!) { withdrawAgreement(id: $id, reason: \"Väärät päivät\") { state } }";
+    assert_eq!(
+        error_code(&nov.gql(Some(&a.samaria), withdraw, json!({ "id": wrong })).await),
+        Some("FORBIDDEN")
+    );
+    let r = nov.gql(Some(&a.coach), withdraw, json!({ "id": wrong })).await;
+    assert_eq!(data(&r)["withdrawAgreement"]["state"], "WITHDRAWN", "{r:#}");
+
     let r = nov.gql(Some(&a.coach), DRAFT, terms(&referral, "2027-03-31", 6.0)).await;
     assert_eq!(data(&r)["draftAgreement"]["state"], "DRAFT", "{r:#}");
     let first = data(&r)["draftAgreement"]["id"].clone();
@@ -397,5 +410,5 @@ async fn a_work_trial_agreement_is_drafted_confirmed_renewed_once_and_closed_by_
         .iter()
         .map(|a| a["state"].as_str().unwrap())
         .collect();
-    assert_eq!(states, ["CLOSED", "CLOSED"], "{r:#}");
+    assert_eq!(states, ["WITHDRAWN", "CLOSED", "CLOSED"], "{r:#}");
 }

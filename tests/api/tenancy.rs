@@ -174,6 +174,11 @@ const BY_ID: &[(&str, Kind, &str)] = &[
         "mutation($id: ID!) { confirmAgreement(id: $id, party: CUSTOMER, how: PHONE) { id } }",
     ),
     (
+        "withdrawAgreement",
+        Kind::Agreement,
+        "mutation($id: ID!) { withdrawAgreement(id: $id, reason: \"x\") { id } }",
+    ),
+    (
         "renewAgreement",
         Kind::Agreement,
         "mutation($id: ID!) { renewAgreement(id: $id, startsOn: \"2027-06-01\", endsOn: \"2027-06-30\") { id } }",

@@ -121,6 +121,8 @@ code_enum! {
         InForce => "in_force",
         /// Closed with the closing assessment.
         Closed => "closed",
+        /// A draft the area withdrew; it counts for nothing.
+        Withdrawn => "withdrawn",
     }
 }
 

@@ -23,7 +23,11 @@ remote_enum!(
     "polku_domain::partner_report::AgreementKind",
     [WorkTrial, PaySubsidisedJob, EmployerPlacement]
 );
-remote_enum!(AgreementState, "polku_domain::partner_report::AgreementState", [Draft, InForce, Closed]);
+remote_enum!(
+    AgreementState,
+    "polku_domain::partner_report::AgreementState",
+    [Draft, InForce, Closed, Withdrawn]
+);
 remote_enum!(
     ConfirmedHow,
     "polku_domain::partner_report::ConfirmedHow",
@@ -154,6 +158,15 @@ impl Agreement {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.closed_at
     }
+    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.0.withdrawn_at
+    }
+    async fn withdrawn_by(&self) -> Option<&str> {
+        self.0.withdrawn_by.as_deref()
+    }
+    async fn withdrawn_reason(&self) -> Option<&str> {
+        self.0.withdrawn_reason.as_deref()
+    }
     /// Where the printable agreement (A4 HTML, in the customer's and the
     /// partner's languages) is served, with the caller's bearer token.
     async fn print_path(&self) -> String {
@@ -246,6 +259,21 @@ impl AgreementMutation {
         let id = parse_id(&id).api()?;
         let mut tx = s.tx().await.api()?;
         Ok(Agreement(store::confirm(&mut tx, id, party.into(), how.into()).await.api()?))
+    }
+
+    /// Withdraws a draft drafted wrong, with the reason (the area's
+    /// staff). Its terms stay on record; it no longer counts in any limit.
+    async fn withdraw_agreement(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> async_graphql::Result<Agreement> {
+        let s = require(ctx, CASE_STAFF).api()?;
+        let id = parse_id(&id).api()?;
+        let reason = crate::input::text("reason", &reason, 2_000).api()?;
+        let mut tx = s.tx().await.api()?;
+        Ok(Agreement(store::withdraw(&mut tx, id, &reason).await.api()?))
     }
 
     /// Renews an agreement in force, once: the same terms with new dates

@@ -38,6 +38,7 @@ pub const IDS: &[&str] = &[
     "agreement-state-draft",
     "agreement-state-in_force",
     "agreement-state-closed",
+    "agreement-state-withdrawn",
     "agreement-how-electronic",
     "agreement-how-signature",
     "agreement-how-strong_identification",

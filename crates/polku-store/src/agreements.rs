@@ -46,6 +46,9 @@ pub struct Agreement {
     pub customer_confirmed_at: Option<DateTime<Utc>>,
     pub customer_recorded_by: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_reason: Option<String>,
 }
 
 impl Agreement {
@@ -88,7 +91,8 @@ fn hours_for_path(hours: f64) -> Option<u8> {
 const COLUMNS: &str = "agreement_id, referral_id, kind, renews, tasks, place, starts_on, ends_on, days_per_week, \
     hours_per_day::float8 AS hours_per_day, supervisor_name, supervisor_phone, supervisor_email, coach_contact, \
     insurance, subsidy_terms, state, drafted_by, drafted_at, partner_confirmed_by, partner_confirmed_at, \
-    partner_confirmed_how, customer_confirmed_how, customer_confirmed_at, customer_recorded_by, closed_at";
+    partner_confirmed_how, customer_confirmed_how, customer_confirmed_at, customer_recorded_by, closed_at, \
+    withdrawn_at, withdrawn_by, withdrawn_reason";
 
 /// The terms the coach drafts.
 #[derive(Clone, Debug)]
@@ -193,7 +197,8 @@ async fn check_limits(
     let others: Vec<(Agreement, Uuid, Option<String>)> =
         sqlx::query_as::<_, AgreementWithOrganiser>(&format!(
             "SELECT a.*, r.partner_id AS organiser, p.kind AS organiser_kind \
-         FROM (SELECT {COLUMNS} FROM agreements) a JOIN referrals r ON r.referral_id = a.referral_id \
+         FROM (SELECT {COLUMNS} FROM agreements WHERE state <> 'withdrawn') a \
+         JOIN referrals r ON r.referral_id = a.referral_id \
          LEFT JOIN partners p ON p.tenant_id = r.tenant_id AND p.partner_id = r.partner_id \
          WHERE r.customer_id = $1"
         ))
@@ -413,10 +418,12 @@ pub async fn renew(
             .with_arg("value", &a.state)
             .into());
     }
-    let renewed: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM agreements WHERE renews = $1)")
-        .bind(id)
-        .fetch_one(tx.conn())
-        .await?;
+    let renewed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM agreements WHERE renews = $1 AND state <> 'withdrawn')",
+    )
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?;
     if a.renews.is_some() || renewed {
         return Err(DomainError::field(ErrorCode::AgreementRenewal, "id").into());
     }
@@ -447,6 +454,27 @@ pub async fn renew(
     let new = insert(tx, a.referral_id, Some(id), &terms).await?;
     audit::record(tx, &[r.customer_id], AuditAction::Create, "agreement").await?;
     one(tx, new).await
+}
+
+/// Withdraws a draft drafted wrong (the area's staff): it stays on record
+/// with who withdrew it and why, and counts for nothing after.
+pub async fn withdraw(tx: &mut Tx, id: Uuid, reason: &str) -> Result<Agreement, StoreError> {
+    let (a, r) = get(tx, id).await?;
+    if a.state() != AgreementState::Draft {
+        return Err(DomainError::field(ErrorCode::AgreementTransition, "id")
+            .with_arg("value", &a.state)
+            .into());
+    }
+    sqlx::query(
+        "UPDATE agreements SET state = 'withdrawn', withdrawn_at = now(), \
+             withdrawn_by = coalesce(app_user(), 'system'), withdrawn_reason = $2 WHERE agreement_id = $1",
+    )
+    .bind(id)
+    .bind(reason)
+    .execute(tx.conn())
+    .await?;
+    audit::record(tx, &[r.customer_id], AuditAction::Change, "agreement").await?;
+    one(tx, id).await
 }
 
 /// Closes the referral's agreements in force: called as its closing
