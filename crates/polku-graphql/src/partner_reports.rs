@@ -264,13 +264,34 @@ fn given(answers: &serde_json::Value) -> Result<Vec<(String, Given)>, ApiError> 
         .collect()
 }
 
+/// What an entry of the timeline of partners' reports is.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum PartnerReportKind {
+    /// A referral's attendance in one month, counted.
+    AttendanceMonth,
+    Deviation,
+    ClosingAssessment,
+    Agreement,
+}
+
+impl PartnerReportKind {
+    fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "attendance_month" => PartnerReportKind::AttendanceMonth,
+            "deviation" => PartnerReportKind::Deviation,
+            "closing_assessment" => PartnerReportKind::ClosingAssessment,
+            "agreement" => PartnerReportKind::Agreement,
+            _ => return None,
+        })
+    }
+}
+
 /// One entry of a customer's timeline of partners' reports.
 #[derive(SimpleObject)]
 pub struct PartnerReportEntry {
     /// The day; for a month's attendance, the month's first day.
     on: NaiveDate,
-    /// ATTENDANCE_MONTH, DEVIATION, CLOSING_ASSESSMENT or AGREEMENT.
-    kind: String,
+    kind: PartnerReportKind,
     referral_id: ID,
     service_id: ID,
     /// By kind: the month's days present and absent (by reason) and hours;
@@ -290,12 +311,14 @@ pub(crate) async fn timeline_of(
         .await
         .api()?
         .into_iter()
-        .map(|e| PartnerReportEntry {
-            on: e.on_date,
-            kind: e.kind.to_uppercase(),
-            referral_id: ID(e.referral_id.to_string()),
-            service_id: ID(e.service_id.to_string()),
-            detail: Json(e.detail.0),
+        .filter_map(|e| {
+            Some(PartnerReportEntry {
+                on: e.on_date,
+                kind: PartnerReportKind::from_code(&e.kind)?,
+                referral_id: ID(e.referral_id.to_string()),
+                service_id: ID(e.service_id.to_string()),
+                detail: Json(e.detail.0),
+            })
         })
         .collect())
 }
