@@ -152,6 +152,27 @@ pub fn agreement_hours(days_per_week: u8, hours_per_day: f64) -> (f64, f64) {
     (hours_per_day, hours_per_day * f64::from(days_per_week))
 }
 
+/// A required free text of a report or an agreement: trimmed, at most
+/// `max` characters.
+pub fn text<'a>(value: &'a str, field: &str, max: usize) -> Result<&'a str, DomainError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(DomainError::field(ErrorCode::Required, field));
+    }
+    if value.chars().count() > max {
+        return Err(DomainError::field(ErrorCode::TooLong, field).with_arg("max", max));
+    }
+    Ok(value)
+}
+
+/// An optional free text: blank is none, anything else as [`text`].
+pub fn optional_text(value: Option<&str>, field: &str, max: usize) -> Result<Option<String>, DomainError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => text(v, field, max).map(|v| Some(v.to_string())),
+        None => Ok(None),
+    }
+}
+
 /// A question of a closing assessment's form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Question {

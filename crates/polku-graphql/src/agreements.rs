@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::context::{require, today, CASE_STAFF};
 use crate::deadlines::path_rules;
 use crate::error::ApiResult;
-use crate::input::{email, opt_text, parse_id, phone};
+use crate::input::{email, parse_id, phone};
 use crate::referrals::REFERRAL_ROLES;
 use crate::shared::remote_enum;
 use crate::ApiError;
@@ -199,8 +199,9 @@ fn terms(input: AgreementInput) -> Result<store::Terms, ApiError> {
         supervisor_phone: phone("input.supervisor.phone", input.supervisor.phone)?,
         supervisor_email: email("input.supervisor.email", input.supervisor.email)?,
         coach_contact: input.coach_contact,
-        insurance: opt_text("input.insurance", input.insurance, 2_000)?,
-        subsidy_terms: opt_text("input.subsidyTerms", input.subsidy_terms, 2_000)?,
+        // Trimmed and bounded with the other terms, in the store's one way in.
+        insurance: input.insurance,
+        subsidy_terms: input.subsidy_terms,
     })
 }
 

@@ -112,39 +112,22 @@ pub struct Terms {
     pub subsidy_terms: Option<String>,
 }
 
-fn required<'a>(value: &'a str, field: &str, max: usize) -> Result<&'a str, DomainError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(DomainError::field(ErrorCode::Required, field));
-    }
-    if value.chars().count() > max {
-        return Err(DomainError::field(ErrorCode::TooLong, field).with_arg("max", max));
-    }
-    Ok(value)
-}
-
-fn optional(value: Option<&str>, field: &str, max: usize) -> Result<Option<String>, DomainError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => {
-            Err(DomainError::field(ErrorCode::TooLong, field).with_arg("max", max))
-        }
-        v => Ok(v.map(str::to_string)),
-    }
-}
-
 impl Terms {
     /// The terms trimmed and within their lengths and the law's working time.
     fn parse(mut self) -> Result<Self, DomainError> {
         report::check_terms(self.starts_on, self.ends_on, self.days_per_week, self.hours_per_day)
             .map_err(|e| e.at("input"))?;
-        self.tasks = required(&self.tasks, "input.tasks", 4000)?.to_string();
-        self.place = required(&self.place, "input.place", 500)?.to_string();
-        self.supervisor_name = required(&self.supervisor_name, "input.supervisor.name", 200)?.to_string();
-        self.coach_contact = required(&self.coach_contact, "input.coachContact", 500)?.to_string();
-        self.supervisor_phone = optional(self.supervisor_phone.as_deref(), "input.supervisor.phone", 50)?;
-        self.supervisor_email = optional(self.supervisor_email.as_deref(), "input.supervisor.email", 254)?;
-        self.insurance = optional(self.insurance.as_deref(), "input.insurance", 2000)?;
-        self.subsidy_terms = optional(self.subsidy_terms.as_deref(), "input.subsidyTerms", 2000)?;
+        self.tasks = report::text(&self.tasks, "input.tasks", 4000)?.to_string();
+        self.place = report::text(&self.place, "input.place", 500)?.to_string();
+        self.supervisor_name = report::text(&self.supervisor_name, "input.supervisor.name", 200)?.to_string();
+        self.coach_contact = report::text(&self.coach_contact, "input.coachContact", 500)?.to_string();
+        self.supervisor_phone =
+            report::optional_text(self.supervisor_phone.as_deref(), "input.supervisor.phone", 50)?;
+        self.supervisor_email =
+            report::optional_text(self.supervisor_email.as_deref(), "input.supervisor.email", 254)?;
+        self.insurance = report::optional_text(self.insurance.as_deref(), "input.insurance", 2000)?;
+        self.subsidy_terms =
+            report::optional_text(self.subsidy_terms.as_deref(), "input.subsidyTerms", 2000)?;
         Ok(self)
     }
 }
@@ -156,16 +139,6 @@ fn category_of(kind: AgreementKind) -> Option<ServiceCategory> {
         AgreementKind::PaySubsidisedJob => Some(ServiceCategory::PaySubsidisedEmployment),
         AgreementKind::EmployerPlacement => None,
     }
-}
-
-/// One writer per customer's path and agreements at a time, so two
-/// agreements cannot both pass the limits together (the path's own lock).
-async fn lock_path(tx: &mut Tx, customer: Uuid) -> Result<(), StoreError> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('polku.path.' || $1::text, 0))")
-        .bind(customer)
-        .execute(tx.conn())
-        .await?;
-    Ok(())
 }
 
 /// Checks an agreement's dates and working time against the path's limits
@@ -273,7 +246,7 @@ pub async fn draft(
 ) -> Result<Agreement, StoreError> {
     let terms = terms.parse()?;
     let r = referrals::get(tx, referral).await?;
-    lock_path(tx, r.customer_id).await?;
+    crate::path::lock_path(tx, r.customer_id).await?;
     if !matches!(
         r.state,
         ReferralState::Sent | ReferralState::Accepted | ReferralState::Queued | ReferralState::Started
@@ -412,7 +385,7 @@ pub async fn renew(
     today: NaiveDate,
 ) -> Result<Agreement, StoreError> {
     let (a, r) = get(tx, id).await?;
-    lock_path(tx, r.customer_id).await?;
+    crate::path::lock_path(tx, r.customer_id).await?;
     if a.state() != AgreementState::InForce {
         return Err(DomainError::field(ErrorCode::AgreementTransition, "id")
             .with_arg("value", &a.state)

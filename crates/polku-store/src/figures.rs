@@ -338,14 +338,11 @@ async fn load(tx: &mut Tx, time_zone: &str) -> Result<AreaFacts, StoreError> {
         });
     }
 
-    // Attendance as working days attended: a day present is one; a week's
-    // hours count as days of regular working time, at most five.
-    let attendance: Vec<(Uuid, NaiveDate, f64)> = sqlx::query_as(
-        "SELECT referral_id, on_date, CASE WHEN status <> 'present' THEN 0 \
-                WHEN unit = 'day' THEN 1 ELSE least(5, coalesce(hours, 0) / $1) END::float8 \
-         FROM attendance WHERE replaced_at IS NULL",
-    )
-    .bind(polku_domain::partner_report::LAW_HOURS_PER_DAY)
+    // Attendance as working days attended.
+    let attendance: Vec<(Uuid, NaiveDate, f64)> = sqlx::query_as(&format!(
+        "SELECT a.referral_id, a.on_date, ({})::float8 FROM attendance a WHERE a.replaced_at IS NULL",
+        crate::partner_reports::days_attended_sql("a")
+    ))
     .fetch_all(tx.conn())
     .await?;
     for (referral, on, worth) in attendance {

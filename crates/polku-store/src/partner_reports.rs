@@ -480,13 +480,7 @@ pub async fn file_assessment(
         return Err(DomainError::field(ErrorCode::ReferralStillOpen, "referralId").into());
     }
     report::check_answers(s.category, &a.answers, "input.answers")?;
-    let done = a.done.trim();
-    if done.is_empty() {
-        return Err(DomainError::field(ErrorCode::Required, "input.done").into());
-    }
-    if done.chars().count() > 4000 {
-        return Err(DomainError::field(ErrorCode::TooLong, "input.done").with_arg("max", 4000).into());
-    }
+    let done = report::text(&a.done, "input.done", 4000)?;
     let inserted = sqlx::query(
         "INSERT INTO closing_assessments (tenant_id, referral_id, done, work_ability, next_step, answers, filed_by) \
          VALUES (app_tenant(), $1, $2, $3, $4, $5, coalesce(app_user(), 'system')) ON CONFLICT DO NOTHING",
@@ -564,39 +558,16 @@ pub async fn read_customer_view(
     Ok(view)
 }
 
-/// A month's attendance of a referral, counted: what utilisation rests on.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Counted {
-    pub present: i64,
-    pub absent_sick: i64,
-    pub absent_agreed: i64,
-    pub absent_unexplained: i64,
-    pub hours: f64,
-}
-
-/// Counts a referral's current attendance in `month`.
-pub async fn counted(tx: &mut Tx, referral: Uuid, month: Month) -> Result<Counted, StoreError> {
-    let rows: Vec<(String, i64, f64)> = sqlx::query_as(
-        "SELECT status, count(*), coalesce(sum(hours), 0)::float8 FROM attendance \
-         WHERE referral_id = $1 AND replaced_at IS NULL AND on_date BETWEEN $2 AND $3 GROUP BY status",
+/// The working days an attendance row (aliased `row`) stands for: a day
+/// present is one; a week's hours count as days of regular working time,
+/// at most five; an absence is none. The one definition that use and the
+/// figures count by.
+pub(crate) fn days_attended_sql(row: &str) -> String {
+    format!(
+        "CASE WHEN {row}.status <> 'present' THEN 0 WHEN {row}.unit = 'day' THEN 1 \
+              ELSE least(5, coalesce({row}.hours, 0) / {}) END",
+        report::LAW_HOURS_PER_DAY
     )
-    .bind(referral)
-    .bind(month.first_day())
-    .bind(month.last_day())
-    .fetch_all(tx.conn())
-    .await?;
-    let mut c = Counted::default();
-    for (status, n, hours) in rows {
-        c.hours += hours;
-        match AttendanceStatus::from_code(&status) {
-            Some(AttendanceStatus::Present) => c.present += n,
-            Some(AttendanceStatus::AbsentSick) => c.absent_sick += n,
-            Some(AttendanceStatus::AbsentAgreed) => c.absent_agreed += n,
-            Some(AttendanceStatus::AbsentUnexplained) => c.absent_unexplained += n,
-            None => {}
-        }
-    }
-    Ok(c)
 }
 
 /// One entry of a customer's timeline of partners' reports.

@@ -119,8 +119,9 @@ const COLUMNS: &str = "episode_id, customer_id, stage, starts_on, ends_on, ended
     rule_version, created_by, created_at";
 
 /// One writer per customer's path at a time, so two concurrent additions
-/// cannot both pass the overlap check.
-async fn lock_path(tx: &mut Tx, customer: Uuid) -> Result<(), StoreError> {
+/// cannot both pass the overlap check (agreements, which count with the
+/// path's episodes, take the same lock).
+pub(crate) async fn lock_path(tx: &mut Tx, customer: Uuid) -> Result<(), StoreError> {
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('polku.path.' || $1::text, 0))")
         .bind(customer)
         .execute(tx.conn())

@@ -571,7 +571,7 @@ pub async fn utilisation(
     if !exists {
         return Err(StoreError::NotFound);
     }
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "WITH months AS ( \
             SELECT m::date AS month, (m + interval '1 month' - interval '1 day')::date AS last \
             FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $3::date), interval '1 month') m) \
@@ -581,8 +581,7 @@ pub async fn utilisation(
             (s.capacity * (m.last - m.month + 1))::bigint AS place_days_offered, \
             count(r.referral_id) FILTER (WHERE r.started_on BETWEEN m.month AND m.last) AS started, \
             (SELECT count(*) FROM referrals q WHERE q.service_id = s.service_id AND q.state = 'queued') AS queued, \
-            (SELECT coalesce(sum(CASE WHEN a.status <> 'present' THEN 0 WHEN a.unit = 'day' THEN 1 \
-                                      ELSE least(5, coalesce(a.hours, 0) / $5) END), 0) \
+            (SELECT coalesce(sum({attended}), 0) \
              FROM attendance a JOIN referrals q ON q.tenant_id = a.tenant_id AND q.referral_id = a.referral_id \
              WHERE q.service_id = s.service_id AND a.replaced_at IS NULL \
                AND a.on_date BETWEEN m.month AND LEAST(m.last, $4))::float8 AS days_attended, \
@@ -592,12 +591,12 @@ pub async fn utilisation(
             AND r.started_on IS NOT NULL AND r.started_on <= m.last AND coalesce(r.ended_on, $4) >= m.month \
          WHERE s.service_id = $1 \
          GROUP BY m.month, m.last, s.capacity, s.service_id ORDER BY m.month",
-    )
+        attended = crate::partner_reports::days_attended_sql("a")
+    ))
     .bind(service)
     .bind(from)
     .bind(to)
     .bind(today)
-    .bind(polku_domain::partner_report::LAW_HOURS_PER_DAY)
     .fetch_all(tx.conn())
     .await?)
 }
