@@ -211,25 +211,6 @@ pub async fn release(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> Result<(), St
     Ok(())
 }
 
-/// Releases what a source (a grant, a referral) committed.
-pub async fn release_source(
-    tx: &mut Tx,
-    source: Source,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE commitments SET state = 'released', released_at = $3 \
-         WHERE source = $1 AND source_id = $2 AND state = 'open'",
-    )
-    .bind(source.code())
-    .bind(id)
-    .bind(now)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
 /// Records what was paid of a commitment in a month (from the area's
 /// finance system): spending, kept apart from the reservation.
 pub async fn record_spending(

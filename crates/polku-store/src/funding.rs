@@ -336,6 +336,17 @@ pub async fn liability(
     let Some(month) = latest_month(tx).await? else { return Ok(None) };
     let lines = month_lines(tx, month).await?.map(|(_, l)| l).unwrap_or_default();
     let exit = exit_per_mille(tx, month).await?;
+    Ok(Some(liability_of(rules, month, &lines, exit, today)?))
+}
+
+/// The liability from a month's lines and exit rate.
+fn liability_of(
+    rules: &ShareRules,
+    month: Month,
+    lines: &[InvoiceLine],
+    exit: Option<u32>,
+    today: NaiveDate,
+) -> Result<Liability, StoreError> {
     let people: Vec<forecast::Person> = lines
         .iter()
         .map(|l| forecast::Person {
@@ -376,13 +387,13 @@ pub async fn liability(
             ahead,
         })
         .collect();
-    Ok(Some(Liability {
+    Ok(Liability {
         month,
         billed: Euros::from_cents(lines.iter().map(|l| l.share_cents).sum()),
         exit_per_mille: exit,
         ahead,
         municipalities,
-    }))
+    })
 }
 
 /// One municipality's part of a month's reconciliation.
@@ -405,8 +416,18 @@ pub async fn reconcile(
     today: NaiveDate,
 ) -> Result<Option<Vec<Reconciled>>, StoreError> {
     let Some((_, lines)) = month_lines(tx, month).await? else { return Ok(None) };
+    Ok(Some(reconciled(rules, month, &lines, today)?))
+}
+
+/// A month's lines reconciled by municipality.
+fn reconciled(
+    rules: &ShareRules,
+    month: Month,
+    lines: &[InvoiceLine],
+    today: NaiveDate,
+) -> Result<Vec<Reconciled>, StoreError> {
     let mut by: BTreeMap<String, (u32, i64, i64)> = BTreeMap::new();
-    for l in &lines {
+    for l in lines {
         let benefit = Benefit::from_code(&l.benefit).unwrap_or(Benefit::LabourMarketSubsidy);
         let expected = invoice::expected_share(
             rules,
@@ -422,16 +443,15 @@ pub async fn reconcile(
         e.1 += l.share_cents;
         e.2 += expected.cents();
     }
-    Ok(Some(
-        by.into_iter()
-            .map(|(code, (lines, billed, expected))| Reconciled {
-                code,
-                lines,
-                billed: Euros::from_cents(billed),
-                expected: Euros::from_cents(expected),
-            })
-            .collect(),
-    ))
+    Ok(by
+        .into_iter()
+        .map(|(code, (lines, billed, expected))| Reconciled {
+            code,
+            lines,
+            billed: Euros::from_cents(billed),
+            expected: Euros::from_cents(expected),
+        })
+        .collect())
 }
 
 /// Writes the area's liability and latest reconciliation by municipality
@@ -440,8 +460,13 @@ pub async fn reconcile(
 /// import's transaction, so the published figures follow every invoice.
 pub async fn publish(tx: &mut Tx, rules: &ShareRules, today: NaiveDate) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM area_funding_figures").execute(tx.conn()).await?;
-    let Some(l) = liability(tx, rules, today).await? else { return Ok(()) };
-    let reconciled = reconcile(tx, rules, l.month, today).await?.unwrap_or_default();
+    // The latest invoice's lines, read once for both the liability and the
+    // reconciliation.
+    let Some(month) = latest_month(tx).await? else { return Ok(()) };
+    let lines = month_lines(tx, month).await?.map(|(_, l)| l).unwrap_or_default();
+    let exit = exit_per_mille(tx, month).await?;
+    let l = liability_of(rules, month, &lines, exit, today)?;
+    let reconciled = reconciled(rules, month, &lines, today)?;
     let tenant = tx.require_tenant()?.id;
     let expected = |code: &str| reconciled.iter().find(|r| r.code == code).map_or(0, |r| r.expected.cents());
     let m = &l.municipalities;
