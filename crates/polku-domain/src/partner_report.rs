@@ -8,6 +8,7 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::catalogue::ServiceCategory;
+use crate::path::{PathRules, PathVersion};
 use crate::{DomainError, ErrorCode};
 
 code_enum! {
@@ -281,26 +282,31 @@ pub struct Entry {
 }
 
 /// What an entry is checked against: the referral's days, the service's
-/// unit and the most hours the agreement (or the law) allows.
+/// unit and the most hours a day and a week its agreement allows (without
+/// one, regular working time in the path's rules of the entry's day).
 #[derive(Clone, Copy, Debug)]
 pub struct Window {
     pub started_on: NaiveDate,
     /// The referral's end, if it has ended.
     pub ended_on: Option<NaiveDate>,
     pub unit: AttendanceUnit,
-    pub max_hours_per_day: f64,
-    pub max_hours_per_week: f64,
+    pub agreed_hours: Option<(f64, f64)>,
     pub today: NaiveDate,
 }
 
-/// Working time's outer limits where no agreement says less
-/// (työaikalaki 872/2019 5 § and 18 §: 8 h a day and 40 h a week as
-/// regular working time; a service is not to exceed it).
-pub const LAW_HOURS_PER_DAY: f64 = 8.0;
-pub const LAW_HOURS_PER_WEEK: f64 = 40.0;
+/// Regular working time in the rules in force on `on`: the most hours a
+/// day and a week where no agreement says less.
+pub fn regular_hours(rules: &PathRules, on: NaiveDate, today: NaiveDate) -> Result<(f64, f64), DomainError> {
+    let v = rules.in_force(on, today)?;
+    Ok((f64::from(v.regular_hours_per_day), f64::from(v.regular_hours_per_week)))
+}
+
+/// The hours a week's report counts as one day attended in use and the
+/// figures: a counting convention (a regular working day), not a limit.
+pub const COUNTED_DAY_HOURS: f64 = 8.0;
 
 /// Checks one entry; the refusals name `field` (e.g. `entries[3]`) and its part.
-pub fn check_entry(e: &Entry, w: &Window, field: &str) -> Result<(), DomainError> {
+pub fn check_entry(e: &Entry, w: &Window, rules: &PathRules, field: &str) -> Result<(), DomainError> {
     let on = |part: &str| format!("{field}.{part}");
     let last = w.ended_on.map_or(w.today, |end| end.min(w.today));
     let (from, to) = match w.unit {
@@ -327,9 +333,13 @@ pub fn check_entry(e: &Entry, w: &Window, field: &str) -> Result<(), DomainError
             .with_arg("min", 0)
             .with_arg("max", 168));
     }
+    let (per_day, per_week) = match w.agreed_hours {
+        Some(agreed) => agreed,
+        None => regular_hours(rules, e.on, w.today).map_err(|e| e.at(&on("day")))?,
+    };
     let max = match w.unit {
-        AttendanceUnit::Day => w.max_hours_per_day,
-        AttendanceUnit::Week => w.max_hours_per_week,
+        AttendanceUnit::Day => per_day,
+        AttendanceUnit::Week => per_week,
     };
     if hours > max {
         return Err(DomainError::field(ErrorCode::AttendanceHoursOver, on("hours"))
@@ -368,7 +378,8 @@ pub fn unexplained_runs(days: &[(NaiveDate, AttendanceStatus)], n: usize) -> Vec
     out
 }
 
-/// Checks an agreement's own terms: its dates and its working time. Fields
+/// Checks an agreement's own terms against the rules in force on its start
+/// (`limits`): its dates and its working time. Fields
 /// are relative to the agreement's input (`endsOn`, `hoursPerDay`…). (The
 /// path's limits for a work trial are checked with the customer's other
 /// episodes in `path::check`.)
@@ -377,6 +388,7 @@ pub fn check_terms(
     ends_on: NaiveDate,
     days_per_week: u8,
     hours_per_day: f64,
+    limits: &PathVersion,
 ) -> Result<(), DomainError> {
     if ends_on < starts_on {
         return Err(DomainError::field(ErrorCode::InvalidDateRange, "endsOn"));
@@ -388,16 +400,16 @@ pub fn check_terms(
     }
     // Regular working time bounds every agreement; a work trial's own,
     // narrower limits are the path's.
-    if !(hours_per_day > 0.0 && hours_per_day <= LAW_HOURS_PER_DAY) {
+    if !(hours_per_day > 0.0 && hours_per_day <= f64::from(limits.regular_hours_per_day)) {
         return Err(DomainError::field(ErrorCode::OutOfRange, "hoursPerDay")
             .with_arg("min", 0)
-            .with_arg("max", LAW_HOURS_PER_DAY));
+            .with_arg("max", limits.regular_hours_per_day));
     }
     let week = agreement_hours(days_per_week, hours_per_day).1;
-    if week > LAW_HOURS_PER_WEEK {
+    if week > f64::from(limits.regular_hours_per_week) {
         return Err(DomainError::field(ErrorCode::AttendanceHoursOver, "hoursPerDay")
             .with_arg("value", week)
-            .with_arg("max", LAW_HOURS_PER_WEEK));
+            .with_arg("max", limits.regular_hours_per_week));
     }
     Ok(())
 }
@@ -410,13 +422,16 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn rules() -> PathRules {
+        PathRules::embedded()
+    }
+
     fn window(unit: AttendanceUnit) -> Window {
         Window {
             started_on: d(2026, 11, 2),
             ended_on: None,
             unit,
-            max_hours_per_day: 6.0,
-            max_hours_per_week: 25.0,
+            agreed_hours: Some((6.0, 25.0)),
             today: d(2026, 11, 30),
         }
     }
@@ -425,13 +440,13 @@ mod tests {
     fn a_day_outside_the_referral_or_in_the_future_is_refused() {
         let w = window(AttendanceUnit::Day);
         let entry = |on| Entry { on, status: AttendanceStatus::Present, hours: Some(5.0) };
-        assert!(check_entry(&entry(d(2026, 11, 2)), &w, "entries[0]").is_ok());
-        let e = check_entry(&entry(d(2026, 11, 1)), &w, "entries[0]").unwrap_err();
+        assert!(check_entry(&entry(d(2026, 11, 2)), &w, &rules(), "entries[0]").is_ok());
+        let e = check_entry(&entry(d(2026, 11, 1)), &w, &rules(), "entries[0]").unwrap_err();
         assert_eq!(
             (e.code, e.field.as_deref()),
             (ErrorCode::AttendanceOutsideReferral, Some("entries[0].day"))
         );
-        let e = check_entry(&entry(d(2026, 12, 1)), &w, "entries[1]").unwrap_err();
+        let e = check_entry(&entry(d(2026, 12, 1)), &w, &rules(), "entries[1]").unwrap_err();
         assert_eq!(e.code, ErrorCode::AttendanceOutsideReferral);
     }
 
@@ -440,15 +455,27 @@ mod tests {
         let e = check_entry(
             &Entry { on: d(2026, 11, 3), status: AttendanceStatus::Present, hours: Some(7.0) },
             &window(AttendanceUnit::Day),
+            &rules(),
             "entries[2]",
         )
         .unwrap_err();
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::AttendanceHoursOver, Some("entries[2].hours")));
+        // Without an agreement, regular working time in the path's rules.
+        let law = Window { agreed_hours: None, ..window(AttendanceUnit::Day) };
+        let nine = Entry { on: d(2026, 11, 3), status: AttendanceStatus::Present, hours: Some(9.0) };
+        let e = check_entry(&nine, &law, &rules(), "e").unwrap_err();
+        assert_eq!(
+            (e.code, e.args.iter().find(|(k, _)| *k == "max").map(|(_, v)| v.as_str())),
+            (ErrorCode::AttendanceHoursOver, Some("8"))
+        );
         let w = window(AttendanceUnit::Week);
         let ok = Entry { on: d(2026, 11, 9), status: AttendanceStatus::Present, hours: Some(25.0) };
-        assert!(check_entry(&ok, &w, "e").is_ok());
+        assert!(check_entry(&ok, &w, &rules(), "e").is_ok());
         let tuesday = Entry { on: d(2026, 11, 10), ..ok };
-        assert_eq!(check_entry(&tuesday, &w, "e").unwrap_err().code, ErrorCode::AttendanceWeekStart);
+        assert_eq!(
+            check_entry(&tuesday, &w, &rules(), "e").unwrap_err().code,
+            ErrorCode::AttendanceWeekStart
+        );
     }
 
     #[test]

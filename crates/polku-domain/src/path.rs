@@ -205,6 +205,10 @@ pub struct PathVersion {
     pub work_trial_municipality_per_task: bool,
     pub work_trial_days_per_week: [u8; 2],
     pub work_trial_hours_per_day: [u8; 2],
+    /// Regular working time: the most hours a day and a week a service's
+    /// attendance and an agreement may have where no agreement says less.
+    pub regular_hours_per_day: u8,
+    pub regular_hours_per_week: u8,
     /// The grounds of pay subsidy, in the order the default ground of a
     /// rate is taken from.
     pub subsidy: Vec<SubsidyRule>,

@@ -377,7 +377,9 @@ impl PartnerReportMutation {
             list.push(store::Report { referral, entries: entries.collect() });
         }
         let mut tx = s.tx().await.api()?;
-        let done = store::report_attendance(&mut tx, &list, today(ctx)).await.api()?;
+        let done = store::report_attendance(&mut tx, crate::deadlines::path_rules(ctx), &list, today(ctx))
+            .await
+            .api()?;
         let receipt = AttendanceReceipt {
             written: u32::try_from(done.written).unwrap_or(u32::MAX),
             corrected: u32::try_from(done.corrected).unwrap_or(u32::MAX),

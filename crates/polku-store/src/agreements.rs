@@ -113,9 +113,11 @@ pub struct Terms {
 }
 
 impl Terms {
-    /// The terms trimmed and within their lengths and the law's working time.
-    fn parse(mut self) -> Result<Self, DomainError> {
-        report::check_terms(self.starts_on, self.ends_on, self.days_per_week, self.hours_per_day)
+    /// The terms trimmed and within their lengths and the working time of
+    /// the rules in force on their start.
+    fn parse(mut self, rules: &PathRules, today: NaiveDate) -> Result<Self, DomainError> {
+        let limits = rules.in_force(self.starts_on, today).map_err(|e| e.at("input.startsOn"))?;
+        report::check_terms(self.starts_on, self.ends_on, self.days_per_week, self.hours_per_day, limits)
             .map_err(|e| e.at("input"))?;
         self.tasks = report::text(&self.tasks, "input.tasks", 4000)?.to_string();
         self.place = report::text(&self.place, "input.place", 500)?.to_string();
@@ -244,7 +246,7 @@ pub async fn draft(
     terms: Terms,
     today: NaiveDate,
 ) -> Result<Agreement, StoreError> {
-    let terms = terms.parse()?;
+    let terms = terms.parse(rules, today)?;
     let r = referrals::get(tx, referral).await?;
     crate::path::lock_path(tx, r.customer_id).await?;
     if !matches!(
@@ -421,7 +423,8 @@ pub async fn renew(
         insurance: a.insurance.clone(),
         subsidy_terms: a.subsidy_terms.clone(),
     };
-    report::check_terms(starts_on, ends_on, terms.days_per_week, terms.hours_per_day)?;
+    let limits = rules.in_force(starts_on, today).map_err(|e| e.at("startsOn"))?;
+    report::check_terms(starts_on, ends_on, terms.days_per_week, terms.hours_per_day, limits)?;
     let organiser = r.partner_id.unwrap_or_default();
     check_limits(tx, rules, &r, organiser, &terms, None, today).await?;
     let new = insert(tx, a.referral_id, Some(id), &terms).await?;

@@ -13,6 +13,7 @@ use polku_domain::partner_report::{
     self as report, AttendanceStatus, AttendanceUnit, DeviationDecision, DeviationKind, Entry, Given, Matter,
     NextStep, Window, WorkAbility,
 };
+use polku_domain::path::PathRules;
 use polku_domain::referral::ReferralState;
 use polku_domain::{DomainError, ErrorCode};
 use uuid::Uuid;
@@ -73,6 +74,7 @@ struct Taking {
 /// referrals, so a large partner's month goes in one request.
 pub async fn report_attendance(
     tx: &mut Tx,
+    rules: &PathRules,
     reports: &[Report],
     today: NaiveDate,
 ) -> Result<Reported, StoreError> {
@@ -121,17 +123,18 @@ pub async fn report_attendance(
                 .into());
         };
         // The referral's agreement sets the hours; without one, regular
-        // working time is the limit.
-        let (max_hours_per_day, max_hours_per_week) = match (t.agreed_days, t.agreed_hours) {
-            (Some(days), Some(hours)) => report::agreement_hours(u8::try_from(days).unwrap_or(7), hours),
-            _ => (report::LAW_HOURS_PER_DAY, report::LAW_HOURS_PER_WEEK),
+        // working time in the path's rules is the limit.
+        let agreed_hours = match (t.agreed_days, t.agreed_hours) {
+            (Some(days), Some(hours)) => {
+                Some(report::agreement_hours(u8::try_from(days).unwrap_or(7), hours))
+            }
+            _ => None,
         };
-        let window =
-            Window { started_on, ended_on: t.ended_on, unit, max_hours_per_day, max_hours_per_week, today };
+        let window = Window { started_on, ended_on: t.ended_on, unit, agreed_hours, today };
         let mut seen = HashSet::new();
         for (j, e) in report.entries.iter().enumerate() {
             let at = format!("{field}[{j}]");
-            report::check_entry(e, &window, &at)?;
+            report::check_entry(e, &window, rules, &at)?;
             let month = Month::of(e.on);
             if closed.contains(&month.first_day()) {
                 return Err(DomainError::field(ErrorCode::AttendanceMonthClosed, format!("{at}.day"))
@@ -559,14 +562,14 @@ pub async fn read_customer_view(
 }
 
 /// The working days an attendance row (aliased `row`) stands for: a day
-/// present is one; a week's hours count as days of regular working time,
+/// present is one; a week's hours count as days of `COUNTED_DAY_HOURS`,
 /// at most five; an absence is none. The one definition that use and the
 /// figures count by.
 pub(crate) fn days_attended_sql(row: &str) -> String {
     format!(
         "CASE WHEN {row}.status <> 'present' THEN 0 WHEN {row}.unit = 'day' THEN 1 \
               ELSE least(5, coalesce({row}.hours, 0) / {}) END",
-        report::LAW_HOURS_PER_DAY
+        report::COUNTED_DAY_HOURS
     )
 }
 
